@@ -1,0 +1,1 @@
+//! Pure file-format code: bytes in, models out. No file system, no terminal, no environment.

@@ -1,0 +1,8 @@
+//! daw: version control for music producers' DAW projects.
+//!
+//! Layers, each using only the ones below it (see `docs/ARCHITECTURE.md`):
+//! `repo` (what a user sees) → `formats` (pure parsers) / `store` (chunks, crypto, packs) → `object`.
+//! The command-line interface lives in the binary (`src/main.rs`, `src/cli/`); nothing in this library
+//! prints to the terminal or reads the environment.
+
+pub mod formats;
