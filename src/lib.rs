@@ -6,3 +6,6 @@
 //! prints to the terminal or reads the environment.
 
 pub mod formats;
+pub mod object;
+pub mod repo;
+pub mod store;

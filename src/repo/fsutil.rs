@@ -1,0 +1,30 @@
+//! Small file-system helpers for crash-safe local writes.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::RepoError;
+
+/// Writes `data` to `path` through a temporary file in the same directory: write, fsync, rename, fsync
+/// the directory. A crash leaves either the old file or the new one.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), RepoError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| RepoError::io(dir, e))?;
+    tmp.write_all(data)
+        .map_err(|e| RepoError::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| RepoError::io(tmp.path(), e))?;
+    tmp.persist(path)
+        .map_err(|e| RepoError::io(path, e.error))?;
+    sync_dir(dir)
+}
+
+pub fn sync_dir(dir: &Path) -> Result<(), RepoError> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| RepoError::io(dir, e))
+}

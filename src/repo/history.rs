@@ -1,0 +1,185 @@
+//! Reading history: walking commits for `log`, and comparing two trees file by file.
+
+use std::collections::{BinaryHeap, HashSet};
+
+use crate::object::{Commit, EntryKind, ObjectId, Tree, TreeEntry};
+
+use super::{Repository, Result};
+
+/// How a path differs between two trees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Modified,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileChange {
+    /// Path relative to the project, `/`-separated.
+    pub path: String,
+    pub kind: ChangeKind,
+    pub old_size: Option<u64>,
+    pub new_size: Option<u64>,
+}
+
+fn size_of(e: &TreeEntry) -> u64 {
+    match &e.kind {
+        EntryKind::File { size, .. } => *size,
+        EntryKind::Symlink { target } => target.len() as u64,
+        EntryKind::Dir { .. } => 0,
+    }
+}
+
+/// Whether two entries hold the same thing (mtimes do not count; the exec bit does).
+fn same_content(a: &TreeEntry, b: &TreeEntry) -> bool {
+    match (&a.kind, &b.kind) {
+        (EntryKind::File { hash: h1, .. }, EntryKind::File { hash: h2, .. }) => {
+            h1 == h2 && (a.mode & 0o111 != 0) == (b.mode & 0o111 != 0)
+        }
+        (EntryKind::Symlink { target: t1 }, EntryKind::Symlink { target: t2 }) => t1 == t2,
+        (EntryKind::Dir { tree: t1 }, EntryKind::Dir { tree: t2 }) => t1 == t2,
+        _ => false,
+    }
+}
+
+/// The files that differ between two trees (`None` is the empty tree), in path order.
+pub fn diff_trees(
+    repo: &Repository,
+    old: Option<&ObjectId>,
+    new: Option<&ObjectId>,
+) -> Result<Vec<FileChange>> {
+    let mut out = Vec::new();
+    diff_into(repo, "", old, new, &mut out)?;
+    Ok(out)
+}
+
+fn load(repo: &Repository, id: Option<&ObjectId>) -> Result<Tree> {
+    match id {
+        Some(id) => repo.read_tree(id),
+        None => Ok(Tree::default()),
+    }
+}
+
+fn diff_into(
+    repo: &Repository,
+    prefix: &str,
+    old: Option<&ObjectId>,
+    new: Option<&ObjectId>,
+    out: &mut Vec<FileChange>,
+) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let (a, b) = (load(repo, old)?, load(repo, new)?);
+    let (mut i, mut j) = (0, 0);
+    while i < a.entries.len() || j < b.entries.len() {
+        let ord = match (a.entries.get(i), b.entries.get(j)) {
+            (Some(x), Some(y)) => x.name.cmp(&y.name),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, _) => std::cmp::Ordering::Greater,
+        };
+        match ord {
+            std::cmp::Ordering::Less => {
+                entry_changes(repo, prefix, Some(&a.entries[i]), None, out)?;
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                entry_changes(repo, prefix, None, Some(&b.entries[j]), out)?;
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                entry_changes(repo, prefix, Some(&a.entries[i]), Some(&b.entries[j]), out)?;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn entry_changes(
+    repo: &Repository,
+    prefix: &str,
+    old: Option<&TreeEntry>,
+    new: Option<&TreeEntry>,
+    out: &mut Vec<FileChange>,
+) -> Result<()> {
+    let name = String::from_utf8_lossy(&old.or(new).expect("one side present").name).into_owned();
+    let path = if prefix.is_empty() {
+        name
+    } else {
+        format!("{prefix}/{name}")
+    };
+    let dir_of = |e: Option<&TreeEntry>| match e.map(|e| &e.kind) {
+        Some(EntryKind::Dir { tree }) => Some(*tree),
+        _ => None,
+    };
+    let (old_dir, new_dir) = (dir_of(old), dir_of(new));
+    // Folders recurse; a file on one side and a folder on the other is a removal plus additions.
+    if old_dir.is_some() || new_dir.is_some() {
+        if old.is_some() && old_dir.is_none() {
+            out.push(FileChange {
+                path: path.clone(),
+                kind: ChangeKind::Removed,
+                old_size: old.map(size_of),
+                new_size: None,
+            });
+        }
+        diff_into(repo, &path, old_dir.as_ref(), new_dir.as_ref(), out)?;
+        if new.is_some() && new_dir.is_none() {
+            out.push(FileChange {
+                path,
+                kind: ChangeKind::Added,
+                old_size: None,
+                new_size: new.map(size_of),
+            });
+        }
+        return Ok(());
+    }
+    let kind = match (old, new) {
+        (None, Some(_)) => ChangeKind::Added,
+        (Some(_), None) => ChangeKind::Removed,
+        (Some(a), Some(b)) if same_content(a, b) => return Ok(()),
+        _ => ChangeKind::Modified,
+    };
+    out.push(FileChange {
+        path,
+        kind,
+        old_size: old.map(size_of),
+        new_size: new.map(size_of),
+    });
+    Ok(())
+}
+
+/// Commits reachable from `starts`, newest first (by commit time, then id), each once.
+pub fn walk_commits(
+    repo: &Repository,
+    starts: &[ObjectId],
+    limit: Option<usize>,
+) -> Result<Vec<(ObjectId, Commit)>> {
+    let mut heap: BinaryHeap<(i64, ObjectId)> = BinaryHeap::new();
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut out = Vec::new();
+    for s in starts {
+        if seen.insert(*s) {
+            let c = repo.read_commit(s)?;
+            heap.push((c.author.time, *s));
+        }
+    }
+    while let Some((_, id)) = heap.pop() {
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+        let c = repo.read_commit(&id)?;
+        for p in &c.parents {
+            if seen.insert(*p) {
+                let pc = repo.read_commit(p)?;
+                heap.push((pc.author.time, *p));
+            }
+        }
+        out.push((id, c));
+    }
+    Ok(out)
+}

@@ -1,0 +1,393 @@
+//! The repository as a user sees it: init and open, commit, export, history, refs and checks.
+//!
+//! This layer decides *what* to store and *when* it is safe to publish it; `store` decides how bytes
+//! are kept. It never prints and never reads the environment: the CLI passes in the passphrase, the
+//! author, the time and the command line.
+
+pub mod checkout;
+pub mod config;
+pub mod fsck;
+pub mod fsutil;
+pub mod history;
+pub mod lock;
+pub mod ops;
+pub mod revision;
+pub mod snapshot;
+pub mod worktree;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::object::{BlobKind, Commit, DecodeError, ObjectId, Tree};
+use crate::store::{self, Backend, KdfParams, KeySlot, Keys, Store, StoreError};
+
+use config::Config;
+use lock::{LockError, RepoLock};
+use ops::{OpMeta, Operation, RefTable};
+
+/// The default name of the repository folder inside a project.
+pub const DAW_DIR_NAME: &str = ".daw";
+/// The branch a new repository starts on.
+pub const DEFAULT_BRANCH: &str = "main";
+/// How long a writer waits for another to finish before giving up.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// No repository was found.
+    #[error("not a daw repository: {0}")]
+    NotARepository(PathBuf),
+    /// `init` where a repository already exists.
+    #[error("{0} is already a daw repository")]
+    AlreadyExists(PathBuf),
+    /// The passphrase opened no key slot.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// The config file is unreadable or from a newer daw.
+    #[error("{path}: {detail}")]
+    Config { path: PathBuf, detail: String },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] store::keys::KeyError),
+    /// A stored structure did not decode.
+    #[error("{what} {id}: {source}")]
+    Decode {
+        what: &'static str,
+        id: String,
+        #[source]
+        source: DecodeError,
+    },
+    /// A local file operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A revision did not resolve.
+    #[error("unknown revision '{0}'")]
+    UnknownRevision(String),
+    /// A revision prefix matched several commits.
+    #[error("ambiguous revision '{prefix}': it matches {count} commits")]
+    AmbiguousRevision { prefix: String, count: usize },
+    /// The history has no commit yet.
+    #[error("no commits yet")]
+    NoCommits,
+    /// A user request that cannot be carried out as asked.
+    #[error("{0}")]
+    Refused(String),
+    /// The repository is damaged.
+    #[error("repository damaged: {0}")]
+    Corrupt(String),
+    /// A rebuilt file did not match what was committed.
+    #[error(
+        "{path}: restored bytes do not match the committed file ({detail}); nothing was written for it"
+    )]
+    Mismatch { path: String, detail: String },
+}
+
+impl RepoError {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Whether the error is the user's to fix (exit code 2) rather than a failure of daw or the disk.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            Self::NotARepository(_)
+                | Self::AlreadyExists(_)
+                | Self::WrongPassphrase
+                | Self::UnknownRevision(_)
+                | Self::AmbiguousRevision { .. }
+                | Self::NoCommits
+                | Self::Refused(_)
+                | Self::Lock(LockError::Busy { .. })
+        )
+    }
+}
+
+pub type Result<T, E = RepoError> = std::result::Result<T, E>;
+
+/// Where a repository and its work tree are, found before anything is unlocked.
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub daw_dir: PathBuf,
+    pub work_tree: PathBuf,
+}
+
+impl Location {
+    /// Finds the repository for `start`: `daw_dir` if given (like `GIT_DIR`), else the nearest `.daw`
+    /// folder at or above `start`.
+    pub fn discover(start: &Path, daw_dir: Option<&Path>) -> Result<Self> {
+        let start = std::path::absolute(start).map_err(|e| RepoError::io(start, e))?;
+        if let Some(d) = daw_dir {
+            let d = std::path::absolute(d).map_err(|e| RepoError::io(d, e))?;
+            if !d.join("config").is_file() {
+                return Err(RepoError::NotARepository(d));
+            }
+            let config = Config::load(&d.join("config"))?;
+            let work_tree = config.work_tree().unwrap_or(start);
+            return Ok(Self {
+                daw_dir: d,
+                work_tree,
+            });
+        }
+        let mut dir = Some(start.as_path());
+        while let Some(d) = dir {
+            let candidate = d.join(DAW_DIR_NAME);
+            if candidate.join("config").is_file() {
+                let config = Config::load(&candidate.join("config"))?;
+                let work_tree = config.work_tree().unwrap_or_else(|| d.to_path_buf());
+                return Ok(Self {
+                    daw_dir: candidate,
+                    work_tree,
+                });
+            }
+            dir = d.parent();
+        }
+        Err(RepoError::NotARepository(start))
+    }
+}
+
+pub struct InitOptions {
+    pub work_tree: PathBuf,
+    /// Where the repository goes; `work_tree/.daw` by default.
+    pub daw_dir: Option<PathBuf>,
+    pub kdf: KdfParams,
+    pub meta: OpMeta,
+}
+
+/// An open, unlocked repository.
+pub struct Repository {
+    location: Location,
+    config: Config,
+    store: Store,
+    meta: Option<OpMeta>,
+}
+
+impl Repository {
+    /// Creates a repository. Writes the key slot and the first operation before the config, so an
+    /// interrupted init leaves nothing that looks like a repository.
+    pub fn init(opts: InitOptions, passphrase: &[u8]) -> Result<Self> {
+        let work_tree =
+            std::path::absolute(&opts.work_tree).map_err(|e| RepoError::io(&opts.work_tree, e))?;
+        let daw_dir = match &opts.daw_dir {
+            Some(d) => std::path::absolute(d).map_err(|e| RepoError::io(d, e))?,
+            None => work_tree.join(DAW_DIR_NAME),
+        };
+        if daw_dir.join("config").exists() {
+            return Err(RepoError::AlreadyExists(daw_dir));
+        }
+        std::fs::create_dir_all(&work_tree).map_err(|e| RepoError::io(&work_tree, e))?;
+        std::fs::create_dir_all(&daw_dir).map_err(|e| RepoError::io(&daw_dir, e))?;
+        let _lock = RepoLock::acquire(
+            &daw_dir,
+            LOCK_WAIT,
+            &format!("daw init (pid {})", std::process::id()),
+        )?;
+        let keys = Keys::generate();
+        let repo_id = hex::encode(store::random_name().as_bytes()[..16].to_vec());
+        let slot_id = hex::encode(&store::random_name().as_bytes()[..8]);
+        let slot = KeySlot::create(&keys, passphrase, opts.kdf, &repo_id, &slot_id)?;
+        let backend = Backend::local(&daw_dir).map_err(StoreError::from)?;
+        backend
+            .put(&format!("keys/{slot_id}"), slot.to_json())
+            .map_err(StoreError::from)?;
+        let store = Store::open(backend, keys)?;
+        let mut config = Config::new(&daw_dir.join("config"));
+        config.set("core", "formatVersion", &config::FORMAT_VERSION.to_string())?;
+        config.set("core", "repositoryId", &repo_id)?;
+        let inside =
+            daw_dir.parent() == Some(work_tree.as_path()) && daw_dir.ends_with(DAW_DIR_NAME);
+        if !inside {
+            let wt = work_tree.to_str().ok_or_else(|| {
+                RepoError::Refused(format!(
+                    "the project path {} is not valid UTF-8",
+                    work_tree.display()
+                ))
+            })?;
+            config.set("core", "worktree", wt)?;
+        }
+        let mut repo = Self {
+            location: Location { daw_dir, work_tree },
+            config,
+            store,
+            meta: Some(opts.meta),
+        };
+        let op = Operation {
+            parents: Vec::new(),
+            meta: repo.meta.clone().expect("set above"),
+            description: "initialize repository".into(),
+            undoes: None,
+            refs: RefTable::new(DEFAULT_BRANCH),
+        };
+        repo.write_op(&op)?;
+        repo.config.save()?;
+        Ok(repo)
+    }
+
+    /// Unlocks the repository at `location` with a passphrase.
+    pub fn open(location: Location, passphrase: &[u8]) -> Result<Self> {
+        let config = Config::load(&location.daw_dir.join("config"))?;
+        let repo_id = config.repository_id()?;
+        let backend = Backend::local(&location.daw_dir).map_err(StoreError::from)?;
+        let slots = backend.list("keys").map_err(StoreError::from)?;
+        if slots.is_empty() {
+            return Err(RepoError::Corrupt("no key slot in the repository".into()));
+        }
+        let mut keys = None;
+        for listed in &slots {
+            let slot_id = listed.path.trim_start_matches("keys/");
+            let json = backend.get(&listed.path).map_err(StoreError::from)?;
+            let slot = KeySlot::parse(&json, slot_id)?;
+            if let Some(k) = slot.unlock(passphrase, &repo_id, slot_id)? {
+                keys = Some(k);
+                break;
+            }
+        }
+        let keys = keys.ok_or(RepoError::WrongPassphrase)?;
+        let store = Store::open(backend, keys)?;
+        Ok(Self {
+            location,
+            config,
+            store,
+            meta: None,
+        })
+    }
+
+    /// Who is acting, for the operation log; required before any command that changes refs.
+    pub fn set_op_meta(&mut self, meta: OpMeta) {
+        self.meta = Some(meta);
+    }
+
+    pub fn work_tree(&self) -> &Path {
+        &self.location.work_tree
+    }
+
+    pub fn daw_dir(&self) -> &Path {
+        &self.location.daw_dir
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Takes the write lock.
+    pub fn lock(&self, holder: &str) -> Result<RepoLock> {
+        Ok(RepoLock::acquire(
+            &self.location.daw_dir,
+            LOCK_WAIT,
+            holder,
+        )?)
+    }
+
+    fn op_head_path(&self) -> PathBuf {
+        self.location.daw_dir.join("op_head")
+    }
+
+    /// The id of the current operation.
+    pub fn op_head(&self) -> Result<ObjectId> {
+        let p = self.op_head_path();
+        let text = std::fs::read_to_string(&p).map_err(|e| RepoError::io(&p, e))?;
+        ObjectId::from_hex(text.trim())
+            .ok_or_else(|| RepoError::Corrupt(format!("{} is malformed", p.display())))
+    }
+
+    pub fn read_op(&self, id: &ObjectId) -> Result<Operation> {
+        let path = ops::op_path(id);
+        let sealed = self.store.backend().get(&path).map_err(StoreError::from)?;
+        let plain = self.store.open_file("operation", &id.to_hex(), &sealed)?;
+        if self.store.keys().object_id(&plain) != *id {
+            return Err(RepoError::Corrupt(format!(
+                "operation {id} does not match its id"
+            )));
+        }
+        Operation::decode(&plain).map_err(|source| RepoError::Decode {
+            what: "operation",
+            id: id.to_hex(),
+            source,
+        })
+    }
+
+    /// The current operation.
+    pub fn current_op(&self) -> Result<(ObjectId, Operation)> {
+        let id = self.op_head()?;
+        Ok((id, self.read_op(&id)?))
+    }
+
+    /// The current refs.
+    pub fn refs(&self) -> Result<RefTable> {
+        Ok(self.current_op()?.1.refs)
+    }
+
+    /// Writes an operation and makes it current: the commit point of every ref change.
+    fn write_op(&mut self, op: &Operation) -> Result<ObjectId> {
+        let plain = op.encode();
+        let id = self.store.keys().object_id(&plain);
+        let sealed = self.store.seal_file("operation", &id.to_hex(), &plain);
+        self.store
+            .backend()
+            .put(&ops::op_path(&id), sealed)
+            .map_err(StoreError::from)?;
+        fsutil::write_atomic(
+            &self.op_head_path(),
+            format!("{}\n", id.to_hex()).as_bytes(),
+        )?;
+        Ok(id)
+    }
+
+    /// Records a change of refs as a new operation following the current one. The caller holds the lock.
+    pub fn update_refs(&mut self, description: String, refs: RefTable) -> Result<ObjectId> {
+        let parent = self.op_head()?;
+        let meta = self
+            .meta
+            .clone()
+            .ok_or_else(|| RepoError::Refused("internal: no operation metadata".into()))?;
+        let op = Operation {
+            parents: vec![parent],
+            meta,
+            description,
+            undoes: None,
+            refs,
+        };
+        self.write_op(&op)
+    }
+
+    pub fn read_commit(&self, id: &ObjectId) -> Result<Commit> {
+        let bytes = self.store.get_blob_as(id, BlobKind::Commit)?;
+        Commit::decode(&bytes).map_err(|source| RepoError::Decode {
+            what: "commit",
+            id: id.to_hex(),
+            source,
+        })
+    }
+
+    pub fn read_tree(&self, id: &ObjectId) -> Result<Tree> {
+        let bytes = self.store.get_blob_as(id, BlobKind::Tree)?;
+        Tree::decode(&bytes).map_err(|source| RepoError::Decode {
+            what: "tree",
+            id: id.to_hex(),
+            source,
+        })
+    }
+
+    /// The commit HEAD points at, or `None` before the first commit.
+    pub fn head_commit(&self) -> Result<Option<ObjectId>> {
+        Ok(self.refs()?.head_commit())
+    }
+}

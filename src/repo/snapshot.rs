@@ -1,0 +1,486 @@
+//! `daw commit`: snapshot the work tree into trees and chunks, then publish the commit.
+//!
+//! Order of writes (the crash-safety model): chunks and trees go into packs, the packs get their index,
+//! and only then does a new operation move the branch. A crash before the last step leaves unreferenced
+//! packs that nothing points at, never a ref to something missing.
+//!
+//! Files are streamed, never loaded whole. A gzip file (an Ableton set) whose compressed bytes daw can
+//! re-create exactly is stored as its decompressed payload, so an edit costs bytes, not megabytes.
+
+use std::fs::{File, Metadata};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::formats::gzip;
+use crate::object::{
+    BlobKind, Commit, Content, EntryKind, FileStorage, ObjectId, Signature, Tree, TreeEntry,
+};
+use crate::store::{self, Profile, StoreError, WriteStats};
+
+use super::history::{self, FileChange};
+use super::ops::Head;
+use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
+use super::{RepoError, Repository, Result};
+
+/// How often a file that keeps changing while it is read is tried before it is skipped.
+const CHANGING_FILE_ATTEMPTS: usize = 3;
+
+/// File extensions chunked with the small-chunk document profile.
+const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "als", "alc", "adg", "adv", "agr", "ams", "alp", "flp", "fst", "zip", "xml", "txt", "json",
+    "cfg", "mid", "midi", "rpp", "ptx", "cpr", "song", "logicx", "band", "md",
+];
+
+pub struct CommitOptions {
+    pub message: String,
+    pub author: Signature,
+    /// Restrict the snapshot to these paths (relative to the work tree); empty for everything.
+    pub paths: Vec<PathBuf>,
+    /// Make a commit even when nothing changed.
+    pub allow_empty: bool,
+}
+
+/// What a commit did.
+#[derive(Debug, Default)]
+pub struct CommitReport {
+    /// The new commit, or `None` when nothing changed.
+    pub commit: Option<ObjectId>,
+    pub parent: Option<ObjectId>,
+    /// The branch that moved, or `None` on a detached HEAD.
+    pub branch: Option<String>,
+    pub changes: Vec<FileChange>,
+    /// Bytes read from the project.
+    pub bytes_read: u64,
+    /// Bytes newly written to the repository.
+    pub bytes_stored: u64,
+    pub warnings: Vec<WalkWarning>,
+}
+
+/// Progress of a snapshot, for a progress bar.
+pub trait Progress {
+    /// The walk is done: this many bytes of files are to be read.
+    fn start(&mut self, _total_bytes: u64) {}
+    /// This many more bytes were read.
+    fn advance(&mut self, _bytes: u64) {}
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+struct Snapshotter<'a> {
+    repo: &'a mut Repository,
+    paths: &'a [PathBuf],
+    progress: &'a mut dyn Progress,
+    stats: WriteStats,
+    bytes_read: u64,
+    warnings: Vec<WalkWarning>,
+}
+
+/// Reads through to `inner`, hashing and counting.
+struct HashingReader<'p, R> {
+    inner: R,
+    hasher: blake3::Hasher,
+    count: u64,
+    progress: Option<&'p mut dyn Progress>,
+}
+
+impl<R: Read> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        if let Some(p) = self.progress.as_deref_mut() {
+            p.advance(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Whether a file changed between two looks at it.
+fn changed(a: &Metadata, b: &Metadata) -> bool {
+    a.len() != b.len()
+        || a.mtime() != b.mtime()
+        || a.mtime_nsec() != b.mtime_nsec()
+        || a.ctime() != b.ctime()
+        || a.ctime_nsec() != b.ctime_nsec()
+        || a.ino() != b.ino()
+        || a.dev() != b.dev()
+}
+
+fn profile_for(name: &[u8]) -> Profile {
+    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+    match name.rsplit_once('.') {
+        Some((_, ext)) if DOCUMENT_EXTENSIONS.contains(&ext) => Profile::Document,
+        _ => Profile::Media,
+    }
+}
+
+fn mtime_of(meta: &Metadata) -> (i64, u32) {
+    (meta.mtime(), meta.mtime_nsec().clamp(0, 999_999_999) as u32)
+}
+
+/// The outcome of reading one file.
+enum ReadOutcome {
+    Stored(TreeEntry),
+    /// The file changed while it was read.
+    Changed,
+}
+
+impl Snapshotter<'_> {
+    fn warn(&mut self, rel: &Path, message: impl Into<String>) {
+        self.warnings.push(WalkWarning {
+            path: rel.to_path_buf(),
+            message: message.into(),
+        });
+    }
+
+    fn build_dir(
+        &mut self,
+        rel: &Path,
+        found: Vec<(Vec<u8>, Found)>,
+        parent: Option<&Tree>,
+    ) -> Result<ObjectId> {
+        let mut entries: Vec<TreeEntry> = Vec::new();
+        let mut found = found.into_iter().peekable();
+        let empty = Tree::default();
+        let parent_entries = parent.unwrap_or(&empty).entries.iter();
+        let mut parent_entries = parent_entries.peekable();
+        loop {
+            // Merge the sorted names on disk with the sorted names of the parent tree.
+            let (name, on_disk, before) = match (found.peek(), parent_entries.peek()) {
+                (None, None) => break,
+                (Some((n, _)), Some(p)) if n.as_slice() == p.name.as_slice() => {
+                    let (n, f) = found.next().expect("peeked");
+                    (n, Some(f), parent_entries.next())
+                }
+                (Some((n, _)), Some(p)) if n.as_slice() > p.name.as_slice() => {
+                    let p = parent_entries.next().expect("peeked");
+                    (p.name.clone(), None, Some(p))
+                }
+                (Some(_), _) => {
+                    let (n, f) = found.next().expect("peeked");
+                    (n, Some(f), None)
+                }
+                (None, Some(_)) => {
+                    let p = parent_entries.next().expect("peeked");
+                    (p.name.clone(), None, Some(p))
+                }
+            };
+            let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(&name));
+            let selection = worktree::select(self.paths, &child_rel);
+            let keep_before = |entries: &mut Vec<TreeEntry>| {
+                if let Some(b) = before {
+                    entries.push(b.clone());
+                }
+            };
+            if selection == Selection::None {
+                keep_before(&mut entries);
+                continue;
+            }
+            let Some(on_disk) = on_disk else {
+                // Deleted from the project (or not on disk below a selected path).
+                continue;
+            };
+            match on_disk {
+                Found::File(meta) => match self.snapshot_file(&child_rel, &name, &meta)? {
+                    Some(e) => entries.push(e),
+                    None => keep_before(&mut entries),
+                },
+                Found::Dir(meta, children) => {
+                    let parent_sub = match before.map(|b| &b.kind) {
+                        Some(EntryKind::Dir { tree }) => Some(self.repo.read_tree(tree)?),
+                        _ => None,
+                    };
+                    if selection == Selection::Partly && parent_sub.is_none() && before.is_some() {
+                        // A file became a folder outside the selected paths: keep the file.
+                        keep_before(&mut entries);
+                        continue;
+                    }
+                    let tree = self.build_dir(&child_rel, children, parent_sub.as_ref())?;
+                    entries.push(TreeEntry {
+                        name,
+                        mode: meta.permissions().mode() & 0o7777,
+                        mtime_secs: 0,
+                        mtime_nanos: 0,
+                        kind: EntryKind::Dir { tree },
+                    });
+                }
+                Found::Symlink(meta, target) => {
+                    let (s, n) = mtime_of(&meta);
+                    entries.push(TreeEntry {
+                        name,
+                        mode: 0o777,
+                        mtime_secs: s,
+                        mtime_nanos: n,
+                        kind: EntryKind::Symlink { target },
+                    });
+                }
+                Found::Unreadable(reason) => {
+                    let what = if before.is_some() {
+                        "kept the last committed version"
+                    } else {
+                        "skipped"
+                    };
+                    self.warn(&child_rel, format!("cannot read it ({reason}); {what}"));
+                    keep_before(&mut entries);
+                }
+                Found::Special => {
+                    self.warn(
+                        &child_rel,
+                        "not a regular file, folder or symlink (socket, FIFO or device); skipped",
+                    );
+                }
+            }
+        }
+        let tree = Tree { entries };
+        let (id, _) = self
+            .repo
+            .store_mut()
+            .put_blob(BlobKind::Tree, &tree.encode())?;
+        Ok(id)
+    }
+
+    /// Stores one file; `None` (with a warning) when it could not be read consistently.
+    fn snapshot_file(
+        &mut self,
+        rel: &Path,
+        name: &[u8],
+        meta: &Metadata,
+    ) -> Result<Option<TreeEntry>> {
+        let full = self.repo.work_tree().join(rel);
+        for _ in 0..CHANGING_FILE_ATTEMPTS {
+            match self.read_file(&full, name, meta) {
+                Ok(ReadOutcome::Stored(e)) => return Ok(Some(e)),
+                Ok(ReadOutcome::Changed) => continue,
+                Err(RepoError::Store(StoreError::Read(e)))
+                | Err(RepoError::Io { source: e, .. }) => {
+                    self.warn(rel, format!("cannot read it ({e}); skipped"));
+                    return Ok(None);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.warn(
+            rel,
+            format!("it kept changing while being committed ({CHANGING_FILE_ATTEMPTS} tries); skipped this time"),
+        );
+        Ok(None)
+    }
+
+    fn read_file(
+        &mut self,
+        full: &Path,
+        name: &[u8],
+        _walk_meta: &Metadata,
+    ) -> Result<ReadOutcome> {
+        let io_err = |e| RepoError::io(full, e);
+        let mut file = File::options()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(full)
+            .map_err(io_err)?;
+        let before = file.metadata().map_err(io_err)?;
+        if !before.is_file() {
+            return Ok(ReadOutcome::Changed);
+        }
+        let mut magic = [0u8; 2];
+        let is_gzip =
+            before.len() >= 18 && file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+
+        let keys = self.repo.store().keys().clone();
+        let mut stored: Option<(FileStorage, ObjectId, u64)> = None;
+        if is_gzip {
+            let mut reader = HashingReader {
+                inner: BufReader::with_capacity(256 << 10, &mut file),
+                hasher: keys.hasher(),
+                count: 0,
+                progress: Some(&mut *self.progress),
+            };
+            let layout =
+                gzip::probe(&mut reader).map_err(|e| RepoError::io(full, io::Error::other(e)))?;
+            io::copy(&mut reader, &mut io::sink()).map_err(io_err)?;
+            let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
+            let whole = reader.count;
+            self.bytes_read += whole;
+            if let Some(layout) = layout {
+                file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+                let inflater = gzip::Inflater::new(BufReader::with_capacity(256 << 10, &mut file))
+                    .map_err(|e| RepoError::io(full, io::Error::other(e)))?;
+                let mut crc = flate2::CrcReader::new(inflater);
+                let payload = store::content::write_stream(
+                    self.repo.store_mut(),
+                    &mut crc,
+                    Profile::Document,
+                    &mut self.stats,
+                )?;
+                if u64::from(crc.crc().amount()) != payload.size & 0xffff_ffff
+                    || crc.crc().sum() != layout.payload_crc()
+                    || payload.size != layout.payload_len()
+                {
+                    // The file changed between the two passes.
+                    return Ok(ReadOutcome::Changed);
+                }
+                stored = Some((
+                    FileStorage::GzipPayload {
+                        layout: layout.encode(),
+                        payload,
+                    },
+                    hash,
+                    whole,
+                ));
+            } else {
+                file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+            }
+        }
+        let (storage, hash, size) = match stored {
+            Some(s) => s,
+            None => {
+                let mut reader = HashingReader {
+                    inner: &mut file,
+                    hasher: keys.hasher(),
+                    count: 0,
+                    progress: if is_gzip {
+                        None
+                    } else {
+                        Some(&mut *self.progress)
+                    },
+                };
+                let content: Content = store::content::write_stream(
+                    self.repo.store_mut(),
+                    &mut reader,
+                    profile_for(name),
+                    &mut self.stats,
+                )?;
+                self.bytes_read += reader.count;
+                let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
+                (FileStorage::Raw(content), hash, content.size)
+            }
+        };
+        let after = file.metadata().map_err(io_err)?;
+        let now = std::fs::symlink_metadata(full).map_err(io_err)?;
+        if changed(&before, &after) || changed(&before, &now) || size != before.len() {
+            return Ok(ReadOutcome::Changed);
+        }
+        let (mtime_secs, mtime_nanos) = mtime_of(&before);
+        Ok(ReadOutcome::Stored(TreeEntry {
+            name: name.to_vec(),
+            mode: before.permissions().mode() & 0o7777,
+            mtime_secs,
+            mtime_nanos,
+            kind: EntryKind::File {
+                size,
+                hash,
+                storage,
+            },
+        }))
+    }
+}
+
+/// `OsStr` from raw bytes (Unix).
+trait FromBytesCompat {
+    fn from_bytes_compat(b: &[u8]) -> &Self;
+}
+impl FromBytesCompat for std::ffi::OsStr {
+    fn from_bytes_compat(b: &[u8]) -> &Self {
+        std::os::unix::ffi::OsStrExt::from_bytes(b)
+    }
+}
+
+impl Repository {
+    /// Snapshots the work tree and, unless nothing changed, commits it on the current branch.
+    pub fn commit(
+        &mut self,
+        opts: &CommitOptions,
+        progress: &mut dyn Progress,
+    ) -> Result<CommitReport> {
+        let _lock = self.lock(&format!("daw commit (pid {})", std::process::id()))?;
+        let refs = self.refs()?;
+        let parent = refs.head_commit();
+        let parent_tree = match &parent {
+            Some(p) => Some(self.read_tree(&self.read_commit(p)?.tree)?),
+            None => None,
+        };
+        let parent_tree_id = match &parent {
+            Some(p) => Some(self.read_commit(p)?.tree),
+            None => None,
+        };
+        let work_tree = self.work_tree().to_path_buf();
+        let daw_dir = self.daw_dir().to_path_buf();
+        let mut ignores = Ignores::new();
+        let mut total = 0;
+        let root = worktree::walk(
+            &work_tree,
+            Path::new(""),
+            &mut ignores,
+            &daw_dir,
+            &mut total,
+        );
+        let children = match root {
+            Found::Dir(_, c) => c,
+            Found::Unreadable(reason) => {
+                return Err(RepoError::io(&work_tree, io::Error::other(reason)));
+            }
+            _ => {
+                return Err(RepoError::Refused(format!(
+                    "{} is not a folder",
+                    work_tree.display()
+                )));
+            }
+        };
+        progress.start(total);
+        let written_before = self.store().written_bytes();
+        let mut snap = Snapshotter {
+            repo: self,
+            paths: &opts.paths,
+            progress,
+            stats: WriteStats::default(),
+            bytes_read: 0,
+            warnings: Vec::new(),
+        };
+        let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
+        let (bytes_read, warnings) = (snap.bytes_read, snap.warnings);
+        let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;
+        let mut report = CommitReport {
+            parent,
+            branch: match &refs.head {
+                Head::Branch(b) => Some(b.clone()),
+                Head::Detached(_) => None,
+            },
+            changes,
+            bytes_read,
+            warnings,
+            ..Default::default()
+        };
+        if report.changes.is_empty() && parent.is_some() && !opts.allow_empty {
+            self.store_mut().flush()?;
+            report.bytes_stored = self.store().written_bytes() - written_before;
+            return Ok(report);
+        }
+        let commit = Commit {
+            tree,
+            parents: parent.into_iter().collect(),
+            author: opts.author.clone(),
+            message: opts.message.clone(),
+            summary: Vec::new(),
+        };
+        let (id, _) = self
+            .store_mut()
+            .put_blob(BlobKind::Commit, &commit.encode())?;
+        self.store_mut().flush()?;
+        let mut new_refs = refs.clone();
+        match &refs.head {
+            Head::Branch(b) => {
+                new_refs.branches.insert(b.clone(), id);
+            }
+            Head::Detached(_) => new_refs.head = Head::Detached(id),
+        }
+        let first_line = commit.message.lines().next().unwrap_or("").to_string();
+        self.update_refs(format!("commit {}: {}", id.short(12), first_line), new_refs)?;
+        report.commit = Some(id);
+        report.bytes_stored = self.store().written_bytes() - written_before;
+        Ok(report)
+    }
+}

@@ -1,0 +1,365 @@
+//! The content-addressed, encrypted object store: chunks, blobs, packs and indexes over a `Backend`.
+//!
+//! Each layer wraps the one below it: backend (named objects) → sealed blobs in packs → the index
+//! table → `Store` (put/get blobs by id, deduplicated). Nothing here knows about files, commits or the
+//! terminal.
+
+pub mod backend;
+pub mod content;
+pub mod crypto;
+pub mod index;
+pub mod keys;
+pub mod pack;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::object::{BlobKind, ObjectId};
+
+pub use backend::{Backend, BackendError};
+pub use content::{ContentReader, Profile, WriteStats};
+use index::{IndexFile, IndexTable, Location};
+pub use keys::{KdfParams, KeySlot, Keys};
+use pack::PackWriter;
+
+/// A data pack is closed when it reaches this size.
+const DATA_PACK_TARGET: u64 = 64 << 20;
+/// A metadata pack is closed when it reaches this size.
+const META_PACK_TARGET: u64 = 8 << 20;
+/// Loading more index files than this triggers a compaction into one at the next flush.
+const INDEX_COMPACT_THRESHOLD: usize = 64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// Reading the source of new data failed.
+    #[error("read error: {0}")]
+    Read(#[source] std::io::Error),
+    /// A blob the history needs is not in any index.
+    #[error("object {0} is missing from the repository")]
+    Missing(ObjectId),
+    /// A blob exists but is not what it should be.
+    #[error("object {id} is damaged: {detail}")]
+    Corrupt { id: ObjectId, detail: String },
+    #[error(transparent)]
+    Blob(#[from] pack::BlobError),
+    #[error(transparent)]
+    Pack(#[from] pack::PackError),
+    #[error(transparent)]
+    Index(#[from] index::IndexError),
+    /// A sealed file (operation, cache) could not be opened.
+    #[error("{what} {name} failed authentication (damaged, or from another repository)")]
+    SealedAuth { what: &'static str, name: String },
+    #[error("{what} {name} is malformed: {detail}")]
+    SealedMalformed {
+        what: &'static str,
+        name: String,
+        detail: String,
+    },
+}
+
+/// What one flush wrote.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FlushStats {
+    pub packs: u64,
+    pub bytes: u64,
+}
+
+pub struct Store {
+    backend: Backend,
+    keys: Keys,
+    index: IndexTable,
+    index_files: Vec<ObjectId>,
+    /// Blobs written since the last flush (not yet in the table).
+    pending: HashSet<ObjectId>,
+    /// Metadata blobs written since the last flush, readable before their pack is complete.
+    pending_meta: HashMap<ObjectId, (BlobKind, Vec<u8>)>,
+    data_pack: Option<PackWriter>,
+    meta_pack: Option<PackWriter>,
+    /// Packs closed since the last flush, waiting for their index.
+    closed: Vec<(ObjectId, Vec<pack::PackEntry>)>,
+    written_bytes: u64,
+}
+
+impl Store {
+    /// Opens the store and loads every index.
+    pub fn open(backend: Backend, keys: Keys) -> Result<Self, StoreError> {
+        let mut store = Self {
+            backend,
+            keys,
+            index: IndexTable::default(),
+            index_files: Vec::new(),
+            pending: HashSet::new(),
+            pending_meta: HashMap::new(),
+            data_pack: None,
+            meta_pack: None,
+            closed: Vec::new(),
+            written_bytes: 0,
+        };
+        store.load_index()?;
+        Ok(store)
+    }
+
+    fn load_index(&mut self) -> Result<(), StoreError> {
+        // A concurrent compaction may delete an index between listing and reading: list again.
+        let mut attempts = 0;
+        'retry: loop {
+            attempts += 1;
+            let mut table = IndexTable::default();
+            let mut names = Vec::new();
+            for listed in self.backend.list("index")? {
+                let Some(name) = index::index_name_from_path(&listed.path) else {
+                    continue;
+                };
+                let bytes = match self.backend.get(&listed.path) {
+                    Ok(b) => b,
+                    Err(BackendError::NotFound(_)) if attempts < 5 => continue 'retry,
+                    Err(e) => return Err(e.into()),
+                };
+                let file = IndexFile::open(&self.keys.data_key, &name, &bytes)?;
+                for (p, entries) in &file.packs {
+                    table.add_pack(*p, entries);
+                }
+                names.push(name);
+            }
+            table.finish();
+            self.index = table;
+            self.index_files = names;
+            return Ok(());
+        }
+    }
+
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    pub fn index(&self) -> &IndexTable {
+        &self.index
+    }
+
+    /// Bytes written to the backend by this handle (packs and indexes).
+    pub fn written_bytes(&self) -> u64 {
+        self.written_bytes
+    }
+
+    pub fn contains(&self, id: &ObjectId) -> bool {
+        self.pending.contains(id) || self.index.contains(id)
+    }
+
+    /// Stores a blob unless it is already there; returns its id and whether it was new.
+    pub fn put_blob(
+        &mut self,
+        kind: BlobKind,
+        data: &[u8],
+    ) -> Result<(ObjectId, bool), StoreError> {
+        let id = self.keys.object_id(data);
+        if self.contains(&id) {
+            return Ok((id, false));
+        }
+        let sealed = pack::seal_blob(&self.keys.data_key, kind, &id, data);
+        let raw_length = u32::try_from(data.len()).expect("blobs are far below 4 GiB");
+        let (slot, target) = if kind.is_metadata() {
+            (&mut self.meta_pack, META_PACK_TARGET)
+        } else {
+            (&mut self.data_pack, DATA_PACK_TARGET)
+        };
+        if slot.is_none() {
+            *slot = Some(PackWriter::new(&self.backend)?);
+        }
+        let writer = slot.as_mut().expect("just set");
+        writer.add(kind, id, raw_length, &sealed)?;
+        if writer.len() >= target {
+            let full = slot.take().expect("present");
+            let done = full.finish(&self.keys.data_key)?;
+            self.closed.push(done);
+        }
+        self.pending.insert(id);
+        if kind.is_metadata() {
+            self.pending_meta.insert(id, (kind, data.to_vec()));
+        }
+        Ok((id, true))
+    }
+
+    pub fn locate(&self, id: &ObjectId) -> Result<Location, StoreError> {
+        self.index.get(id).ok_or(StoreError::Missing(*id))
+    }
+
+    /// Reads, decrypts and verifies a blob (its keyed hash must equal its id).
+    pub fn get_blob_as(&self, id: &ObjectId, kind: BlobKind) -> Result<Vec<u8>, StoreError> {
+        if let Some((k, data)) = self.pending_meta.get(id)
+            && *k == kind
+        {
+            return Ok(data.clone());
+        }
+        let loc = self.locate(id)?;
+        if loc.kind != kind {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                detail: format!("is a {}, expected a {}", loc.kind.name(), kind.name()),
+            });
+        }
+        let range = loc.offset..loc.offset + u64::from(loc.length);
+        let sealed = self.backend.get_range(&pack::pack_path(&loc.pack), range)?;
+        self.open_sealed_blob(id, &loc, &sealed)
+    }
+
+    /// Opens a blob's sealed bytes read from its pack and checks its id.
+    pub fn open_sealed_blob(
+        &self,
+        id: &ObjectId,
+        loc: &Location,
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        if sealed.len() != loc.length as usize {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                detail: "pack is shorter than its index says".into(),
+            });
+        }
+        let data = pack::open_blob(&self.keys.data_key, loc.kind, id, loc.raw_length, sealed)?;
+        if self.keys.object_id(&data) != *id {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                detail: "content does not match its id".into(),
+            });
+        }
+        Ok(data)
+    }
+
+    /// Closes open packs and writes their index. After this returns, every blob put so far is durable
+    /// and readable. Returns what was written.
+    pub fn flush(&mut self) -> Result<FlushStats, StoreError> {
+        for slot in [self.data_pack.take(), self.meta_pack.take()]
+            .into_iter()
+            .flatten()
+        {
+            let done = slot.finish(&self.keys.data_key)?;
+            self.closed.push(done);
+        }
+        let mut stats = FlushStats::default();
+        if self.closed.is_empty() {
+            return Ok(stats);
+        }
+        for (_, entries) in &self.closed {
+            stats.packs += 1;
+            stats.bytes += entries.iter().map(|e| u64::from(e.length)).sum::<u64>();
+        }
+        let compact = self.index_files.len() >= INDEX_COMPACT_THRESHOLD;
+        let mut file = IndexFile {
+            supersedes: Vec::new(),
+            packs: std::mem::take(&mut self.closed),
+        };
+        if compact {
+            file.supersedes = self.index_files.clone();
+            file.packs.extend(self.packs_from_table());
+        }
+        let name = random_name();
+        let bytes = file.seal(&self.keys.data_key, &name);
+        stats.bytes += bytes.len() as u64;
+        self.backend.put(&index::index_path(&name), bytes)?;
+        for (p, entries) in &file.packs {
+            self.index.add_pack(*p, entries);
+        }
+        self.index.finish();
+        self.pending.clear();
+        self.pending_meta.clear();
+        if compact {
+            // The new index covers everything; the old ones can go. A crash here leaves duplicates only.
+            for old in std::mem::take(&mut self.index_files) {
+                self.backend.delete(&index::index_path(&old))?;
+            }
+        }
+        self.index_files.push(name);
+        self.written_bytes += stats.bytes;
+        Ok(stats)
+    }
+
+    fn packs_from_table(&self) -> Vec<(ObjectId, Vec<pack::PackEntry>)> {
+        let mut by_pack: std::collections::BTreeMap<ObjectId, Vec<pack::PackEntry>> =
+            Default::default();
+        for (id, loc) in self.index.iter() {
+            by_pack.entry(loc.pack).or_default().push(pack::PackEntry {
+                id,
+                kind: loc.kind,
+                offset: loc.offset,
+                length: loc.length,
+                raw_length: loc.raw_length,
+            });
+        }
+        by_pack
+            .into_iter()
+            .map(|(p, mut e)| {
+                e.sort_by_key(|x| x.offset);
+                (p, e)
+            })
+            .collect()
+    }
+
+    /// Seals a small file (an operation, a cache) under the data key, bound to its kind and name.
+    pub fn seal_file(&self, what: &'static str, name: &str, plaintext: &[u8]) -> Vec<u8> {
+        seal_named(&self.keys, what, name, plaintext)
+    }
+
+    pub fn open_file(
+        &self,
+        what: &'static str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        open_named(&self.keys, what, name, bytes)
+    }
+}
+
+/// `DAWS` ‖ version(1) ‖ sealed(plaintext), AAD = "daw sealed v1" ‖ what ‖ 0 ‖ name.
+pub fn seal_named(keys: &Keys, what: &str, name: &str, plaintext: &[u8]) -> Vec<u8> {
+    let mut out = b"DAWS\x01".to_vec();
+    out.extend(crypto::seal(
+        &keys.data_key,
+        &named_aad(what, name),
+        plaintext,
+    ));
+    out
+}
+
+pub fn open_named(
+    keys: &Keys,
+    what: &'static str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<Vec<u8>, StoreError> {
+    if bytes.len() < 5 || &bytes[..4] != b"DAWS" {
+        return Err(StoreError::SealedMalformed {
+            what,
+            name: name.into(),
+            detail: "bad magic".into(),
+        });
+    }
+    if bytes[4] != 1 {
+        return Err(StoreError::SealedMalformed {
+            what,
+            name: name.into(),
+            detail: format!("unsupported version {}; upgrade daw", bytes[4]),
+        });
+    }
+    crypto::open(&keys.data_key, &named_aad(what, name), &bytes[5..]).map_err(|_| {
+        StoreError::SealedAuth {
+            what,
+            name: name.into(),
+        }
+    })
+}
+
+fn named_aad(what: &str, name: &str) -> Vec<u8> {
+    format!("daw sealed v1\0{what}\0{name}").into_bytes()
+}
+
+/// A random 32-byte name for packs and indexes (they are named, not addressed by content).
+pub fn random_name() -> ObjectId {
+    let mut b = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
+    ObjectId::from_bytes(b)
+}

@@ -1,0 +1,295 @@
+//! Pack files: many sealed blobs in one object, ending with a sealed header that lists them, so a lost
+//! index can be rebuilt from the packs alone (`docs/FORMAT.md`, "Pack").
+//!
+//! ```text
+//! "DAWPACK" version(u8 = 1)
+//! blob*          each: sealed(flag ‖ payload), AAD = "daw blob v1" ‖ kind ‖ id
+//! header         sealed(encoded entry list), AAD = "daw pack header v1" ‖ pack name
+//! header_len     u32 little-endian, length of the sealed header
+//! "DAWP"
+//! ```
+
+use crate::object::{BlobKind, DecodeError, ObjectId, Reader, Writer};
+
+use super::backend::{Backend, BackendError, ObjectWriter};
+use super::crypto::{self, SecretKey};
+
+pub const PACK_MAGIC: &[u8; 7] = b"DAWPACK";
+pub const PACK_VERSION: u8 = 1;
+pub const PACK_TRAILER_MAGIC: &[u8; 4] = b"DAWP";
+/// Leading bytes before the first blob.
+pub const PACK_PREFIX_LEN: u64 = 8;
+/// `header_len` and the closing magic.
+pub const PACK_TRAILER_LEN: u64 = 8;
+const HEADER_VERSION: u64 = 1;
+
+/// Flag byte at the start of a blob's plaintext envelope.
+const FLAG_STORED: u8 = 0;
+const FLAG_ZSTD: u8 = 1;
+
+/// Where a blob sits in a pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackEntry {
+    pub id: ObjectId,
+    pub kind: BlobKind,
+    pub offset: u64,
+    /// Sealed length in the pack.
+    pub length: u32,
+    /// Plaintext length.
+    pub raw_length: u32,
+}
+
+pub fn pack_path(name: &ObjectId) -> String {
+    let hex = name.to_hex();
+    format!("packs/{}/{}", &hex[..2], hex)
+}
+
+/// The pack name from a path made by [`pack_path`].
+pub fn pack_name_from_path(path: &str) -> Option<ObjectId> {
+    let name = path.rsplit('/').next()?;
+    ObjectId::from_hex(name).filter(|id| pack_path(id) == path)
+}
+
+pub fn blob_aad(kind: BlobKind, id: &ObjectId) -> Vec<u8> {
+    let mut aad = b"daw blob v1".to_vec();
+    aad.push(kind as u8);
+    aad.extend_from_slice(id.as_bytes());
+    aad
+}
+
+fn header_aad(pack: &ObjectId) -> Vec<u8> {
+    let mut aad = b"daw pack header v1".to_vec();
+    aad.extend_from_slice(pack.as_bytes());
+    aad
+}
+
+/// Compresses (when that helps) and seals one blob.
+pub fn seal_blob(key: &SecretKey, kind: BlobKind, id: &ObjectId, data: &[u8]) -> Vec<u8> {
+    let mut plain = Vec::with_capacity(data.len() + 1);
+    let compressed = if data.len() >= 64 {
+        zstd::bulk::compress(data, 3).ok()
+    } else {
+        None
+    };
+    match compressed {
+        // Keep compression only when it saves at least 1/32: audio rarely compresses.
+        Some(c) if c.len() + c.len() / 32 < data.len() => {
+            plain.push(FLAG_ZSTD);
+            plain.extend_from_slice(&c);
+        }
+        _ => {
+            plain.push(FLAG_STORED);
+            plain.extend_from_slice(data);
+        }
+    }
+    crypto::seal(key, &blob_aad(kind, id), &plain)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    /// Decryption failed: the pack bytes were changed, or the index points at the wrong place.
+    #[error("blob {id} ({kind}) failed authentication: the pack is damaged")]
+    Auth { id: ObjectId, kind: &'static str },
+    /// The plaintext envelope was malformed.
+    #[error("blob {id} is malformed: {detail}")]
+    Malformed { id: ObjectId, detail: String },
+}
+
+/// Opens a sealed blob and checks its length; the caller checks the id (it holds the id key).
+pub fn open_blob(
+    key: &SecretKey,
+    kind: BlobKind,
+    id: &ObjectId,
+    raw_length: u32,
+    sealed: &[u8],
+) -> Result<Vec<u8>, BlobError> {
+    let plain = crypto::open(key, &blob_aad(kind, id), sealed).map_err(|_| BlobError::Auth {
+        id: *id,
+        kind: kind.name(),
+    })?;
+    let malformed = |detail: String| BlobError::Malformed { id: *id, detail };
+    let (&flag, body) = plain
+        .split_first()
+        .ok_or_else(|| malformed("empty envelope".into()))?;
+    let data = match flag {
+        FLAG_STORED => body.to_vec(),
+        FLAG_ZSTD => zstd::bulk::decompress(body, raw_length as usize)
+            .map_err(|e| malformed(e.to_string()))?,
+        f => return Err(malformed(format!("unknown flag {f}"))),
+    };
+    if data.len() != raw_length as usize {
+        return Err(malformed(format!(
+            "length {} instead of {raw_length}",
+            data.len()
+        )));
+    }
+    Ok(data)
+}
+
+pub fn encode_entries(w: &mut Writer, entries: &[PackEntry]) {
+    w.uvar(entries.len() as u64);
+    for e in entries {
+        w.id(&e.id)
+            .u8(e.kind as u8)
+            .uvar(e.offset)
+            .uvar(u64::from(e.length))
+            .uvar(u64::from(e.raw_length));
+    }
+}
+
+pub fn decode_entries(r: &mut Reader<'_>) -> Result<Vec<PackEntry>, DecodeError> {
+    let n = r.count(36)?;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let id = r.id()?;
+        let kind = BlobKind::from_u8(r.u8()?).ok_or_else(|| r.invalid("unknown blob kind"))?;
+        let offset = r.uvar()?;
+        let length = u32::try_from(r.uvar()?).map_err(|_| r.invalid("blob too long"))?;
+        let raw_length = u32::try_from(r.uvar()?).map_err(|_| r.invalid("blob too long"))?;
+        out.push(PackEntry {
+            id,
+            kind,
+            offset,
+            length,
+            raw_length,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes one pack as a streaming upload.
+pub struct PackWriter {
+    name: ObjectId,
+    out: ObjectWriter,
+    offset: u64,
+    entries: Vec<PackEntry>,
+}
+
+impl PackWriter {
+    pub fn new(backend: &Backend) -> Result<Self, BackendError> {
+        let mut name = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut name);
+        let name = ObjectId::from_bytes(name);
+        let mut out = backend.writer(&pack_path(&name))?;
+        let mut prefix = PACK_MAGIC.to_vec();
+        prefix.push(PACK_VERSION);
+        out.write(&prefix)?;
+        Ok(Self {
+            name,
+            out,
+            offset: PACK_PREFIX_LEN,
+            entries: Vec::new(),
+        })
+    }
+
+    pub fn len(&self) -> u64 {
+        self.offset
+    }
+
+    pub fn add(
+        &mut self,
+        kind: BlobKind,
+        id: ObjectId,
+        raw_length: u32,
+        sealed: &[u8],
+    ) -> Result<(), BackendError> {
+        self.out.write(sealed)?;
+        let length = u32::try_from(sealed.len()).expect("blobs are far below 4 GiB");
+        self.entries.push(PackEntry {
+            id,
+            kind,
+            offset: self.offset,
+            length,
+            raw_length,
+        });
+        self.offset += u64::from(length);
+        Ok(())
+    }
+
+    /// Writes the header and trailer and makes the pack visible.
+    pub fn finish(mut self, key: &SecretKey) -> Result<(ObjectId, Vec<PackEntry>), BackendError> {
+        let mut w = Writer::new();
+        w.uvar(HEADER_VERSION);
+        encode_entries(&mut w, &self.entries);
+        let header = crypto::seal(key, &header_aad(&self.name), &w.finish());
+        let header_len = u32::try_from(header.len()).expect("pack headers are far below 4 GiB");
+        self.out.write(&header)?;
+        let mut trailer = header_len.to_le_bytes().to_vec();
+        trailer.extend_from_slice(PACK_TRAILER_MAGIC);
+        self.out.write(&trailer)?;
+        self.out.finish()?;
+        Ok((self.name, self.entries))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// The pack's framing is wrong (truncated, wrong magic).
+    #[error("pack {pack} is malformed: {detail}")]
+    Malformed { pack: ObjectId, detail: String },
+    /// The header failed authentication.
+    #[error("pack {pack}: header failed authentication (the pack is damaged)")]
+    HeaderAuth { pack: ObjectId },
+    #[error("pack {pack}: {source}")]
+    Decode {
+        pack: ObjectId,
+        #[source]
+        source: DecodeError,
+    },
+}
+
+/// Checks a pack's framing from its pieces (the 8-byte prefix, the sealed header, the 8-byte trailer and
+/// the total size) and returns its entries. The blobs must tile the space between prefix and header.
+pub fn read_framing(
+    keys: &super::Keys,
+    pack: &ObjectId,
+    prefix: &[u8],
+    header: &[u8],
+    trailer: &[u8],
+    size: u64,
+) -> Result<Vec<PackEntry>, PackError> {
+    let malformed = |detail: &str| PackError::Malformed {
+        pack: *pack,
+        detail: detail.into(),
+    };
+    if prefix.len() != PACK_PREFIX_LEN as usize || &prefix[..7] != PACK_MAGIC {
+        return Err(malformed("bad magic"));
+    }
+    if prefix[7] != PACK_VERSION {
+        return Err(malformed(&format!(
+            "unsupported version {}; upgrade daw",
+            prefix[7]
+        )));
+    }
+    if trailer.len() != PACK_TRAILER_LEN as usize || &trailer[4..] != PACK_TRAILER_MAGIC {
+        return Err(malformed("bad trailer"));
+    }
+    let header_len = u64::from(u32::from_le_bytes(
+        trailer[..4].try_into().expect("4 bytes"),
+    ));
+    if header_len != header.len() as u64 || header_len + PACK_PREFIX_LEN + PACK_TRAILER_LEN > size {
+        return Err(malformed("header length out of range"));
+    }
+    let header_start = size - PACK_TRAILER_LEN - header_len;
+    let plain = crypto::open(&keys.data_key, &header_aad(pack), header)
+        .map_err(|_| PackError::HeaderAuth { pack: *pack })?;
+    let mut r = Reader::new(&plain, "pack header");
+    let decode = |source| PackError::Decode {
+        pack: *pack,
+        source,
+    };
+    r.version(HEADER_VERSION).map_err(decode)?;
+    let entries = decode_entries(&mut r).map_err(decode)?;
+    r.finish().map_err(decode)?;
+    let mut expect = PACK_PREFIX_LEN;
+    for e in &entries {
+        if e.offset != expect {
+            return Err(malformed("blob layout does not tile the pack"));
+        }
+        expect += u64::from(e.length);
+    }
+    if expect != header_start {
+        return Err(malformed("blob layout does not reach the header"));
+    }
+    Ok(entries)
+}
