@@ -7,10 +7,12 @@
 //! Files are streamed, never loaded whole. A gzip file (an Ableton set) whose compressed bytes daw can
 //! re-create exactly is stored as its decompressed payload, so an edit costs bytes, not megabytes.
 
+use std::collections::HashMap;
 use std::fs::{File, Metadata};
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::formats::gzip;
 use crate::object::{
@@ -76,6 +78,73 @@ struct Snapshotter<'a> {
     stats: WriteStats,
     bytes_read: u64,
     warnings: Vec<WalkWarning>,
+    /// Files read in phase two, by path: `None` when a file was skipped (with a warning).
+    files: HashMap<PathBuf, Option<TreeEntry>>,
+}
+
+/// A gzip file checked ahead of time on the verification thread.
+struct Verified {
+    /// The layout, when the file's compressed bytes can be re-created exactly.
+    layout: Option<gzip::GzipLayout>,
+    hash: ObjectId,
+    size: u64,
+    before: Metadata,
+}
+
+/// Verifies gzip files on a second thread while the main thread stores everything else: re-compressing
+/// a 16 MB set with zlib takes longer than chunking and encrypting hundreds of MB of audio.
+fn spawn_verifier(
+    work_tree: PathBuf,
+    candidates: Vec<PathBuf>,
+    keys: crate::store::Keys,
+) -> (
+    std::thread::JoinHandle<()>,
+    mpsc::Receiver<(PathBuf, io::Result<Verified>)>,
+) {
+    let (tx, rx) = mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        for rel in candidates {
+            let full = work_tree.join(&rel);
+            let result = (|| {
+                let mut file = File::options()
+                    .read(true)
+                    .custom_flags(libc::O_NOFOLLOW)
+                    .open(&full)?;
+                let before = file.metadata()?;
+                let mut reader = HashingReader {
+                    inner: BufReader::with_capacity(256 << 10, &mut file),
+                    hasher: keys.hasher(),
+                    count: 0,
+                    progress: None,
+                };
+                let layout = gzip::probe(&mut reader).map_err(io::Error::other)?;
+                io::copy(&mut reader, &mut io::sink())?;
+                let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
+                Ok(Verified {
+                    layout,
+                    hash,
+                    size: reader.count,
+                    before,
+                })
+            })();
+            if tx.send((rel, result)).is_err() {
+                return;
+            }
+        }
+    });
+    (handle, rx)
+}
+
+/// Whether a file starts like a gzip stream.
+fn has_gzip_magic(path: &Path, meta: &Metadata) -> bool {
+    if meta.len() < 18 {
+        return false;
+    }
+    let mut magic = [0u8; 2];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == [0x1f, 0x8b]
 }
 
 /// Reads through to `inner`, hashing and counting.
@@ -184,7 +253,7 @@ impl Snapshotter<'_> {
                 continue;
             };
             match on_disk {
-                Found::File(meta) => match self.snapshot_file(&child_rel, &name, &meta)? {
+                Found::File(_) => match self.files.remove(&child_rel).flatten() {
                     Some(e) => entries.push(e),
                     None => keep_before(&mut entries),
                 },
@@ -242,16 +311,71 @@ impl Snapshotter<'_> {
         Ok(id)
     }
 
+    /// Collects the files that phase two must read: those on disk below selected paths.
+    fn collect(&self, rel: &Path, found: &[(Vec<u8>, Found)], out: &mut Vec<(PathBuf, Metadata)>) {
+        for (name, f) in found {
+            let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(name));
+            if worktree::select(self.paths, &child_rel) == Selection::None {
+                continue;
+            }
+            match f {
+                Found::File(meta) => out.push((child_rel, meta.clone())),
+                Found::Dir(_, children) => self.collect(&child_rel, children, out),
+                _ => {}
+            }
+        }
+    }
+
+    /// Phase two: reads every collected file. Gzip files are verified on a second thread meanwhile and
+    /// stored last.
+    fn read_all(&mut self, files: Vec<(PathBuf, Metadata)>) -> Result<()> {
+        let work_tree = self.repo.work_tree().to_path_buf();
+        let (plain, gz): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .partition(|(rel, meta)| !has_gzip_magic(&work_tree.join(rel), meta));
+        let (verifier, results) = spawn_verifier(
+            work_tree.clone(),
+            gz.iter().map(|(rel, _)| rel.clone()).collect(),
+            self.repo.store().keys().clone(),
+        );
+        for (rel, _) in plain {
+            let entry = self.snapshot_file(&rel, None)?;
+            self.files.insert(rel, entry);
+        }
+        for _ in 0..gz.len() {
+            let Ok((rel, verified)) = results.recv() else {
+                break;
+            };
+            let entry = match verified {
+                Ok(v) => {
+                    self.bytes_read += v.size;
+                    self.progress.advance(v.size);
+                    self.snapshot_file(&rel, Some(v))?
+                }
+                Err(e) => {
+                    self.warn(&rel, format!("cannot read it ({e}); skipped"));
+                    None
+                }
+            };
+            self.files.insert(rel, entry);
+        }
+        let _ = verifier.join();
+        Ok(())
+    }
+
     /// Stores one file; `None` (with a warning) when it could not be read consistently.
     fn snapshot_file(
         &mut self,
         rel: &Path,
-        name: &[u8],
-        meta: &Metadata,
+        mut verified: Option<Verified>,
     ) -> Result<Option<TreeEntry>> {
         let full = self.repo.work_tree().join(rel);
+        let name = rel
+            .file_name()
+            .map(|n| n.as_encoded_bytes().to_vec())
+            .unwrap_or_default();
         for _ in 0..CHANGING_FILE_ATTEMPTS {
-            match self.read_file(&full, name, meta) {
+            match self.read_file(&full, &name, verified.take()) {
                 Ok(ReadOutcome::Stored(e)) => return Ok(Some(e)),
                 Ok(ReadOutcome::Changed) => continue,
                 Err(RepoError::Store(StoreError::Read(e)))
@@ -269,11 +393,13 @@ impl Snapshotter<'_> {
         Ok(None)
     }
 
+    /// Reads and stores one file. With `verified` (a gzip file checked on the verification thread), the
+    /// payload is stored when the layout is exact; otherwise, or on a retry, the file is read raw.
     fn read_file(
         &mut self,
         full: &Path,
         name: &[u8],
-        _walk_meta: &Metadata,
+        verified: Option<Verified>,
     ) -> Result<ReadOutcome> {
         let io_err = |e| RepoError::io(full, e);
         let mut file = File::options()
@@ -285,28 +411,12 @@ impl Snapshotter<'_> {
         if !before.is_file() {
             return Ok(ReadOutcome::Changed);
         }
-        let mut magic = [0u8; 2];
-        let is_gzip =
-            before.len() >= 18 && file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
-        file.seek(SeekFrom::Start(0)).map_err(io_err)?;
-
-        let keys = self.repo.store().keys().clone();
         let mut stored: Option<(FileStorage, ObjectId, u64)> = None;
-        if is_gzip {
-            let mut reader = HashingReader {
-                inner: BufReader::with_capacity(256 << 10, &mut file),
-                hasher: keys.hasher(),
-                count: 0,
-                progress: Some(&mut *self.progress),
-            };
-            let layout =
-                gzip::probe(&mut reader).map_err(|e| RepoError::io(full, io::Error::other(e)))?;
-            io::copy(&mut reader, &mut io::sink()).map_err(io_err)?;
-            let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
-            let whole = reader.count;
-            self.bytes_read += whole;
-            if let Some(layout) = layout {
-                file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+        if let Some(v) = verified {
+            if changed(&v.before, &before) {
+                return Ok(ReadOutcome::Changed);
+            }
+            if let Some(layout) = v.layout {
                 let inflater = gzip::Inflater::new(BufReader::with_capacity(256 << 10, &mut file))
                     .map_err(|e| RepoError::io(full, io::Error::other(e)))?;
                 let mut crc = flate2::CrcReader::new(inflater);
@@ -316,11 +426,8 @@ impl Snapshotter<'_> {
                     Profile::Document,
                     &mut self.stats,
                 )?;
-                if u64::from(crc.crc().amount()) != payload.size & 0xffff_ffff
-                    || crc.crc().sum() != layout.payload_crc()
-                    || payload.size != layout.payload_len()
-                {
-                    // The file changed between the two passes.
+                self.bytes_read += v.size;
+                if crc.crc().sum() != layout.payload_crc() || payload.size != layout.payload_len() {
                     return Ok(ReadOutcome::Changed);
                 }
                 stored = Some((
@@ -328,11 +435,9 @@ impl Snapshotter<'_> {
                         layout: layout.encode(),
                         payload,
                     },
-                    hash,
-                    whole,
+                    v.hash,
+                    v.size,
                 ));
-            } else {
-                file.seek(SeekFrom::Start(0)).map_err(io_err)?;
             }
         }
         let (storage, hash, size) = match stored {
@@ -340,13 +445,9 @@ impl Snapshotter<'_> {
             None => {
                 let mut reader = HashingReader {
                     inner: &mut file,
-                    hasher: keys.hasher(),
+                    hasher: self.repo.store().keys().hasher(),
                     count: 0,
-                    progress: if is_gzip {
-                        None
-                    } else {
-                        Some(&mut *self.progress)
-                    },
+                    progress: Some(&mut *self.progress),
                 };
                 let content: Content = store::content::write_stream(
                     self.repo.store_mut(),
@@ -439,7 +540,11 @@ impl Repository {
             stats: WriteStats::default(),
             bytes_read: 0,
             warnings: Vec::new(),
+            files: HashMap::new(),
         };
+        let mut to_read = Vec::new();
+        snap.collect(Path::new(""), &children, &mut to_read);
+        snap.read_all(to_read)?;
         let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
         let (bytes_read, warnings) = (snap.bytes_read, snap.warnings);
         let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;

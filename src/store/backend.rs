@@ -209,6 +209,31 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         })
 }
 
+/// An fsync running in the background.
+#[must_use = "wait for the sync before publishing what refers to the object"]
+pub struct PendingSync(Option<std::thread::JoinHandle<Result<()>>>);
+
+impl PendingSync {
+    pub fn wait(mut self) -> Result<()> {
+        match self.0.take().map(|h| h.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(BackendError::Io {
+                path: "background sync".into(),
+                source: std::io::Error::other("the sync thread panicked"),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for PendingSync {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 /// A streaming upload; nothing is visible under its name until `finish`.
 pub struct ObjectWriter {
     backend: Backend,
@@ -226,18 +251,30 @@ impl ObjectWriter {
             .runtime
             .block_on(inner.wait_for_capacity(2))
             .map_err(|e| Backend::map_err(path, e))?;
+        // Parts are uploaded by tasks spawned on the runtime.
+        let _guard = self.backend.0.runtime.enter();
         inner.write(data);
         Ok(())
     }
 
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(self) -> Result<()> {
+        self.finish_deferred()?.wait()
+    }
+
+    /// Completes the upload and starts making it durable in the background; the caller must `wait`
+    /// before anything that refers to the object is published.
+    pub fn finish_deferred(mut self) -> Result<PendingSync> {
         let inner = self.inner.take().expect("finish twice");
         self.backend
             .0
             .runtime
             .block_on(inner.finish())
             .map_err(|e| Backend::map_err(&self.path, e))?;
-        self.backend.sync(&self.path)
+        let backend = self.backend.clone();
+        let path = self.path.clone();
+        Ok(PendingSync(Some(std::thread::spawn(move || {
+            backend.sync(&path)
+        }))))
     }
 }
 

@@ -78,6 +78,8 @@ pub struct Store {
     meta_pack: Option<PackWriter>,
     /// Packs closed since the last flush, waiting for their index.
     closed: Vec<(ObjectId, Vec<pack::PackEntry>)>,
+    /// Their fsyncs, which must finish before the index that names them is written.
+    syncs: Vec<backend::PendingSync>,
     written_bytes: u64,
 }
 
@@ -94,6 +96,7 @@ impl Store {
             data_pack: None,
             meta_pack: None,
             closed: Vec::new(),
+            syncs: Vec::new(),
             written_bytes: 0,
         };
         store.load_index()?;
@@ -174,8 +177,9 @@ impl Store {
         writer.add(kind, id, raw_length, &sealed)?;
         if writer.len() >= target {
             let full = slot.take().expect("present");
-            let done = full.finish(&self.keys.data_key)?;
-            self.closed.push(done);
+            let (name, entries, sync) = full.finish(&self.keys.data_key)?;
+            self.closed.push((name, entries));
+            self.syncs.push(sync);
         }
         self.pending.insert(id);
         if kind.is_metadata() {
@@ -237,8 +241,13 @@ impl Store {
             .into_iter()
             .flatten()
         {
-            let done = slot.finish(&self.keys.data_key)?;
-            self.closed.push(done);
+            let (name, entries, sync) = slot.finish(&self.keys.data_key)?;
+            self.closed.push((name, entries));
+            self.syncs.push(sync);
+        }
+        // Packs must be durable before the index that makes them reachable (write order).
+        for sync in std::mem::take(&mut self.syncs) {
+            sync.wait()?;
         }
         let mut stats = FlushStats::default();
         if self.closed.is_empty() {

@@ -11,7 +11,7 @@
 
 use crate::object::{BlobKind, DecodeError, ObjectId, Reader, Writer};
 
-use super::backend::{Backend, BackendError, ObjectWriter};
+use super::backend::{Backend, BackendError, ObjectWriter, PendingSync};
 use super::crypto::{self, SecretKey};
 
 pub const PACK_MAGIC: &[u8; 7] = b"DAWPACK";
@@ -63,10 +63,25 @@ fn header_aad(pack: &ObjectId) -> Vec<u8> {
     aad
 }
 
+/// Large blobs are sampled before being compressed whole: recordings and other media rarely shrink by
+/// more than a few percent, and compressing them costs more time than the bytes are worth.
+fn looks_compressible(data: &[u8]) -> bool {
+    const SAMPLE: usize = 16 << 10;
+    if data.len() < 4 * SAMPLE {
+        return true;
+    }
+    // Sample from the middle: file headers are often more compressible than the body.
+    let start = data.len() / 2 - SAMPLE / 2;
+    match zstd::bulk::compress(&data[start..start + SAMPLE], 1) {
+        Ok(c) => c.len() < SAMPLE * 9 / 10,
+        Err(_) => false,
+    }
+}
+
 /// Compresses (when that helps) and seals one blob.
 pub fn seal_blob(key: &SecretKey, kind: BlobKind, id: &ObjectId, data: &[u8]) -> Vec<u8> {
     let mut plain = Vec::with_capacity(data.len() + 1);
-    let compressed = if data.len() >= 64 {
+    let compressed = if data.len() >= 64 && looks_compressible(data) {
         zstd::bulk::compress(data, 3).ok()
     } else {
         None
@@ -206,8 +221,11 @@ impl PackWriter {
         Ok(())
     }
 
-    /// Writes the header and trailer and makes the pack visible.
-    pub fn finish(mut self, key: &SecretKey) -> Result<(ObjectId, Vec<PackEntry>), BackendError> {
+    /// Writes the header and trailer and makes the pack visible; its fsync runs in the background.
+    pub fn finish(
+        mut self,
+        key: &SecretKey,
+    ) -> Result<(ObjectId, Vec<PackEntry>, PendingSync), BackendError> {
         let mut w = Writer::new();
         w.uvar(HEADER_VERSION);
         encode_entries(&mut w, &self.entries);
@@ -217,8 +235,8 @@ impl PackWriter {
         let mut trailer = header_len.to_le_bytes().to_vec();
         trailer.extend_from_slice(PACK_TRAILER_MAGIC);
         self.out.write(&trailer)?;
-        self.out.finish()?;
-        Ok((self.name, self.entries))
+        let sync = self.out.finish_deferred()?;
+        Ok((self.name, self.entries, sync))
     }
 }
 
