@@ -75,15 +75,7 @@ impl Context {
     pub fn open(&self) -> Result<Repository, CommandError> {
         let location = self.locate()?;
         let pass = passphrase(false)?;
-        let mut repo = Repository::open(location, pass.as_bytes()).map_err(|e| {
-            let wrong = matches!(e, daw::repo::RepoError::WrongPassphrase);
-            let err = CommandError::from(e);
-            if wrong {
-                err.hint(PASSPHRASE_HINT)
-            } else {
-                err
-            }
-        })?;
+        let mut repo = Repository::open(location, pass.as_bytes())?;
         let meta = self.op_meta(Some(&repo));
         repo.set_op_meta(meta);
         Ok(repo)
@@ -111,9 +103,6 @@ impl Context {
         Ok(())
     }
 }
-
-const PASSPHRASE_HINT: &str =
-    "check the passphrase (DAW_PASSPHRASE, DAW_PASSPHRASE_FILE or DAW_PASSPHRASE_COMMAND)";
 
 /// The passphrase from the environment, or asked on the terminal (twice when `confirm`).
 pub fn passphrase(confirm: bool) -> Result<Zeroizing<String>, CommandError> {

@@ -41,7 +41,7 @@ pub enum RepoError {
     #[error("{0} is already a daw repository")]
     AlreadyExists(PathBuf),
     /// The passphrase opened no key slot.
-    #[error("wrong passphrase")]
+    #[error("wrong passphrase: it opens none of this repository's key slots")]
     WrongPassphrase,
     /// The config file is unreadable or from a newer daw.
     #[error("{path}: {detail}")]

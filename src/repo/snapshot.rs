@@ -498,6 +498,8 @@ impl Repository {
         progress: &mut dyn Progress,
     ) -> Result<CommitReport> {
         let _lock = self.lock(&format!("daw commit (pid {})", std::process::id()))?;
+        // Another writer may have committed while we waited for the lock.
+        self.store_mut().refresh()?;
         let refs = self.refs()?;
         let parent = refs.head_commit();
         let parent_tree = match &parent {

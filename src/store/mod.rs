@@ -132,6 +132,37 @@ impl Store {
         }
     }
 
+    /// Loads index files written by other processes since this store was opened (call after taking
+    /// the repository lock, before reading what another writer may have just committed).
+    pub fn refresh(&mut self) -> Result<(), StoreError> {
+        let known: HashSet<ObjectId> = self.index_files.iter().copied().collect();
+        let mut changed = false;
+        for listed in self.backend.list("index")? {
+            let Some(name) = index::index_name_from_path(&listed.path) else {
+                continue;
+            };
+            if known.contains(&name) {
+                continue;
+            }
+            let bytes = match self.backend.get(&listed.path) {
+                Ok(b) => b,
+                // Removed by a compaction after we listed it; its replacement is in the listing.
+                Err(BackendError::NotFound(_)) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let file = IndexFile::open(&self.keys.data_key, &name, &bytes)?;
+            for (p, entries) in &file.packs {
+                self.index.add_pack(*p, entries);
+            }
+            self.index_files.push(name);
+            changed = true;
+        }
+        if changed {
+            self.index.finish();
+        }
+        Ok(())
+    }
+
     pub fn keys(&self) -> &Keys {
         &self.keys
     }

@@ -1,0 +1,282 @@
+//! The everyday commands end to end through the binary: init, commit, log, show, export, revisions,
+//! DAW_DIR, and the error messages a producer meets first.
+
+use crate::common::{TestEnv, tree_digest};
+
+#[test]
+fn init_commit_edit_commit_log_show_export() {
+    let env = TestEnv::new();
+    env.write("Song.als.txt", b"not really a set");
+    env.write(
+        "Samples/kick.wav",
+        &crate::common::pseudo_random(1, 100_000),
+    );
+    let out = env.init();
+    assert!(
+        out.stdout.contains("Initialized an empty daw repository"),
+        "{}",
+        out.stdout
+    );
+    let c1 = env.run(&["commit", "-m", "First idea"]);
+    c1.ok();
+    assert!(c1.stdout.contains("(root commit)"), "{}", c1.stdout);
+    assert!(
+        c1.stdout
+            .contains("2 files changed: 2 added, 0 modified, 0 removed"),
+        "{}",
+        c1.stdout
+    );
+    env.write("Samples/snare.wav", b"snare");
+    env.write("Song.als.txt", b"edited");
+    std::fs::remove_file(env.project.join("Samples/kick.wav")).unwrap();
+    let c2 = env.run(&["commit", "-m", "Second idea\n\nlonger text"]);
+    c2.ok();
+    assert!(
+        c2.stdout
+            .contains("3 files changed: 1 added, 1 modified, 1 removed"),
+        "{}",
+        c2.stdout
+    );
+
+    let log = env.run(&["log", "--oneline"]);
+    log.ok();
+    let lines: Vec<&str> = log.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", log.stdout);
+    assert!(
+        lines[0].contains("(HEAD -> main) Second idea"),
+        "{}",
+        log.stdout
+    );
+    assert!(lines[1].ends_with(" First idea"), "{}", log.stdout);
+
+    let full = env.run(&["log", "-n", "1"]);
+    full.ok();
+    assert!(
+        full.stdout.contains("Author: tester <tester@"),
+        "{}",
+        full.stdout
+    );
+    assert!(
+        full.stdout.contains("Date:   2025-11-22 08:26:40 +0000"),
+        "{}",
+        full.stdout
+    );
+    assert!(full.stdout.contains("    longer text"), "{}", full.stdout);
+    assert!(!full.stdout.contains("First idea"));
+
+    let json = env.run(&["log", "--json"]);
+    json.ok();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[0]["message"], "Second idea\n\nlonger text");
+    assert_eq!(v[1]["parents"].as_array().unwrap().len(), 0);
+
+    let show = env.run(&["show", "HEAD"]);
+    show.ok();
+    assert!(
+        show.stdout.contains(" A Samples/snare.wav  (5 B)"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains(" D Samples/kick.wav  (100.0 KB)"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains(" M Song.als.txt  (16 B → 6 B)"),
+        "{}",
+        show.stdout
+    );
+    let show_json: serde_json::Value =
+        serde_json::from_str(&env.run(&["show", "--json", "HEAD~1"]).stdout).unwrap();
+    assert_eq!(show_json["files"].as_array().unwrap().len(), 2);
+
+    // Export the first commit next to the project and compare with what it was.
+    let first_id = v[1]["id"].as_str().unwrap().to_string();
+    let out_dir = env.tmp.path().join("old version");
+    env.run(&["export", &first_id[..8], out_dir.to_str().unwrap()])
+        .ok();
+    let exported = tree_digest(&out_dir);
+    assert_eq!(exported.len(), 3, "{exported:?}");
+    assert_eq!(
+        std::fs::read(out_dir.join("Song.als.txt")).unwrap(),
+        b"not really a set"
+    );
+    assert_eq!(
+        std::fs::read(out_dir.join("Samples/kick.wav")).unwrap(),
+        crate::common::pseudo_random(1, 100_000)
+    );
+
+    // Export refuses a non-empty folder.
+    let again = env.run(&["export", "HEAD", out_dir.to_str().unwrap()]);
+    assert_eq!(again.status, 2);
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+}
+
+#[test]
+fn nothing_to_commit_is_not_an_error() {
+    let env = TestEnv::new();
+    env.write("a.txt", b"a");
+    env.init();
+    env.run(&["commit", "-m", "one"]).ok();
+    let again = env.run(&["commit", "-m", "two"]);
+    again.ok();
+    assert!(
+        again.stdout.contains("nothing to commit"),
+        "{}",
+        again.stdout
+    );
+    // Touching a file without changing it is not a change either.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(env.project.join("a.txt"))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    drop(f);
+    assert!(
+        env.run(&["commit", "-m", "three"])
+            .stdout
+            .contains("nothing to commit")
+    );
+    env.run(&["commit", "-m", "forced", "--allow-empty"]).ok();
+    assert_eq!(env.run(&["log", "--oneline"]).stdout.lines().count(), 2);
+}
+
+#[test]
+fn revisions_resolve_like_git() {
+    let env = TestEnv::new();
+    env.init();
+    for i in 0..4 {
+        env.write("n.txt", format!("{i}").as_bytes());
+        env.run(&["commit", "-m", &format!("c{i}")]).ok();
+    }
+    let show = |rev: &str| {
+        let r = env.run(&["show", "--json", rev]);
+        r.ok();
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["message"].as_str().unwrap().to_string()
+    };
+    assert_eq!(show("HEAD"), "c3");
+    assert_eq!(show("main"), "c3");
+    assert_eq!(show("HEAD~1"), "c2");
+    assert_eq!(show("HEAD^"), "c2");
+    assert_eq!(show("HEAD~3"), "c0");
+    assert_eq!(show("main~1^"), "c1");
+    let bad = env.run(&["show", "HEAD~9"]);
+    assert_eq!(bad.status, 2);
+    assert!(
+        bad.stderr.starts_with("error: unknown revision 'HEAD~9'"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("hint:"), "{}", bad.stderr);
+    let short = env.run(&["show", "abc"]);
+    assert_eq!(short.status, 2);
+}
+
+#[test]
+fn daw_dir_keeps_the_repository_outside_the_project() {
+    let env = TestEnv::new();
+    let repo = env.tmp.path().join("elsewhere/repo");
+    let mut env2 = env;
+    env2.env
+        .push(("DAW_DIR".into(), repo.to_str().unwrap().into()));
+    env2.write("Song.txt", b"x");
+    env2.init();
+    env2.run(&["commit", "-m", "outside"]).ok();
+    assert!(!env2.project.join(".daw").exists());
+    assert!(repo.join("config").is_file());
+    // The config remembers the project, so commands work from anywhere.
+    let config = std::fs::read_to_string(repo.join("config")).unwrap();
+    assert!(config.contains("worktree"), "{config}");
+    let r = env2
+        .cmd(&["log", "--oneline"])
+        .current_dir(env2.tmp.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&r.stdout).contains("outside"));
+    // --daw-dir does the same as DAW_DIR.
+    let plain = TestEnv::new();
+    let r = plain.run(&["--daw-dir", repo.to_str().unwrap(), "log", "--oneline"]);
+    r.ok();
+    assert!(r.stdout.contains("outside"));
+}
+
+#[test]
+fn errors_are_one_line_with_a_hint_and_exit_2() {
+    let env = TestEnv::new();
+    let r = env.run(&["log"]);
+    assert_eq!(r.status, 2);
+    let first = r.stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with("error: not a daw repository"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint: run `daw init`"), "{}", r.stderr);
+
+    // No passphrase and no terminal: a clear error, never a hang.
+    let r: crate::common::Run = env
+        .cmd(&["init"])
+        .env_remove("DAW_PASSPHRASE")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.status, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: no passphrase given and no terminal to ask on"),
+        "{}",
+        r.stderr
+    );
+    assert!(!env.daw_dir().join("config").exists());
+
+    // Passphrase from a file and from a command.
+    let pf = env.tmp.path().join("pass");
+    std::fs::write(&pf, format!("{}\n", crate::common::PASSPHRASE)).unwrap();
+    let r: crate::common::Run = env
+        .cmd(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"])
+        .env_remove("DAW_PASSPHRASE")
+        .env("DAW_PASSPHRASE_FILE", &pf)
+        .output()
+        .unwrap()
+        .into();
+    r.ok();
+    let r: crate::common::Run = env
+        .cmd(&["log"])
+        .env_remove("DAW_PASSPHRASE")
+        .env("DAW_PASSPHRASE_COMMAND", format!("cat '{}'", pf.display()))
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no commits yet"), "{}", r.stderr);
+
+    let again = env.run(&["init"]);
+    assert_eq!(again.status, 2);
+    assert!(
+        again.stderr.contains("already a daw repository"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let env = TestEnv::new();
+    let v = env.run(&["--version"]);
+    v.ok();
+    assert!(v.stdout.starts_with("daw "), "{}", v.stdout);
+    let h = env.run(&["help"]);
+    h.ok();
+    for cmd in ["init", "commit", "log", "show", "export", "fsck"] {
+        assert!(h.stdout.contains(cmd), "help lacks {cmd}: {}", h.stdout);
+    }
+    assert!(h.stdout.contains("Exit codes"), "{}", h.stdout);
+    let c = env.run(&["commit", "--help"]);
+    c.ok();
+    assert!(c.stdout.contains("Snapshot the project"), "{}", c.stdout);
+    assert_eq!(env.run(&["frobnicate"]).status, 2);
+}
