@@ -193,7 +193,7 @@ impl Repository {
             &format!("daw init (pid {})", std::process::id()),
         )?;
         let keys = Keys::generate();
-        let repo_id = hex::encode(store::random_name().as_bytes()[..16].to_vec());
+        let repo_id = hex::encode(&store::random_name().as_bytes()[..16]);
         let slot_id = hex::encode(&store::random_name().as_bytes()[..8]);
         let slot = KeySlot::create(&keys, passphrase, opts.kdf, &repo_id, &slot_id)?;
         let backend = Backend::local(&daw_dir).map_err(StoreError::from)?;

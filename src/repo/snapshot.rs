@@ -105,11 +105,9 @@ fn spawn_verifier(
     let handle = std::thread::spawn(move || {
         for rel in candidates {
             let full = work_tree.join(&rel);
-            let result = (|| {
-                let mut file = File::options()
-                    .read(true)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .open(&full)?;
+            // Live's own parameters first (cheap); all 18 candidates only when they do not fit.
+            let attempt = |all: bool| -> io::Result<Verified> {
+                let mut file = File::options().read(true).custom_flags(libc::O_NOFOLLOW).open(&full)?;
                 let before = file.metadata()?;
                 let mut reader = HashingReader {
                     inner: BufReader::with_capacity(256 << 10, &mut file),
@@ -117,16 +115,20 @@ fn spawn_verifier(
                     count: 0,
                     progress: None,
                 };
-                let layout = gzip::probe(&mut reader).map_err(io::Error::other)?;
+                let layout = if all {
+                    gzip::probe(&mut reader)
+                } else {
+                    gzip::probe_params(&mut reader, &[gzip::DeflateParams::LIVE])
+                }
+                .map_err(io::Error::other)?;
                 io::copy(&mut reader, &mut io::sink())?;
                 let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
-                Ok(Verified {
-                    layout,
-                    hash,
-                    size: reader.count,
-                    before,
-                })
-            })();
+                Ok(Verified { layout, hash, size: reader.count, before })
+            };
+            let result = match attempt(false) {
+                Ok(v) if v.layout.is_none() => attempt(true),
+                other => other,
+            };
             if tx.send((rel, result)).is_err() {
                 return;
             }

@@ -162,11 +162,14 @@ pub fn write_stream<R: Read>(
     builder.finish(store, total)
 }
 
+/// An open node while reading: (children, next child, height of the children).
+type Frame = (Vec<(ObjectId, u64)>, usize, u8);
+
 /// Reads a stored stream back, one chunk at a time; sizes are checked against the tree as it goes.
 pub struct ContentReader<'s> {
     store: &'s Store,
-    /// Open nodes, innermost last: (children, next child, height of the children).
-    stack: Vec<(Vec<(ObjectId, u64)>, usize, u8)>,
+    /// Open nodes, innermost last.
+    stack: Vec<Frame>,
     chunk: Vec<u8>,
     pos: usize,
     remaining: u64,

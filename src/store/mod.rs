@@ -206,7 +206,7 @@ impl Store {
         }
         let writer = slot.as_mut().expect("just set");
         writer.add(kind, id, raw_length, &sealed)?;
-        if writer.len() >= target {
+        if writer.bytes_written() >= target {
             let full = slot.take().expect("present");
             let (name, entries, sync) = full.finish(&self.keys.data_key)?;
             self.closed.push((name, entries));

@@ -197,7 +197,8 @@ impl PackWriter {
         })
     }
 
-    pub fn len(&self) -> u64 {
+    /// Bytes written so far.
+    pub fn bytes_written(&self) -> u64 {
         self.offset
     }
 
