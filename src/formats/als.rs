@@ -323,6 +323,42 @@ pub struct SampleRef {
     pub relative_path: Option<String>,
     /// Whether Live stores the file as part of the project folder (`RelativePathType` 3).
     pub inside_project: bool,
+    /// Where the file lives, from `RelativePathType`.
+    pub location: SampleLocation,
+}
+
+/// Where a referenced file lives, as Live records it (`RelativePathType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleLocation {
+    /// No relative path: only the absolute one (type 0).
+    Absolute,
+    /// Outside the project, relative to the set (type 1).
+    External,
+    /// Inside the project folder (type 3).
+    Project,
+    /// Live's Core Library (type 5).
+    CoreLibrary,
+    /// The user library (type 6).
+    UserLibrary,
+    /// An installed Pack (type 7).
+    Pack,
+    /// A type code not listed here, or none stored (Live 9 and older).
+    Unknown,
+}
+
+impl SampleLocation {
+    fn from_code(code: Option<u32>) -> Self {
+        match code {
+            Some(0) => Self::Absolute,
+            Some(1) => Self::External,
+            Some(3) => Self::Project,
+            Some(5) => Self::CoreLibrary,
+            Some(6) => Self::UserLibrary,
+            Some(7) => Self::Pack,
+            _ => Self::Unknown,
+        }
+    }
 }
 
 /// Parse a `.als` file's bytes from a reader: gzip (Live's own format) or plain XML.
@@ -1442,6 +1478,7 @@ impl Parser {
             path,
             relative_path: relative,
             inside_project,
+            location: SampleLocation::from_code(s.relative_type),
         };
         if let Some(clip) = self.clip.as_mut() {
             clip.clip.sample = sample.path.clone().or_else(|| sample.relative_path.clone());

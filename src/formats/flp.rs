@@ -721,6 +721,7 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
     if p.tempo.is_none() {
         p.tempo = coarse_tempo.map(|c| f64::from(c) + f64::from(fine_tempo.unwrap_or(0)) / 1000.0);
     }
+    p.patterns.sort_by_key(|pattern| pattern.index);
     for (channel, group) in p.channels.iter_mut().zip(channel_groups_index) {
         channel.group = group
             .and_then(|g| p.channel_groups.get(g as usize))
