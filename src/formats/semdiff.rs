@@ -12,7 +12,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::als::{Clip, ClipKind, ClipLocation, Device, LiveSet, TimeSignature, Track};
+use super::als::{
+    Clip, ClipKind, ClipLocation, Device, LiveSet, SampleLocation, TimeSignature, Track,
+};
 use super::flp::FlProject;
 use super::project::{Project, format_number};
 
@@ -353,8 +355,8 @@ pub enum Change {
     SampleAdded {
         /// Path (relative where Live stores one).
         path: String,
-        /// Stored in the project folder.
-        inside_project: bool,
+        /// Where the file lives (project folder, elsewhere, a library).
+        location: SampleLocation,
     },
     /// The set no longer references a sample file.
     SampleRemoved {
@@ -396,7 +398,10 @@ impl fmt::Display for Change {
             Self::TrackAdded { kind, name } => write!(f, "+ {kind} {}", q(name)),
             Self::TrackRemoved { kind, name } => write!(f, "- {kind} {}", q(name)),
             Self::TrackRenamed { kind, from, to } => {
-                let word = if kind == "Channel" { "Channel" } else { "Track" };
+                let word = match kind.as_str() {
+                    "Channel" | "Insert" | "Playlist track" => kind.as_str(),
+                    _ => "Track",
+                };
                 write!(f, "{word} {} renamed to {}", q(from), q(to))
             }
             Self::TrackMoved { track, from, to } => {
@@ -514,15 +519,15 @@ impl fmt::Display for Change {
                 from_notes,
                 to_notes,
             } => {
-                if track.is_empty() {
-                    write!(f, "Pattern {}: notes changed ({from_notes} → {to_notes})", q(clip))
+                let what = if track.is_empty() {
+                    format!("Pattern {}", q(clip))
                 } else {
-                    write!(
-                        f,
-                        "Clip {} on {}: notes changed ({from_notes} → {to_notes})",
-                        q(clip),
-                        q(track)
-                    )
+                    format!("Clip {} on {}", q(clip), q(track))
+                };
+                if from_notes == to_notes {
+                    write!(f, "{what}: notes edited ({to_notes} notes)")
+                } else {
+                    write!(f, "{what}: notes changed ({from_notes} → {to_notes})")
                 }
             }
             Self::ClipLoopChanged { track, clip } => {
@@ -555,14 +560,13 @@ impl fmt::Display for Change {
             Self::SectionRenamed { kind, from, to } => {
                 write!(f, "{kind} {} renamed to {}", q(from), q(to))
             }
-            Self::SampleAdded {
-                path,
-                inside_project,
-            } => {
-                let place = if *inside_project {
-                    "in the project"
-                } else {
-                    "outside the project"
+            Self::SampleAdded { path, location } => {
+                let place = match location {
+                    SampleLocation::Project => "in the project",
+                    SampleLocation::CoreLibrary => "from the Core Library",
+                    SampleLocation::UserLibrary => "from the User Library",
+                    SampleLocation::Pack => "from a Pack",
+                    _ => "outside the project",
                 };
                 write!(f, "+ Sample {} ({place})", q(path))
             }
@@ -791,7 +795,7 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
         if !a.samples.contains(s) {
             out.push(Change::SampleAdded {
                 path: shown(s),
-                inside_project: s.inside_project,
+                location: s.location,
             });
         }
     }
@@ -848,9 +852,21 @@ fn clip_place(c: &Clip, ts: TimeSignature) -> String {
     }
 }
 
+/// Live numbers unnamed tracks in their effective name (`3-Audio`); the number follows the
+/// track's position, so a change of that number alone is not a rename.
+fn same_but_number(o: &Track, t: &Track) -> bool {
+    fn strip(name: &str) -> &str {
+        match name.split_once('-') {
+            Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => rest,
+            _ => name,
+        }
+    }
+    o.user_name.is_empty() && t.user_name.is_empty() && strip(&o.name) == strip(&t.name)
+}
+
 fn diff_track(o: &Track, t: &Track, ts: TimeSignature, out: &mut Vec<Change>) {
     let name = t.name.clone();
-    if o.name != t.name {
+    if o.name != t.name && !same_but_number(o, t) {
         out.push(Change::TrackRenamed {
             kind: t.kind.label().to_string(),
             from: o.name.clone(),
@@ -900,8 +916,25 @@ fn indexed_parameters(
 fn diff_devices(old: &[Device], new: &[Device], track: &str, out: &mut Vec<Change>) {
     let old_by: HashMap<&str, &Device> = old.iter().map(|d| (d.key.as_str(), d)).collect();
     let new_keys: Vec<&str> = new.iter().map(|d| d.key.as_str()).collect();
+    // A rack's contents come and go with it: report only the outermost device.
+    let inside = |key: &str, others: &[&str]| {
+        others
+            .iter()
+            .any(|o| key.len() > o.len() && key.starts_with(o) && key.as_bytes()[o.len()] == b'/')
+    };
+    let old_keys: Vec<&str> = old.iter().map(|d| d.key.as_str()).collect();
+    let removed: Vec<&str> = old_keys
+        .iter()
+        .copied()
+        .filter(|k| !new_keys.contains(k))
+        .collect();
+    let added: Vec<&str> = new_keys
+        .iter()
+        .copied()
+        .filter(|k| !old_keys.contains(k))
+        .collect();
     for d in old {
-        if !new_keys.contains(&d.key.as_str()) {
+        if removed.contains(&d.key.as_str()) && !inside(&d.key, &removed) {
             out.push(Change::DeviceRemoved {
                 track: track.to_string(),
                 device: d.name.clone(),
@@ -911,11 +944,13 @@ fn diff_devices(old: &[Device], new: &[Device], track: &str, out: &mut Vec<Chang
     }
     for d in new {
         let Some(o) = old_by.get(d.key.as_str()) else {
-            out.push(Change::DeviceAdded {
-                track: track.to_string(),
-                device: d.name.clone(),
-                plugin: d.plugin.is_some(),
-            });
+            if !inside(&d.key, &added) {
+                out.push(Change::DeviceAdded {
+                    track: track.to_string(),
+                    device: d.name.clone(),
+                    plugin: d.plugin.is_some(),
+                });
+            }
             continue;
         };
         if o.name != d.name {
@@ -965,6 +1000,13 @@ fn diff_devices(old: &[Device], new: &[Device], track: &str, out: &mut Vec<Chang
     }
 }
 
+/// Whether two clip times (beats) are the same position. Live writes times with up to 17
+/// significant digits; a tool that rewrites them with 9 (as float32 formatting does) moves
+/// them by far less than a microsecond of music. Such differences are not edits.
+pub(crate) fn same_time(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 + 1e-8 * a.abs().max(b.abs())
+}
+
 fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &mut Vec<Change>) {
     let old_by: HashMap<&str, &Clip> = old.iter().map(|c| (c.key.as_str(), c)).collect();
     let new_keys: Vec<&str> = new.iter().map(|c| c.key.as_str()).collect();
@@ -995,7 +1037,7 @@ fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &
             });
         }
         let placed_in_time = !matches!(c.location, ClipLocation::Session { .. });
-        if placed_in_time && o.time != c.time {
+        if placed_in_time && !same_time(o.time, c.time) {
             out.push(Change::ClipMoved {
                 track: track.to_string(),
                 clip: name.clone(),
@@ -1006,7 +1048,7 @@ fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &
             });
         }
         let (lo, ln) = (o.end - o.start, c.end - c.start);
-        if lo != ln {
+        if !same_time(o.end - o.start, c.end - c.start) {
             out.push(Change::ClipResized {
                 track: track.to_string(),
                 clip: name.clone(),
@@ -1022,7 +1064,14 @@ fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &
                 to_notes: c.note_count,
             });
         }
-        if (o.loop_on, o.loop_start, o.loop_end) != (c.loop_on, c.loop_start, c.loop_end) {
+        let same_opt = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => same_time(a, b),
+            (a, b) => a == b,
+        };
+        if o.loop_on != c.loop_on
+            || !same_opt(o.loop_start, c.loop_start)
+            || !same_opt(o.loop_end, c.loop_end)
+        {
             out.push(Change::ClipLoopChanged {
                 track: track.to_string(),
                 clip: name.clone(),
@@ -1043,6 +1092,70 @@ fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &
             });
         }
     }
+}
+
+/// Old/new item pairs: first by equal names that are unique on both sides, then the rest by
+/// their number (channel, pattern or track number).
+struct Pairs {
+    /// (old index, new index).
+    matched: Vec<(usize, usize)>,
+    /// Old items without a partner.
+    removed: Vec<usize>,
+}
+
+impl Pairs {
+    /// Every new item in order, with its old partner if it has one.
+    fn ordered(&self, new_len: usize) -> Vec<(Option<usize>, usize)> {
+        (0..new_len)
+            .map(|ni| (self.matched.iter().find(|m| m.1 == ni).map(|m| m.0), ni))
+            .collect()
+    }
+}
+
+fn pair_items<'a, T>(
+    old: &'a [T],
+    new: &'a [T],
+    name: impl Fn(&'a T) -> Option<&'a str>,
+    number: impl Fn(&T) -> u32,
+) -> Pairs {
+    let count_names = |items: &'a [T]| {
+        let mut count: HashMap<&'a str, usize> = HashMap::new();
+        for n in items.iter().filter_map(&name).filter(|n| !n.is_empty()) {
+            *count.entry(n).or_insert(0) += 1;
+        }
+        count
+    };
+    let (uo, un) = (count_names(old), count_names(new));
+    let mut matched = Vec::new();
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    for (ni, n) in new.iter().enumerate() {
+        let Some(key) = name(n).filter(|k| un.get(k) == Some(&1) && uo.get(k) == Some(&1)) else {
+            continue;
+        };
+        if let Some(oi) = old.iter().position(|o| name(o) == Some(key)) {
+            matched.push((oi, ni));
+            old_used[oi] = true;
+            new_used[ni] = true;
+        }
+    }
+    for (ni, n) in new.iter().enumerate() {
+        if new_used[ni] {
+            continue;
+        }
+        let partner = old
+            .iter()
+            .enumerate()
+            .find(|(oi, o)| !old_used[*oi] && number(o) == number(n))
+            .map(|(oi, _)| oi);
+        // A named old item whose name lives on elsewhere was matched by name, not renamed here.
+        if let Some(oi) = partner {
+            matched.push((oi, ni));
+            old_used[oi] = true;
+        }
+    }
+    let removed = (0..old.len()).filter(|&i| !old_used[i]).collect();
+    Pairs { matched, removed }
 }
 
 fn fl_ts(p: &FlProject) -> TimeSignature {
@@ -1092,29 +1205,35 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
         }
     }
 
-    // Channels by channel number.
+    // Channels: by unique name first, then by channel number.
     let cname = |c: &super::flp::Channel| {
         c.name
             .clone()
             .or_else(|| c.plugin.clone())
             .unwrap_or_else(|| format!("Channel {}", c.index + 1))
     };
-    for c in &a.channels {
-        if !b.channels.iter().any(|n| n.index == c.index) {
-            out.push(Change::TrackRemoved {
-                kind: "Channel".into(),
-                name: cname(c),
-            });
-        }
+    let pairs = pair_items(
+        &a.channels,
+        &b.channels,
+        |c| c.name.as_deref(),
+        |c| u32::from(c.index),
+    );
+    for &i in &pairs.removed {
+        out.push(Change::TrackRemoved {
+            kind: "Channel".into(),
+            name: cname(&a.channels[i]),
+        });
     }
-    for c in &b.channels {
-        let Some(o) = a.channels.iter().find(|o| o.index == c.index) else {
+    for (oi, ni) in pairs.ordered(b.channels.len()) {
+        let c = &b.channels[ni];
+        let Some(oi) = oi else {
             out.push(Change::TrackAdded {
                 kind: "Channel".into(),
                 name: cname(c),
             });
             continue;
         };
+        let o = &a.channels[oi];
         if cname(o) != cname(c) {
             out.push(Change::TrackRenamed {
                 kind: "Channel".into(),
@@ -1122,7 +1241,7 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
                 to: cname(c),
             });
         }
-        if o.plugin != c.plugin && o.name.is_some() {
+        if o.plugin != c.plugin && o.kind == c.kind {
             out.push(Change::ChannelPluginChanged {
                 channel: cname(c),
                 from: o.plugin.clone(),
@@ -1145,28 +1264,34 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
         }
     }
 
-    // Patterns by pattern number.
+    // Patterns: by unique name first, then by pattern number.
     let pname = |p: &super::flp::Pattern| {
         p.name
             .clone()
             .unwrap_or_else(|| format!("Pattern {}", p.index))
     };
-    for p in &a.patterns {
-        if !b.patterns.iter().any(|n| n.index == p.index) {
-            out.push(Change::SectionRemoved {
-                kind: "Pattern".into(),
-                name: pname(p),
-            });
-        }
+    let pairs = pair_items(
+        &a.patterns,
+        &b.patterns,
+        |p| p.name.as_deref(),
+        |p| u32::from(p.index),
+    );
+    for &i in &pairs.removed {
+        out.push(Change::SectionRemoved {
+            kind: "Pattern".into(),
+            name: pname(&a.patterns[i]),
+        });
     }
-    for p in &b.patterns {
-        let Some(o) = a.patterns.iter().find(|o| o.index == p.index) else {
+    for (oi, ni) in pairs.ordered(b.patterns.len()) {
+        let p = &b.patterns[ni];
+        let Some(oi) = oi else {
             out.push(Change::SectionAdded {
                 kind: "Pattern".into(),
                 name: pname(p),
             });
             continue;
         };
+        let o = &a.patterns[oi];
         if o.name != p.name {
             out.push(Change::ClipRenamed {
                 track: String::new(),
@@ -1258,23 +1383,26 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
                 to: aname(x),
             });
         }
-        for t in &x.tracks {
-            let before = o.tracks.iter().find(|ot| ot.index == t.index);
-            if before.map(|b| &b.name) != Some(&t.name) {
-                out.push(Change::TrackRenamed {
-                    kind: "Playlist track".into(),
-                    from: before.map_or_else(|| format!("Track {}", t.index), |b| b.name.clone()),
-                    to: t.name.clone(),
-                });
-            }
+        let pairs = pair_items(&o.tracks, &x.tracks, |t| Some(t.name.as_str()), |t| t.index);
+        for &i in &pairs.removed {
+            out.push(Change::TrackRemoved {
+                kind: "Playlist track".into(),
+                name: o.tracks[i].name.clone(),
+            });
         }
-        for t in &o.tracks {
-            if !x.tracks.iter().any(|n| n.index == t.index) {
-                out.push(Change::TrackRenamed {
+        for (oi, ni) in pairs.ordered(x.tracks.len()) {
+            let t = &x.tracks[ni];
+            match oi {
+                None => out.push(Change::TrackAdded {
                     kind: "Playlist track".into(),
-                    from: t.name.clone(),
-                    to: format!("Track {}", t.index),
-                });
+                    name: t.name.clone(),
+                }),
+                Some(oi) if o.tracks[oi].name != t.name => out.push(Change::TrackRenamed {
+                    kind: "Playlist track".into(),
+                    from: o.tracks[oi].name.clone(),
+                    to: t.name.clone(),
+                }),
+                Some(_) => {}
             }
         }
         for m in &o.time_markers {
