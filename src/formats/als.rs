@@ -390,7 +390,9 @@ pub fn parse_als_xml<R: BufRead>(reader: R) -> Result<LiveSet, FormatError> {
     xml.config_mut().trim_text(false);
     let mut buf = Vec::with_capacity(1 << 12);
     loop {
-        let event = xml.read_event_into(&mut buf).map_err(|e| xml_error(&xml, e))?;
+        let event = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_error(&xml, e))?;
         match event {
             Event::Start(e) => {
                 if parser.start(&e, false)? == Flow::Skip {
@@ -416,7 +418,9 @@ pub fn parse_als_xml<R: BufRead>(reader: R) -> Result<LiveSet, FormatError> {
 
 fn xml_error<R>(xml: &Reader<R>, error: quick_xml::Error) -> FormatError {
     match error {
-        quick_xml::Error::Io(io) => FormatError::Read(std::io::Error::new(io.kind(), io.to_string())),
+        quick_xml::Error::Io(io) => {
+            FormatError::Read(std::io::Error::new(io.kind(), io.to_string()))
+        }
         other => FormatError::Xml {
             position: xml.error_position(),
             message: other.to_string(),
@@ -730,7 +734,6 @@ impl Stack {
         }
         out
     }
-
 }
 
 impl Parser {
@@ -750,7 +753,9 @@ impl Parser {
         };
         let kind = if in_track && self.stack.parent_is(b"Devices") {
             FrameKind::Device
-        } else if in_track && (self.stack.parent_is(b"Branches") || self.stack.parent_is(b"ReturnBranches")) {
+        } else if in_track
+            && (self.stack.parent_is(b"Branches") || self.stack.parent_is(b"ReturnBranches"))
+        {
             FrameKind::Branch
         } else {
             FrameKind::Other
@@ -819,20 +824,21 @@ impl Parser {
             }
             return Ok(Flow::Continue);
         }
-        if depth == 3 && self.track.is_none() {
-            if let Some(kind) = is_track_tag(name) {
-                if self.stack.name_of(2) == b"Tracks" && !empty {
-                    let id = raw_attr(attrs, b"Id")
-                        .and_then(integer)
-                        .and_then(|v| u32::try_from(v).ok());
-                    self.track = Some(TrackState {
-                        depth,
-                        track: new_track(id, kind),
-                        arrangement_ordinal: 0,
-                    });
-                }
-                return Ok(Flow::Continue);
+        if depth == 3
+            && self.track.is_none()
+            && let Some(kind) = is_track_tag(name)
+        {
+            if self.stack.name_of(2) == b"Tracks" && !empty {
+                let id = raw_attr(attrs, b"Id")
+                    .and_then(integer)
+                    .and_then(|v| u32::try_from(v).ok());
+                self.track = Some(TrackState {
+                    depth,
+                    track: new_track(id, kind),
+                    arrangement_ordinal: 0,
+                });
             }
+            return Ok(Flow::Continue);
         }
         if self.track.is_none() {
             self.start_global(name, attrs, depth, empty);
@@ -1052,7 +1058,9 @@ impl Parser {
             None => return,
         };
         match name {
-            b"EffectiveName" | b"UserName" if rel == 2 && self.stack.name_of(depth - 1) == b"Name" => {
+            b"EffectiveName" | b"UserName"
+                if rel == 2 && self.stack.name_of(depth - 1) == b"Name" =>
+            {
                 let v = value().map(text).unwrap_or_default();
                 if name == b"EffectiveName" {
                     track.track.effective_name = v;
@@ -1091,13 +1099,16 @@ impl Parser {
                 track.track.armed = value().and_then(boolean);
             }
             b"AutomationTarget" if is_main && self.stack.tail_is(&[b"Mixer", b"Tempo"]) => {
-                self.tempo_target = raw_attr(attrs, b"Id")
-                    .and_then(integer)
-                    .map(|v| v as u32);
+                self.tempo_target = raw_attr(attrs, b"Id").and_then(integer).map(|v| v as u32);
             }
             b"FloatEvent"
                 if is_main
-                    && self.stack.tail_is(&[b"Mixer", b"Tempo", b"ArrangerAutomation", b"Events"]) =>
+                    && self.stack.tail_is(&[
+                        b"Mixer",
+                        b"Tempo",
+                        b"ArrangerAutomation",
+                        b"Events",
+                    ]) =>
             {
                 if let (Some(t), Some(v)) = (
                     raw_attr(attrs, b"Time").and_then(number),
@@ -1119,7 +1130,9 @@ impl Parser {
             {
                 // Live 8 has no Manual time signature: the default event holds it.
                 if let Some(set) = self.set.as_mut()
-                    && let Some(ts) = value().and_then(integer).and_then(TimeSignature::from_live_enum)
+                    && let Some(ts) = value()
+                        .and_then(integer)
+                        .and_then(TimeSignature::from_live_enum)
                 {
                     set.time_signature = ts;
                 }
@@ -1353,9 +1366,8 @@ impl Parser {
                 return;
             };
             match (parent, name) {
-                (b"VstPluginInfo", b"PlugName") | (b"Vst3PluginInfo" | b"AuPluginInfo", b"Name") => {
-                    plugin.name = text(v)
-                }
+                (b"VstPluginInfo", b"PlugName")
+                | (b"Vst3PluginInfo" | b"AuPluginInfo", b"Name") => plugin.name = text(v),
                 (b"AuPluginInfo", b"Manufacturer") => plugin.vendor = Some(text(v)),
                 _ => {}
             }
@@ -1524,5 +1536,165 @@ impl Parser {
         set.tempo_automated = points.iter().any(|p| p.time > DEFAULT_EVENT_TIME + 1.0);
         set.tempo_automation = points;
         Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Ableton MajorVersion="5" MinorVersion="11.0_11300" Creator="Ableton Live 11.3.21">
+	<LiveSet>
+		<Tracks>
+			<MidiTrack Id="7">
+				<Name>
+					<EffectiveName Value="1-MIDI" />
+					<UserName Value="Bass &amp; Sub" />
+				</Name>
+				<Color Value="12" />
+				<TrackGroupId Value="-1" />
+				<DeviceChain>
+					<Mixer>
+						<Speaker><Manual Value="false" /></Speaker>
+					</Mixer>
+					<MainSequencer>
+						<ClipTimeable><ArrangerAutomation><Events>
+							<MidiClip Id="3" Time="16">
+								<CurrentStart Value="16" />
+								<CurrentEnd Value="32" />
+								<Name Value="Intro" />
+								<Notes><KeyTracks><KeyTrack Id="0"><Notes>
+									<MidiNoteEvent Time="0" Duration="1" Velocity="100" />
+									<MidiNoteEvent Time="1" Duration="1" Velocity="90" />
+								</Notes><MidiKey Value="36" /></KeyTrack></KeyTracks></Notes>
+							</MidiClip>
+						</Events></ArrangerAutomation></ClipTimeable>
+					</MainSequencer>
+					<DeviceChain>
+						<Devices>
+							<PluginDevice Id="2">
+								<On><Manual Value="true" /></On>
+								<PluginDesc>
+									<Vst3PluginInfo Id="0"><Name Value="Pro-Q 3" /></Vst3PluginInfo>
+								</PluginDesc>
+								<ParameterList>
+									<PluginFloatParameter Id="4">
+										<ParameterName Value="Band 1 Gain" />
+										<ParameterValue><Manual Value="0.5" /></ParameterValue>
+									</PluginFloatParameter>
+								</ParameterList>
+							</PluginDevice>
+						</Devices>
+					</DeviceChain>
+				</DeviceChain>
+			</MidiTrack>
+		</Tracks>
+		<MainTrack>
+			<DeviceChain>
+				<Mixer>
+					<Tempo><Manual Value="128" /><AutomationTarget Id="9" /></Tempo>
+					<TimeSignature><Manual Value="200" /></TimeSignature>
+				</Mixer>
+			</DeviceChain>
+		</MainTrack>
+		<Locators><Locators>
+			<Locator Id="1"><Time Value="64" /><Name Value="Drop" /></Locator>
+		</Locators></Locators>
+	</LiveSet>
+</Ableton>
+"#;
+
+    #[test]
+    fn parses_a_minimal_set() {
+        let set = parse_als(SET.as_bytes()).expect("parses");
+        assert_eq!(set.live_version(), "11.3.21");
+        assert_eq!(set.tempo, Some(128.0));
+        assert_eq!(
+            set.time_signature,
+            TimeSignature {
+                numerator: 3,
+                denominator: 4
+            }
+        );
+        let track = &set.tracks[0];
+        assert_eq!((track.id, track.kind), (Some(7), TrackKind::Midi));
+        assert_eq!(track.name, "Bass & Sub");
+        assert_eq!(
+            (track.color, track.group_id, track.muted),
+            (Some(12), None, Some(true))
+        );
+        let clip = &track.clips[0];
+        assert_eq!(
+            (clip.key.as_str(), clip.name.as_str()),
+            ("arrangement#3", "Intro")
+        );
+        assert_eq!(
+            (clip.time, clip.start, clip.end, clip.note_count),
+            (16.0, 16.0, 32.0, 2)
+        );
+        let device = &track.devices[0];
+        assert_eq!(device.name, "Pro-Q 3");
+        assert_eq!(device.on, Some(true));
+        assert_eq!(
+            device.plugin.as_ref().map(|p| p.format),
+            Some(PluginFormat::Vst3)
+        );
+        let gain = &device.parameters[1];
+        assert_eq!(gain.name, "Band 1 Gain");
+        assert_eq!(
+            gain.key,
+            "ParameterList/PluginFloatParameter#4/ParameterValue"
+        );
+        assert_eq!(gain.value, "0.5");
+        assert_eq!(set.locators[0].name, "Drop");
+        assert_eq!(set.locators[0].time, 64.0);
+    }
+
+    #[test]
+    fn live8_tempo_comes_from_the_default_event() {
+        let xml = r#"<Ableton Creator="Ableton Live 8.2"><LiveSet><MasterTrack><DeviceChain><Mixer>
+            <Tempo><ArrangerAutomation><Events><FloatEvent Time="-63072000" Value="97" /></Events></ArrangerAutomation></Tempo>
+            </Mixer></DeviceChain></MasterTrack></LiveSet></Ableton>"#;
+        let set = parse_als(xml.as_bytes()).expect("parses");
+        assert_eq!(set.tempo, Some(97.0));
+        assert!(!set.tempo_automated);
+    }
+
+    #[test]
+    fn bad_documents_are_errors() {
+        assert!(matches!(
+            parse_als(&b""[..]),
+            Err(FormatError::Empty { .. })
+        ));
+        assert!(matches!(
+            parse_als(&b"<note><to>x</to></note>"[..]),
+            Err(FormatError::NotLiveSet { .. })
+        ));
+        assert!(matches!(
+            parse_als(&SET.as_bytes()[..SET.len() / 2]),
+            Err(FormatError::TruncatedXml { .. } | FormatError::Xml { .. })
+        ));
+        assert!(matches!(
+            parse_als(&b"<Ableton><LiveSet></Tracks></LiveSet></Ableton>"[..]),
+            Err(FormatError::Xml { .. })
+        ));
+        assert!(matches!(
+            parse_als(&b"\x1f\x8b\x08\x00garbage"[..]),
+            Err(FormatError::Read(_))
+        ));
+    }
+
+    #[test]
+    fn time_signature_encoding() {
+        let ts = |v| TimeSignature::from_live_enum(v).map(|t| (t.numerator, t.denominator));
+        assert_eq!(ts(201), Some((4, 4)));
+        assert_eq!(ts(99 * 3 + 5), Some((6, 8)));
+        assert_eq!(ts(-1), None);
+        assert_eq!(
+            raw_attr(b" Id=\"3\" Value=\"x\"", b"Value"),
+            Some(&b"x"[..])
+        );
+        assert_eq!(raw_attr(b" XValue=\"3\"", b"Value"), None);
     }
 }

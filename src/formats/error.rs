@@ -76,7 +76,9 @@ pub enum FormatError {
         actual: u64,
     },
     /// An event runs past the end of the data chunk.
-    #[error("FL Studio project is truncated: event {id} at byte {offset} runs past the end of the data")]
+    #[error(
+        "FL Studio project is truncated: event {id} at byte {offset} runs past the end of the data"
+    )]
     FlpTruncatedEvent {
         /// The event id.
         id: u8,

@@ -250,7 +250,9 @@ impl<'a> FlpFile<'a> {
         if header_len != 6 {
             return Err(FormatError::FlpHeaderSize(header_len));
         }
-        let header = bytes.get(8..14).ok_or(FormatError::FlpHeaderSize(header_len))?;
+        let header = bytes
+            .get(8..14)
+            .ok_or(FormatError::FlpHeaderSize(header_len))?;
         let format = i16::from_le_bytes([header[0], header[1]]);
         let channel_count = u16::from_le_bytes([header[2], header[3]]);
         let ppq = u16::from_le_bytes([header[4], header[5]]);
@@ -390,7 +392,9 @@ pub(crate) fn decode_text(bytes: &[u8], utf16: bool) -> String {
 
 /// Whether a version string is FL 11.5 or later (text becomes UTF-16LE).
 fn uses_utf16(version: &str) -> bool {
-    let mut parts = version.split('.').map(|p| p.trim().parse::<u32>().unwrap_or(0));
+    let mut parts = version
+        .split('.')
+        .map(|p| p.trim().parse::<u32>().unwrap_or(0));
     let major = parts.next().unwrap_or(0);
     let minor = parts.next().unwrap_or(0);
     (major, minor) >= (11, 5)
@@ -409,7 +413,9 @@ fn wrapper_plugin(data: &[u8]) -> Option<(String, Option<String>)> {
         let id = u32::from_le_bytes(data[pos..pos + 4].try_into().ok()?);
         let size = u64::from_le_bytes(data[pos + 4..pos + 12].try_into().ok()?);
         pos += 12;
-        let end = usize::try_from(size).ok().and_then(|s| pos.checked_add(s))?;
+        let end = usize::try_from(size)
+            .ok()
+            .and_then(|s| pos.checked_add(s))?;
         let body = data.get(pos..end)?;
         match id {
             54 => name = Some(decode_text(body, false)),

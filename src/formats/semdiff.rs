@@ -387,7 +387,10 @@ impl fmt::Display for Change {
             Self::TempoAutomationChanged {
                 from_points,
                 to_points,
-            } => write!(f, "Tempo automation changed ({from_points} → {to_points} points)"),
+            } => write!(
+                f,
+                "Tempo automation changed ({from_points} → {to_points} points)"
+            ),
             Self::InfoChanged { field, from, to } => {
                 if field == "Comments" {
                     write!(f, "Comments changed")
@@ -408,10 +411,20 @@ impl fmt::Display for Change {
                 write!(f, "Track {} moved from position {from} to {to}", q(track))
             }
             Self::TrackMuted { track, muted } => {
-                write!(f, "Track {} {}", q(track), if *muted { "muted" } else { "unmuted" })
+                write!(
+                    f,
+                    "Track {} {}",
+                    q(track),
+                    if *muted { "muted" } else { "unmuted" }
+                )
             }
             Self::TrackSoloed { track, solo } => {
-                write!(f, "Track {} {}", q(track), if *solo { "soloed" } else { "unsoloed" })
+                write!(
+                    f,
+                    "Track {} {}",
+                    q(track),
+                    if *solo { "soloed" } else { "unsoloed" }
+                )
             }
             Self::TrackColorChanged { track } => write!(f, "Track {} colour changed", q(track)),
             Self::TrackGroupChanged { track, from, to } => match (from, to) {
@@ -419,7 +432,13 @@ impl fmt::Display for Change {
                 (Some(from), None) => {
                     write!(f, "Track {} moved out of group {}", q(track), q(from))
                 }
-                _ => write!(f, "Track {} moved from group {} to {}", q(track), opt(from), opt(to)),
+                _ => write!(
+                    f,
+                    "Track {} moved from group {} to {}",
+                    q(track),
+                    opt(from),
+                    opt(to)
+                ),
             },
             Self::ChannelPluginChanged { channel, from, to } => write!(
                 f,
@@ -479,7 +498,12 @@ impl fmt::Display for Change {
                 track,
                 device,
                 count,
-            } => write!(f, "Device {} on {}: {count} parameters changed", q(device), q(track)),
+            } => write!(
+                f,
+                "Device {} on {}: {count} parameters changed",
+                q(device),
+                q(track)
+            ),
             Self::ClipAdded { track, clip, at } => {
                 write!(f, "+ Clip {} on {} at {at}", q(clip), q(track))
             }
@@ -499,7 +523,12 @@ impl fmt::Display for Change {
                 from,
                 to,
                 ..
-            } => write!(f, "Clip {} on {} moved from {from} to {to}", q(clip), q(track)),
+            } => write!(
+                f,
+                "Clip {} on {} moved from {from} to {to}",
+                q(clip),
+                q(track)
+            ),
             Self::ClipResized {
                 track,
                 clip,
@@ -545,7 +574,13 @@ impl fmt::Display for Change {
                 if *active { "activated" } else { "deactivated" }
             ),
             Self::ClipSampleChanged { track, clip, to } => {
-                write!(f, "Clip {} on {}: sample now {}", q(clip), q(track), opt(to))
+                write!(
+                    f,
+                    "Clip {} on {}: sample now {}",
+                    q(clip),
+                    q(track),
+                    opt(to)
+                )
             }
             Self::MarkerAdded { name, at } => write!(f, "+ Locator {} at {at}", q(name)),
             Self::MarkerRemoved { name, at } => write!(f, "- Locator {} at {at}", q(name)),
@@ -645,9 +680,18 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
 
     // Tracks, matched by Live's Id.
     let key = |t: &Track, i: usize| t.id.map_or_else(|| format!("@{i}"), |id| id.to_string());
-    let old_index: HashMap<String, usize> =
-        a.tracks.iter().enumerate().map(|(i, t)| (key(t, i), i)).collect();
-    let new_keys: Vec<String> = b.tracks.iter().enumerate().map(|(i, t)| key(t, i)).collect();
+    let old_index: HashMap<String, usize> = a
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (key(t, i), i))
+        .collect();
+    let new_keys: Vec<String> = b
+        .tracks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| key(t, i))
+        .collect();
     let group_name = |set: &LiveSet, id: Option<u32>| {
         id.and_then(|id| set.tracks.iter().find(|t| t.id == Some(id)))
             .map(|t| t.name.clone())
@@ -714,10 +758,18 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
 
     // Locators by Id (or position in the list where Live stores none).
     let lkey = |l: &super::als::Locator, i: usize| l.id.map_or(i as i64 + 1_000_000, i64::from);
-    let old_loc: HashMap<i64, &super::als::Locator> =
-        a.locators.iter().enumerate().map(|(i, l)| (lkey(l, i), l)).collect();
-    let new_loc: HashMap<i64, &super::als::Locator> =
-        b.locators.iter().enumerate().map(|(i, l)| (lkey(l, i), l)).collect();
+    let old_loc: HashMap<i64, &super::als::Locator> = a
+        .locators
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (lkey(l, i), l))
+        .collect();
+    let new_loc: HashMap<i64, &super::als::Locator> = b
+        .locators
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (lkey(l, i), l))
+        .collect();
     for (i, l) in a.locators.iter().enumerate() {
         if !new_loc.contains_key(&lkey(l, i)) {
             out.push(Change::MarkerRemoved {
@@ -752,10 +804,18 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
 
     // Scenes by Id, else by row.
     let skey = |s: &super::als::Scene, i: usize| s.id.map_or(i as i64 + 1_000_000, i64::from);
-    let old_sc: HashMap<i64, &super::als::Scene> =
-        a.scenes.iter().enumerate().map(|(i, s)| (skey(s, i), s)).collect();
-    let new_sc: HashMap<i64, &super::als::Scene> =
-        b.scenes.iter().enumerate().map(|(i, s)| (skey(s, i), s)).collect();
+    let old_sc: HashMap<i64, &super::als::Scene> = a
+        .scenes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (skey(s, i), s))
+        .collect();
+    let new_sc: HashMap<i64, &super::als::Scene> = b
+        .scenes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (skey(s, i), s))
+        .collect();
     for (i, s) in a.scenes.iter().enumerate() {
         if !new_sc.contains_key(&skey(s, i)) {
             out.push(Change::SectionRemoved {
@@ -833,7 +893,10 @@ fn clip_name(c: &Clip) -> String {
     }
     if let Some(sample) = &c.sample {
         let file = sample.rsplit(['/', '\\']).next().unwrap_or(sample);
-        return file.rsplit_once('.').map_or(file, |(stem, _)| stem).to_string();
+        return file
+            .rsplit_once('.')
+            .map_or(file, |(stem, _)| stem)
+            .to_string();
     }
     match c.kind {
         ClipKind::Midi => "MIDI clip".to_string(),
@@ -1471,6 +1534,9 @@ mod tests {
             from: "bar 5".into(),
             to: "bar 9".into(),
         };
-        assert_eq!(c.to_string(), "Clip 'Intro' on 'Drums' moved from bar 5 to bar 9");
+        assert_eq!(
+            c.to_string(),
+            "Clip 'Intro' on 'Drums' moved from bar 5 to bar 9"
+        );
     }
 }
