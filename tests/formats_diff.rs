@@ -21,6 +21,110 @@ fn check_series(dir: &Path, old: &str, new: &str, expected: &[&str]) {
     assert!(diff(&project(dir, new), &project(dir, new)).is_empty());
 }
 
+/// Rewrite every `<{element} Value="…"` (integers: +7; booleans: flipped) and every `{attr}="n"`.
+fn bump(xml: &str, element: &str) -> String {
+    let needle = format!("<{element} Value=\"");
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(&needle) {
+        let start = at + needle.len();
+        let Some(len) = rest[start..].find('"') else {
+            break;
+        };
+        let value = &rest[start..start + len];
+        let new = match value {
+            "true" => "false".to_string(),
+            "false" => "true".to_string(),
+            v => v
+                .parse::<i64>()
+                .map_or_else(|_| v.to_string(), |n| (n + 7).to_string()),
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&new);
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn renumber(xml: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(prefix) {
+        let start = at + prefix.len();
+        let len = rest[start..].bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..start]);
+        match rest[start..start + len].parse::<u64>() {
+            Ok(n) => out.push_str(&(n + 100_000).to_string()),
+            Err(_) => out.push_str(&rest[start..start + len]),
+        }
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn noise_is_never_reported() {
+    use std::io::Read;
+    let dir = corpus_or_skip!();
+    for rel in [
+        "als/tioxy__als@5d4e0ad.als",
+        "als/dawtool__automation.als",
+        "als/polisen__helios [2021-07-31 174903].als",
+    ] {
+        let gz = std::fs::read(dir.join(rel)).expect("read");
+        let mut xml = String::new();
+        flate2::read::MultiGzDecoder::new(&gz[..])
+            .read_to_string(&mut xml)
+            .expect("gunzip");
+        let mut noisy = xml.clone();
+        for element in [
+            "NextPointeeId",
+            "OverwriteProtectionNumber",
+            "LomId",
+            "LomIdView",
+            "SelectedDevice",
+            "SelectedEnvelope",
+            "LastSelectedTimeableIndex",
+            "LastSelectedClipEnvelopeIndex",
+            "IsExpanded",
+            "IsFolded",
+            "ShouldShowPresetName",
+            "LaneHeight",
+            "WinPosX",
+            "WinPosY",
+            "IsContentSelectedInDocument",
+            "ViewStateSesstionTrackWidth",
+            "IsArmed",
+            "ViewStateArrangerHasDetail",
+            "ViewStateSessionHasDetail",
+            "ViewStateDetailIsSample",
+            "SavedPlayingSlot",
+            "TrackUnfolded",
+            "CurrentTime",
+        ] {
+            noisy = bump(&noisy, element);
+        }
+        // Pointee ids renumbered consistently, as Live does when it compacts them.
+        for prefix in [
+            "AutomationTarget Id=\"",
+            "ModulationTarget Id=\"",
+            "<PointeeId Value=\"",
+            "<Pointee Id=\"",
+        ] {
+            noisy = renumber(&noisy, prefix);
+        }
+        assert_ne!(noisy, xml, "{rel}: the noise edit changed nothing");
+        let old =
+            Project::Ableton(daw::formats::als::parse_als_xml(xml.as_bytes()).expect("parse"));
+        let new = Project::Ableton(
+            daw::formats::als::parse_als_xml(noisy.as_bytes()).expect("parse noisy"),
+        );
+        assert_eq!(diff(&old, &new), Vec::<Change>::new(), "{rel}");
+    }
+}
+
 // ---------------------------------------------------------------- seeded edits
 
 /// How many edits the seeded test makes: `DAW_SEEDED_EDITS` or 320.
@@ -85,7 +189,14 @@ fn verify(edit: &Edit, old: &Project) -> Result<(), String> {
                 .then_some(())
                 .ok_or(format!("tempo {f:?} → {t:?}, edit {from} → {to}"))
         }
-        ("rename", Change::TrackRenamed { kind, from: f, to: t }) => {
+        (
+            "rename",
+            Change::TrackRenamed {
+                kind,
+                from: f,
+                to: t,
+            },
+        ) => {
             // target: "MidiTrack 12 name"
             let mut words = target.split(' ');
             let (tag, id) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
@@ -94,14 +205,22 @@ fn verify(edit: &Edit, old: &Project) -> Result<(), String> {
                 .iter()
                 .find(|t| t.id.map(|i| i.to_string()).as_deref() == Some(id))
                 .ok_or(format!("no track {id}"))?;
-            let kind_ok = kind.as_str() == track.kind.label() && tag.starts_with(kind_label_tag(kind));
+            let kind_ok =
+                kind.as_str() == track.kind.label() && tag.starts_with(kind_label_tag(kind));
             (kind_ok && *f == track.name && *t == to)
                 .then_some(())
-                .ok_or(format!("renamed {kind} {f:?} → {t:?}, edit {target}: {from} → {to}"))
+                .ok_or(format!(
+                    "renamed {kind} {f:?} → {t:?}, edit {target}: {from} → {to}"
+                ))
         }
-        ("clip-move", Change::ClipMoved { from_beats, to_beats, .. })
-            if target.contains("(arrangement)") =>
-        {
+        (
+            "clip-move",
+            Change::ClipMoved {
+                from_beats,
+                to_beats,
+                ..
+            },
+        ) if target.contains("(arrangement)") => {
             let delta: f64 = target
                 .split("moved ")
                 .nth(1)
@@ -112,9 +231,14 @@ fn verify(edit: &Edit, old: &Project) -> Result<(), String> {
                 .then_some(())
                 .ok_or(format!("moved by {}, edit {target}", to_beats - from_beats))
         }
-        ("clip-move", Change::ClipResized { from_beats, to_beats, .. })
-            if target.contains("(session)") =>
-        {
+        (
+            "clip-move",
+            Change::ClipResized {
+                from_beats,
+                to_beats,
+                ..
+            },
+        ) if target.contains("(session)") => {
             let delta: f64 = target
                 .split("resized ")
                 .nth(1)
@@ -123,7 +247,10 @@ fn verify(edit: &Edit, old: &Project) -> Result<(), String> {
                 .ok_or(format!("no delta in {target}"))?;
             close_beats(to_beats - from_beats, delta, *to_beats)
                 .then_some(())
-                .ok_or(format!("resized by {}, edit {target}", to_beats - from_beats))
+                .ok_or(format!(
+                    "resized by {}, edit {target}",
+                    to_beats - from_beats
+                ))
         }
         ("add-track", Change::TrackAdded { kind, name }) => {
             // target: "duplicate MidiTrack 12 -> 25"
@@ -134,9 +261,11 @@ fn verify(edit: &Edit, old: &Project) -> Result<(), String> {
                 .iter()
                 .find(|t| t.id.map(|i| i.to_string()).as_deref() == Some(id))
                 .ok_or(format!("no track {id}"))?;
-            (*name == original.name && kind.as_str() == original.kind.label() && tag.starts_with(kind_label_tag(kind)))
-                .then_some(())
-                .ok_or(format!("added {kind} {name:?}, edit {target}"))
+            (*name == original.name
+                && kind.as_str() == original.kind.label()
+                && tag.starts_with(kind_label_tag(kind)))
+            .then_some(())
+            .ok_or(format!("added {kind} {name:?}, edit {target}"))
         }
         (
             "device-param",
@@ -149,7 +278,9 @@ fn verify(edit: &Edit, old: &Project) -> Result<(), String> {
             },
         ) => {
             // target: "{parameter element} in {device element}"
-            let (param, device) = target.split_once(" in ").ok_or(format!("target {target}"))?;
+            let (param, device) = target
+                .split_once(" in ")
+                .ok_or(format!("target {target}"))?;
             (last_segment(parameter_key) == param
                 && last_segment(device_key) == device
                 && *f == from
@@ -204,8 +335,15 @@ fn seeded_edits_are_reported_exactly() {
     let infeasible = Mutex::new(0usize);
     std::thread::scope(|scope| {
         for worker in 0..4 {
-            let (jobs, done, infeasible, tool, dir, tmp, originals) =
-                (&jobs, &done, &infeasible, &tool, &dir, tmp.path(), &originals);
+            let (jobs, done, infeasible, tool, dir, tmp, originals) = (
+                &jobs,
+                &done,
+                &infeasible,
+                &tool,
+                &dir,
+                tmp.path(),
+                &originals,
+            );
             scope.spawn(move || {
                 loop {
                     if done.lock().expect("lock").len() >= want {
@@ -226,7 +364,10 @@ fn seeded_edits_are_reported_exactly() {
                         *infeasible.lock().expect("lock") += 1; // kind not possible on this set
                         continue;
                     }
-                    assert!(run.status.success(), "edit_als.py {set} {kind} {seed}: {run:?}");
+                    assert!(
+                        run.status.success(),
+                        "edit_als.py {set} {kind} {seed}: {run:?}"
+                    );
                     let desc: serde_json::Value =
                         serde_json::from_slice(&run.stdout).expect("edit description JSON");
                     let bytes = std::fs::read(&out).expect("read edited set");
@@ -250,7 +391,10 @@ fn seeded_edits_are_reported_exactly() {
     for edit in &edits {
         let index = SETS.iter().position(|s| *s == edit.set).expect("set");
         if let Err(why) = verify(edit, &originals[index]) {
-            failures.push(format!("{} {} seed {}: {why}", edit.set, edit.kind, edit.seed));
+            failures.push(format!(
+                "{} {} seed {}: {why}",
+                edit.set, edit.kind, edit.seed
+            ));
         }
     }
     let per_kind: Vec<(usize, &str)> = KINDS
@@ -263,8 +407,18 @@ fn seeded_edits_are_reported_exactly() {
         infeasible.into_inner().expect("lock"),
         failures.len()
     );
-    assert!(failures.is_empty(), "{} of {} edits misreported:\n{}", failures.len(), edits.len(), failures.join("\n"));
-    assert!(edits.len() >= want, "only {} edits could be made", edits.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} edits misreported:\n{}",
+        failures.len(),
+        edits.len(),
+        failures.join("\n")
+    );
+    assert!(
+        edits.len() >= want,
+        "only {} edits could be made",
+        edits.len()
+    );
     for (n, kind) in per_kind {
         assert!(n * 10 >= edits.len(), "too few {kind} edits: {n}");
     }
@@ -299,9 +453,7 @@ fn series_pachabel_1_to_2() {
         &dir,
         "flp/vitamintk__Pachabel@301782d.flp",
         "flp/vitamintk__Pachabel@3005fa0.flp",
-        &[
-            "Pattern 'answer': notes changed (13 → 96)",
-        ],
+        &["Pattern 'answer': notes changed (13 → 96)"],
     );
 }
 
@@ -348,10 +500,7 @@ fn series_pyflp_20_8_4_saves() {
         &dir,
         "flp/pyflp__FL 20.8.4@8c363ab.flp",
         "flp/pyflp__FL 20.8.4.flp",
-        &[
-            "Comments changed",
-            "+ Channel 'Zipped'",
-        ],
+        &["Comments changed", "+ Channel 'Zipped'"],
     );
 }
 
@@ -362,9 +511,7 @@ fn series_jflp_tempo_only() {
         &dir,
         "flp/jflp__test@9e9509b.flp",
         "flp/jflp__test@61aded5.flp",
-        &[
-            "Tempo 92.001 → 91.001",
-        ],
+        &["Tempo 92.001 → 91.001"],
     );
 }
 
@@ -519,9 +666,7 @@ fn series_foo_backup_to_current() {
         &dir,
         "als/livedb__Foo [2024-10-26 140508].als",
         "als/livedb__Foo.als",
-        &[
-            "Tempo 120 → 199.99",
-        ],
+        &["Tempo 120 → 199.99"],
     );
 }
 
@@ -558,4 +703,3 @@ fn series_ununu_merge_b_to_c() {
         ],
     );
 }
-
