@@ -985,7 +985,7 @@ impl Parser {
             let rel = depth - clip.depth;
             match name {
                 b"MidiNoteEvent" => {
-                    clip.clip.note_count += 1;
+                    clip.clip.note_count = clip.clip.note_count.saturating_add(1);
                     clip.hash = fnv(fnv(clip.hash, b"n"), attrs);
                 }
                 b"MidiKey" => {
@@ -1180,7 +1180,7 @@ impl Parser {
             (ClipLocation::Frozen, Some(id)) => format!("frozen#{id}"),
             (ClipLocation::TakeLane { lane }, Some(id)) => format!("take:{lane}#{id}"),
             (loc, None) => {
-                track.arrangement_ordinal += 1;
+                track.arrangement_ordinal = track.arrangement_ordinal.saturating_add(1);
                 let prefix = match loc {
                     ClipLocation::Frozen => "frozen".to_string(),
                     ClipLocation::TakeLane { lane } => format!("take:{lane}"),

@@ -17,6 +17,8 @@
 //! a small state machine over [`Events`]. Events it does not model are counted and skipped,
 //! never fatal. Pure: bytes in, [`FlProject`] out.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::error::FormatError;
@@ -330,14 +332,14 @@ impl<'a> Iterator for Events<'a> {
             }
             192..=255 => {
                 let mut len: u64 = 0;
-                let mut shift = 0;
+                let mut shift: u32 = 0;
                 let mut ok = false;
                 while let Some(&b) = self.data.get(pos) {
                     pos += 1;
                     if shift < 64 {
                         len |= u64::from(b & 0x7f) << shift;
                     }
-                    shift += 7;
+                    shift = shift.saturating_add(7);
                     if b & 0x80 == 0 {
                         ok = true;
                         break;
@@ -496,6 +498,8 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
     let mut channel_groups_index: Vec<Option<u32>> = Vec::new();
     let mut marker: Option<TimeMarker> = None;
     let mut marker_scope = Scope::Project;
+    let mut channel_at: HashMap<u16, usize> = HashMap::new();
+    let mut pattern_at: HashMap<u16, usize> = HashMap::new();
 
     for event in file.events() {
         let event = event?;
@@ -532,9 +536,10 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
             231 => p.channel_groups.push(text(data)),
             64 => {
                 let index = num as u16;
-                let pos = match p.channels.iter().position(|c| c.index == index) {
-                    Some(pos) => pos,
+                let pos = match channel_at.get(&index) {
+                    Some(&pos) => pos,
                     None => {
+                        channel_at.insert(index, p.channels.len());
                         p.channels.push(Channel {
                             index,
                             name: None,
@@ -551,9 +556,10 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
             }
             65 => {
                 let index = num as u16;
-                let pos = match p.patterns.iter().position(|c| c.index == index) {
-                    Some(pos) => pos,
+                let pos = match pattern_at.get(&index) {
+                    Some(&pos) => pos,
                     None => {
+                        pattern_at.insert(index, p.patterns.len());
                         p.patterns.push(Pattern {
                             index,
                             name: None,
@@ -609,7 +615,7 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
                     204 => insert.name = Some(text(data)).filter(|s| !s.is_empty()),
                     98 => slot.take_into(num as u16, &mut insert),
                     147 => {
-                        let next = insert.slots.last().map_or(0, |s| s.index + 1);
+                        let next = insert.slots.last().map_or(0, |s| s.index.saturating_add(1));
                         slot.take_into(next, &mut insert);
                         insert.index = p.inserts.len() as u16;
                         p.inserts.push(std::mem::replace(
@@ -643,7 +649,7 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
                 Scope::Mixer => match event.id {
                     201 => {
                         if slot.internal.is_some() {
-                            let next = insert.slots.last().map_or(0, |s| s.index + 1);
+                            let next = insert.slots.last().map_or(0, |s| s.index.saturating_add(1));
                             slot.take_into(next, &mut insert);
                         }
                         slot.internal = Some(text(data));
@@ -655,21 +661,23 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
                         }
                     }
                 },
-                _ => p.uninterpreted_events += 1,
+                _ => p.uninterpreted_events = p.uninterpreted_events.saturating_add(1),
             },
             // Patterns.
             193 => {
                 if let Scope::Pattern(i) = scope {
                     p.patterns[i].name = Some(text(data)).filter(|s| !s.is_empty());
                 } else {
-                    p.uninterpreted_events += 1;
+                    p.uninterpreted_events = p.uninterpreted_events.saturating_add(1);
                 }
             }
             224 => {
                 if let Scope::Pattern(i) = scope {
-                    p.patterns[i].note_count += (data.len() / 24) as u32;
+                    p.patterns[i].note_count = p.patterns[i]
+                        .note_count
+                        .saturating_add((data.len() / 24) as u32);
                 } else {
-                    p.uninterpreted_events += 1;
+                    p.uninterpreted_events = p.uninterpreted_events.saturating_add(1);
                 }
             }
             // Arrangements.
@@ -681,7 +689,7 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
             238 => {
                 let a = current_arrangement(&mut p, scope);
                 let arrangement = &mut p.arrangements[a];
-                arrangement.track_count += 1;
+                arrangement.track_count = arrangement.track_count.saturating_add(1);
                 scope = Scope::Arrangement(a);
             }
             239 => {
@@ -720,7 +728,7 @@ pub fn parse_flp(bytes: &[u8]) -> Result<FlProject, FormatError> {
                 }
                 flush_marker(&mut p, &mut marker, marker_scope);
             }
-            _ => p.uninterpreted_events += 1,
+            _ => p.uninterpreted_events = p.uninterpreted_events.saturating_add(1),
         }
     }
     flush_marker(&mut p, &mut marker, marker_scope);
@@ -759,7 +767,9 @@ fn flush_marker(p: &mut FlProject, marker: &mut Option<TimeMarker>, scope: Scope
         return;
     };
     match scope {
-        Scope::Pattern(i) => p.patterns[i].time_markers += 1,
+        Scope::Pattern(i) => {
+            p.patterns[i].time_markers = p.patterns[i].time_markers.saturating_add(1)
+        }
         other => {
             let a = current_arrangement(p, other);
             p.arrangements[a].time_markers.push(m);
@@ -813,6 +823,21 @@ mod tests {
         ));
         let f = file(&[156, 1]);
         assert!(parse_flp(&f).is_err());
+    }
+
+    /// Regression (fuzz crash-acbcb926): an unnamed channel numbered 65535 overflowed the
+    /// "Channel N" label in the diff.
+    #[test]
+    fn extreme_channel_and_slot_numbers_do_not_overflow() {
+        let f = file(&[
+            64, 0xff, 0xff, 204, 1, 0, 201, 2, b'X', 0, 98, 0xff, 0xff, 201, 2, b'Y', 0, 147, 0, 0,
+            0, 0,
+        ]);
+        let p = parse_flp(&f).expect("parses");
+        assert_eq!(p.channels[0].index, u16::MAX);
+        assert_eq!(p.inserts[0].slots.len(), 2);
+        let project = crate::formats::Project::FlStudio(p);
+        assert!(crate::formats::diff(&project, &project).is_empty());
     }
 
     #[test]

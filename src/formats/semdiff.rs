@@ -7,7 +7,7 @@
 //! the models hold no view state, selection, window positions, pointee or LOM ids, so none of
 //! that noise is ever reported. Each [`Change`] prints as one line of English.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -629,7 +629,7 @@ pub(crate) fn bar_position(beats: f64, ts: TimeSignature) -> String {
     let beat_len = 4.0 / f64::from(ts.denominator.max(1));
     let bar = (beats / per_bar).floor();
     let within = (beats - bar * per_bar) / beat_len + 1.0;
-    let bar = bar as i64 + 1;
+    let bar = (bar as i64).saturating_add(1);
     if (within - 1.0).abs() < 1e-9 {
         format!("bar {bar}")
     } else {
@@ -692,12 +692,13 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
         .enumerate()
         .map(|(i, t)| key(t, i))
         .collect();
+    let new_key_set: HashSet<&str> = new_keys.iter().map(String::as_str).collect();
     let group_name = |set: &LiveSet, id: Option<u32>| {
         id.and_then(|id| set.tracks.iter().find(|t| t.id == Some(id)))
             .map(|t| t.name.clone())
     };
     for (i, t) in a.tracks.iter().enumerate() {
-        if !new_keys.contains(&key(t, i)) {
+        if !new_key_set.contains(key(t, i).as_str()) {
             out.push(Change::TrackRemoved {
                 kind: t.kind.label().to_string(),
                 name: t.name.clone(),
@@ -711,8 +712,11 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
         .enumerate()
         .filter_map(|(ni, k)| old_index.get(k).map(|&oi| (ni, oi)))
         .collect();
-    let stayed = longest_increasing(&common.iter().map(|&(_, oi)| oi).collect::<Vec<_>>());
-    let moved: Vec<usize> = common
+    let stayed: HashSet<usize> =
+        longest_increasing(&common.iter().map(|&(_, oi)| oi).collect::<Vec<_>>())
+            .into_iter()
+            .collect();
+    let moved: HashSet<usize> = common
         .iter()
         .enumerate()
         .filter(|(ci, _)| !stayed.contains(ci))
@@ -862,26 +866,28 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
     out
 }
 
-/// Indices (into `seq`) of one longest strictly increasing subsequence.
+/// Indices (into `seq`) of one longest strictly increasing subsequence (patience sorting,
+/// O(n log n)).
 fn longest_increasing(seq: &[usize]) -> Vec<usize> {
-    let n = seq.len();
-    let mut len = vec![1usize; n];
-    let mut prev = vec![usize::MAX; n];
-    for i in 0..n {
-        for j in 0..i {
-            if seq[j] < seq[i] && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
-            }
+    // tails[k]: index of the smallest tail of an increasing run of length k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev = vec![usize::MAX; seq.len()];
+    for (i, &v) in seq.iter().enumerate() {
+        let k = tails.partition_point(|&t| seq[t] < v);
+        if k > 0 {
+            prev[i] = tails[k - 1];
+        }
+        if k == tails.len() {
+            tails.push(i);
+        } else {
+            tails[k] = i;
         }
     }
-    let Some(mut i) = (0..n).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) else {
-        return Vec::new();
-    };
-    let mut out = vec![i];
-    while prev[i] != usize::MAX {
-        i = prev[i];
+    let mut out = Vec::with_capacity(tails.len());
+    let mut i = tails.last().copied().unwrap_or(usize::MAX);
+    while i != usize::MAX {
         out.push(i);
+        i = prev[i];
     }
     out.reverse();
     out
@@ -907,9 +913,13 @@ fn clip_name(c: &Clip) -> String {
 fn clip_place(c: &Clip, ts: TimeSignature) -> String {
     match c.location {
         ClipLocation::Arrangement => bar_position(c.time, ts),
-        ClipLocation::Session { slot } => format!("session slot {}", slot + 1),
+        ClipLocation::Session { slot } => format!("session slot {}", u64::from(slot) + 1),
         ClipLocation::TakeLane { lane } => {
-            format!("{} in take lane {}", bar_position(c.time, ts), lane + 1)
+            format!(
+                "{} in take lane {}",
+                bar_position(c.time, ts),
+                u64::from(lane) + 1
+            )
         }
         ClipLocation::Frozen => format!("{} (frozen)", bar_position(c.time, ts)),
     }
@@ -978,24 +988,15 @@ fn indexed_parameters(
 
 fn diff_devices(old: &[Device], new: &[Device], track: &str, out: &mut Vec<Change>) {
     let old_by: HashMap<&str, &Device> = old.iter().map(|d| (d.key.as_str(), d)).collect();
-    let new_keys: Vec<&str> = new.iter().map(|d| d.key.as_str()).collect();
+    let new_keys: HashSet<&str> = new.iter().map(|d| d.key.as_str()).collect();
     // A rack's contents come and go with it: report only the outermost device.
-    let inside = |key: &str, others: &[&str]| {
-        others
-            .iter()
-            .any(|o| key.len() > o.len() && key.starts_with(o) && key.as_bytes()[o.len()] == b'/')
+    let inside = |key: &str, others: &HashSet<&str>| {
+        key.match_indices('/')
+            .any(|(at, _)| others.contains(&key[..at]))
     };
-    let old_keys: Vec<&str> = old.iter().map(|d| d.key.as_str()).collect();
-    let removed: Vec<&str> = old_keys
-        .iter()
-        .copied()
-        .filter(|k| !new_keys.contains(k))
-        .collect();
-    let added: Vec<&str> = new_keys
-        .iter()
-        .copied()
-        .filter(|k| !old_keys.contains(k))
-        .collect();
+    let old_keys: HashSet<&str> = old.iter().map(|d| d.key.as_str()).collect();
+    let removed: HashSet<&str> = old_keys.difference(&new_keys).copied().collect();
+    let added: HashSet<&str> = new_keys.difference(&old_keys).copied().collect();
     for d in old {
         if removed.contains(&d.key.as_str()) && !inside(&d.key, &removed) {
             out.push(Change::DeviceRemoved {
@@ -1072,7 +1073,7 @@ pub(crate) fn same_time(a: f64, b: f64) -> bool {
 
 fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &mut Vec<Change>) {
     let old_by: HashMap<&str, &Clip> = old.iter().map(|c| (c.key.as_str(), c)).collect();
-    let new_keys: Vec<&str> = new.iter().map(|c| c.key.as_str()).collect();
+    let new_keys: HashSet<&str> = new.iter().map(|c| c.key.as_str()).collect();
     for c in old {
         if !new_keys.contains(&c.key.as_str()) {
             out.push(Change::ClipRemoved {
@@ -1169,8 +1170,16 @@ struct Pairs {
 impl Pairs {
     /// Every new item in order, with its old partner if it has one.
     fn ordered(&self, new_len: usize) -> Vec<(Option<usize>, usize)> {
-        (0..new_len)
-            .map(|ni| (self.matched.iter().find(|m| m.1 == ni).map(|m| m.0), ni))
+        let mut partner = vec![None; new_len];
+        for &(oi, ni) in &self.matched {
+            if let Some(p) = partner.get_mut(ni) {
+                *p = Some(oi);
+            }
+        }
+        partner
+            .into_iter()
+            .enumerate()
+            .map(|(ni, oi)| (oi, ni))
             .collect()
     }
 }
@@ -1181,42 +1190,44 @@ fn pair_items<'a, T>(
     name: impl Fn(&'a T) -> Option<&'a str>,
     number: impl Fn(&T) -> u32,
 ) -> Pairs {
-    let count_names = |items: &'a [T]| {
-        let mut count: HashMap<&'a str, usize> = HashMap::new();
-        for n in items.iter().filter_map(&name).filter(|n| !n.is_empty()) {
-            *count.entry(n).or_insert(0) += 1;
+    let positions = |items: &'a [T]| {
+        let mut at: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(n) = name(item).filter(|n| !n.is_empty()) {
+                at.entry(n).or_default().push(i);
+            }
         }
-        count
+        at
     };
-    let (uo, un) = (count_names(old), count_names(new));
+    let (by_name_old, by_name_new) = (positions(old), positions(new));
     let mut matched = Vec::new();
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
-    for (ni, n) in new.iter().enumerate() {
-        let Some(key) = name(n).filter(|k| un.get(k) == Some(&1) && uo.get(k) == Some(&1)) else {
-            continue;
-        };
-        if let Some(oi) = old.iter().position(|o| name(o) == Some(key)) {
-            matched.push((oi, ni));
-            old_used[oi] = true;
-            new_used[ni] = true;
+    for (key, new_at) in &by_name_new {
+        if let (Some(old_at), [ni]) = (by_name_old.get(key), new_at.as_slice())
+            && let [oi] = old_at.as_slice()
+        {
+            matched.push((*oi, *ni));
+            old_used[*oi] = true;
+            new_used[*ni] = true;
+        }
+    }
+    let mut by_number: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (oi, o) in old.iter().enumerate().rev() {
+        if !old_used[oi] {
+            by_number.entry(number(o)).or_default().push(oi);
         }
     }
     for (ni, n) in new.iter().enumerate() {
         if new_used[ni] {
             continue;
         }
-        let partner = old
-            .iter()
-            .enumerate()
-            .find(|(oi, o)| !old_used[*oi] && number(o) == number(n))
-            .map(|(oi, _)| oi);
-        // A named old item whose name lives on elsewhere was matched by name, not renamed here.
-        if let Some(oi) = partner {
+        if let Some(oi) = by_number.get_mut(&number(n)).and_then(Vec::pop) {
             matched.push((oi, ni));
             old_used[oi] = true;
         }
     }
+    matched.sort_unstable_by_key(|m| m.1);
     let removed = (0..old.len()).filter(|&i| !old_used[i]).collect();
     Pairs { matched, removed }
 }
@@ -1273,7 +1284,7 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
         c.name
             .clone()
             .or_else(|| c.plugin.clone())
-            .unwrap_or_else(|| format!("Channel {}", c.index + 1))
+            .unwrap_or_else(|| format!("Channel {}", u32::from(c.index) + 1))
     };
     let pairs = pair_items(
         &a.channels,
@@ -1420,7 +1431,7 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
     let aname = |x: &super::flp::Arrangement| {
         x.name
             .clone()
-            .unwrap_or_else(|| format!("Arrangement {}", x.index + 1))
+            .unwrap_or_else(|| format!("Arrangement {}", u32::from(x.index) + 1))
     };
     let at = |ticks: u32, ppq: u16| bar_position(f64::from(ticks) / f64::from(ppq.max(1)), ts);
     for x in &a.arrangements {
