@@ -10,7 +10,10 @@ use std::time::Instant;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().unwrap_or_else(|| {
-        let local = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/als/livedb__Michelle.als");
+        let local = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/als/livedb__Michelle.als"
+        );
         if std::path::Path::new(local).exists() {
             local.to_string()
         } else {

@@ -31,8 +31,16 @@ fn every_valid_live_set_parses() {
     for path in sets {
         match parse(&path) {
             Ok(Project::Ableton(set)) => {
-                assert!(set.creator.starts_with("Ableton Live"), "{}", path.display());
-                assert!(set.tempo.is_some_and(|t| t > 0.0), "{}: tempo", path.display());
+                assert!(
+                    set.creator.starts_with("Ableton Live"),
+                    "{}",
+                    path.display()
+                );
+                assert!(
+                    set.tempo.is_some_and(|t| t > 0.0),
+                    "{}: tempo",
+                    path.display()
+                );
                 assert!(set.main_track.is_some(), "{}: main track", path.display());
             }
             Ok(other) => panic!("{} parsed as {:?}", path.display(), other.format()),
@@ -45,18 +53,44 @@ fn every_valid_live_set_parses() {
 fn every_valid_fl_project_parses() {
     let dir = corpus_or_skip!();
     let projects = files(&dir.join("flp"), "flp");
-    assert!(projects.len() >= 40, "found only {} projects", projects.len());
+    assert!(
+        projects.len() >= 40,
+        "found only {} projects",
+        projects.len()
+    );
     for path in projects {
         match parse(&path) {
             Ok(Project::FlStudio(p)) => {
                 assert!(p.version.is_some(), "{}: version", path.display());
-                assert!(p.tempo.is_some_and(|t| t > 0.0), "{}: tempo", path.display());
+                assert!(
+                    p.tempo.is_some_and(|t| t > 0.0),
+                    "{}: tempo",
+                    path.display()
+                );
                 assert_eq!(p.ppq, 96, "{}", path.display());
                 assert!(!p.channels.is_empty(), "{}: channels", path.display());
             }
             Ok(other) => panic!("{} parsed as {:?}", path.display(), other.format()),
             Err(e) => panic!("{}: {e}", path.display()),
         }
+    }
+}
+
+#[test]
+fn every_file_diffed_with_itself_reports_nothing() {
+    let dir = corpus_or_skip!();
+    let mut all = files(&dir.join("als"), "als");
+    all.extend(files(&dir.join("flp"), "flp"));
+    for path in all {
+        let project = parse(&path).expect("parses");
+        let changes = daw::formats::diff(&project, &project);
+        assert!(changes.is_empty(), "{}: {changes:?}", path.display());
+        // The JSON of a model and its summary round-trip through serde.
+        let summary = project.summary();
+        let json = serde_json::to_string(&summary).expect("summary JSON");
+        let back: daw::formats::Summary = serde_json::from_str(&json).expect("summary back");
+        assert_eq!(back, summary);
+        assert!(serde_json::to_string(&project).is_ok());
     }
 }
 
@@ -69,7 +103,11 @@ fn every_invalid_file_is_a_clear_error() {
     for path in bad {
         let err = parse(&path).expect_err(&path.display().to_string());
         let message = err.to_string();
-        assert!(!message.is_empty() && !message.contains('\n'), "{}: {message:?}", path.display());
+        assert!(
+            !message.is_empty() && !message.contains('\n'),
+            "{}: {message:?}",
+            path.display()
+        );
     }
 }
 
@@ -85,7 +123,16 @@ fn truncated_files_are_errors_not_panics() {
     ];
     for rel in samples {
         let bytes = std::fs::read(dir.join(rel)).expect("read");
-        for cut in [1, 7, 13, 21, 40, bytes.len() / 3, bytes.len() / 2, bytes.len() - 3] {
+        for cut in [
+            1,
+            7,
+            13,
+            21,
+            40,
+            bytes.len() / 3,
+            bytes.len() / 2,
+            bytes.len() - 3,
+        ] {
             let result = parse_project(rel, &bytes[..cut]);
             assert!(result.is_err(), "{rel} cut at {cut} parsed");
         }
@@ -101,8 +148,14 @@ fn truncated_files_are_errors_not_panics() {
 fn unknown_names_are_sniffed_by_content() {
     let dir = corpus_or_skip!();
     let flp = std::fs::read(dir.join("flp/pyflp__Empty.flp")).expect("read");
-    assert!(matches!(parse_project("renamed.bin", &flp[..]), Ok(Project::FlStudio(_))));
+    assert!(matches!(
+        parse_project("renamed.bin", &flp[..]),
+        Ok(Project::FlStudio(_))
+    ));
     let als = std::fs::read(dir.join("als/dawtool__als0.als")).expect("read");
-    assert!(matches!(parse_project("renamed", &als[..]), Ok(Project::Ableton(_))));
+    assert!(matches!(
+        parse_project("renamed", &als[..]),
+        Ok(Project::Ableton(_))
+    ));
     assert!(parse_project("notes.txt", &b"hello"[..]).is_err());
 }

@@ -102,7 +102,11 @@ fn pyflp_20_8_4_channel_rack() {
     };
     assert_eq!(group_of("22in Kick").as_deref(), Some("Audio"));
     for generator in ["BooBass", "Fruit Kick", "Plucked!"] {
-        assert_eq!(group_of(generator).as_deref(), Some("Generators"), "{generator}");
+        assert_eq!(
+            group_of(generator).as_deref(),
+            Some("Generators"),
+            "{generator}"
+        );
     }
     let unsorted = p
         .channels
@@ -118,9 +122,16 @@ fn pyflp_20_8_4_mixer_patterns_arrangements() {
     let p = flp(&dir, "flp/pyflp__FL 20.8.4.flp");
     assert_eq!(p.inserts.len(), 127, "127 inserts (= max_inserts)");
     assert_eq!(p.patterns.len(), 5);
-    let mut names: Vec<&str> = p.patterns.iter().filter_map(|x| x.name.as_deref()).collect();
+    let mut names: Vec<&str> = p
+        .patterns
+        .iter()
+        .filter_map(|x| x.name.as_deref())
+        .collect();
     names.sort_unstable();
-    assert_eq!(names, ["Colored", "Default", "MIDI", "Selected", "Timemarkers"]);
+    assert_eq!(
+        names,
+        ["Colored", "Default", "MIDI", "Selected", "Timemarkers"]
+    );
     let timemarkers = p
         .patterns
         .iter()
@@ -138,13 +149,39 @@ fn pyflp_20_8_4_mixer_patterns_arrangements() {
     // PyFLP lists tracks 0-based with None for the unnamed first one; we keep named tracks
     // with their 1-based number, so "Enabled" (PyFLP index 1) is our track 2.
     let expected = [
-        "Enabled", "Disabled", "Locked", "Red", "Iconified", "Grouped", "Audio track",
-        "Instrument track", "MIDI", "Cut pattern", "Automation", "Locked to content",
-        "Locked to size", "Min Size", "Max Size", "Latched", "Random Motion",
-        "Trigger Sync OFF", "Position Sync AUTO", "Queued", "Intolerant",
+        "Enabled",
+        "Disabled",
+        "Locked",
+        "Red",
+        "Iconified",
+        "Grouped",
+        "Audio track",
+        "Instrument track",
+        "MIDI",
+        "Cut pattern",
+        "Automation",
+        "Locked to content",
+        "Locked to size",
+        "Min Size",
+        "Max Size",
+        "Latched",
+        "Random Motion",
+        "Trigger Sync OFF",
+        "Position Sync AUTO",
+        "Queued",
+        "Intolerant",
     ];
-    let got: Vec<(u32, &str)> = a0.tracks.iter().take(21).map(|t| (t.index, t.name.as_str())).collect();
-    let want: Vec<(u32, &str)> = expected.iter().enumerate().map(|(i, n)| (i as u32 + 2, *n)).collect();
+    let got: Vec<(u32, &str)> = a0
+        .tracks
+        .iter()
+        .take(21)
+        .map(|t| (t.index, t.name.as_str()))
+        .collect();
+    let want: Vec<(u32, &str)> = expected
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (i as u32 + 2, *n))
+        .collect();
     assert_eq!(got, want);
 }
 
@@ -156,16 +193,38 @@ fn pyflp_20_8_4_earlier_save() {
     assert_eq!(p.tempo, Some(69.42));
     assert_eq!(p.title.as_deref(), Some("PyFLP Test FLP"));
     assert_eq!(p.version.as_deref(), Some("20.8.4.2576"));
-    let names: Vec<&str> = p.channels.iter().filter_map(|c| c.name.as_deref()).collect();
+    let names: Vec<&str> = p
+        .channels
+        .iter()
+        .filter_map(|c| c.name.as_deref())
+        .collect();
     assert_eq!(
         names,
         [
-            "BooBass", "Instrument track", "Layer", "Sampler", "Colored", "Automation Clip",
-            "VST2", "Audio Clip", "Iconified", "Fruit Kick", "Plucked!", "22in Kick",
-            "Zero Volume", "Full Volume", "100% L", "100% R", "Disabled", "Locked",
+            "BooBass",
+            "Instrument track",
+            "Layer",
+            "Sampler",
+            "Colored",
+            "Automation Clip",
+            "VST2",
+            "Audio Clip",
+            "Iconified",
+            "Fruit Kick",
+            "Plucked!",
+            "22in Kick",
+            "Zero Volume",
+            "Full Volume",
+            "100% L",
+            "100% R",
+            "Disabled",
+            "Locked",
         ]
     );
-    let kick = p.channels.iter().find(|c| c.name.as_deref() == Some("22in Kick"));
+    let kick = p
+        .channels
+        .iter()
+        .find(|c| c.name.as_deref() == Some("22in Kick"));
     assert_eq!(
         kick.and_then(|c| c.sample_path.as_deref()),
         Some(r"%FLStudioFactoryData%\Data\Patches\Packs\Drums\Kicks\22in Kick.wav")
@@ -173,12 +232,21 @@ fn pyflp_20_8_4_earlier_save() {
     assert_eq!(p.channel_groups, ["Audio", "Generators", "Unsorted"]);
     assert_eq!(p.patterns.len(), 5);
     // PyFLP's "pattern index 3" is pattern number 3 here too; its 48 notes.
-    assert_eq!(p.patterns.iter().find(|x| x.index == 3).map(|x| x.note_count), Some(48));
+    assert_eq!(
+        p.patterns
+            .iter()
+            .find(|x| x.index == 3)
+            .map(|x| x.note_count),
+        Some(48)
+    );
     assert_eq!(p.arrangements.len(), 2);
     assert_eq!(p.arrangements[1].time_markers.len(), 11);
     assert_eq!(p.arrangements[0].track_count, 500);
     assert_eq!(p.inserts.len(), 127);
-    assert_eq!(p.arrangements[0].tracks.first().map(|t| t.name.as_str()), Some("Enabled"));
+    assert_eq!(
+        p.arrangements[0].tracks.first().map(|t| t.name.as_str()),
+        Some("Enabled")
+    );
 }
 
 #[test]
@@ -197,15 +265,33 @@ fn pyflp_20_8_3_v1_and_v2_oracles() {
     assert_eq!((p.ppq, p.format), (96, 0));
     assert_eq!(
         p.channel_groups,
-        ["Audio", "Automation", "Instrument", "Layer", "Sampler", "Unsorted"]
+        [
+            "Audio",
+            "Automation",
+            "Instrument",
+            "Layer",
+            "Sampler",
+            "Unsorted"
+        ]
     );
     // v2: time signature 2/8.
     assert_eq!(p.time_signature, Some((2, 8)));
     // Display names; PyFLP's channel 2 has "" (its test notes it should be "Audio Clip"): no name here.
-    let names: Vec<Option<&str>> = p.channels.iter().take(5).map(|c| c.name.as_deref()).collect();
+    let names: Vec<Option<&str>> = p
+        .channels
+        .iter()
+        .take(5)
+        .map(|c| c.name.as_deref())
+        .collect();
     assert_eq!(
         names,
-        [Some("Layer"), Some("BoobAss"), None, Some("Min Size"), Some("Automation Clip")]
+        [
+            Some("Layer"),
+            Some("BoobAss"),
+            None,
+            Some("Min Size"),
+            Some("Automation Clip")
+        ]
     );
     let kinds: Vec<ChannelKind> = p.channels.iter().take(5).map(|c| c.kind).collect();
     assert_eq!(
@@ -219,13 +305,33 @@ fn pyflp_20_8_3_v1_and_v2_oracles() {
         ]
     );
     assert_eq!(p.channels[1].plugin.as_deref(), Some("BooBass"));
-    assert_eq!(p.channels[2].sample_path, None, "channel 2 sample_path None");
+    assert_eq!(
+        p.channels[2].sample_path, None,
+        "channel 2 sample_path None"
+    );
     // Patterns 1..4: Red, Green, Blue, unnamed; pattern 4 has 2 notes.
-    let patterns: Vec<(u16, Option<&str>)> = p.patterns.iter().map(|x| (x.index, x.name.as_deref())).collect();
-    assert_eq!(patterns, [(1, Some("Red")), (2, Some("Green")), (3, Some("Blue")), (4, None)]);
+    let patterns: Vec<(u16, Option<&str>)> = p
+        .patterns
+        .iter()
+        .map(|x| (x.index, x.name.as_deref()))
+        .collect();
+    assert_eq!(
+        patterns,
+        [
+            (1, Some("Red")),
+            (2, Some("Green")),
+            (3, Some("Blue")),
+            (4, None)
+        ]
+    );
     assert_eq!(p.patterns[3].note_count, 2);
     // Inserts: PyFLP numbers the master -1; it is our insert 0.
-    let inserts: Vec<Option<&str>> = p.inserts.iter().take(7).map(|i| i.name.as_deref()).collect();
+    let inserts: Vec<Option<&str>> = p
+        .inserts
+        .iter()
+        .take(7)
+        .map(|i| i.name.as_deref())
+        .collect();
     assert_eq!(
         inserts,
         [
@@ -239,7 +345,11 @@ fn pyflp_20_8_3_v1_and_v2_oracles() {
         ]
     );
     assert_eq!(p.inserts.len(), 127);
-    let slots: Vec<(u16, &str)> = p.inserts[0].slots.iter().map(|s| (s.index, s.plugin.as_str())).collect();
+    let slots: Vec<(u16, &str)> = p.inserts[0]
+        .slots
+        .iter()
+        .map(|s| (s.index, s.plugin.as_str()))
+        .collect();
     assert_eq!(
         slots,
         [
@@ -252,16 +362,32 @@ fn pyflp_20_8_3_v1_and_v2_oracles() {
             (6, "OTT")
         ]
     );
-    assert_eq!(p.inserts[0].slots[6].vendor.as_deref(), Some("Xfer Records"));
+    assert_eq!(
+        p.inserts[0].slots[6].vendor.as_deref(),
+        Some("Xfer Records")
+    );
     // Arrangements, tracks, time markers.
     let arr: Vec<Option<&str>> = p.arrangements.iter().map(|a| a.name.as_deref()).collect();
     assert_eq!(arr, [Some("1st arrangement"), Some("2nd arrangement")]);
-    let tracks: Vec<(u32, &str)> = p.arrangements[0].tracks.iter().map(|t| (t.index, t.name.as_str())).collect();
+    let tracks: Vec<(u32, &str)> = p.arrangements[0]
+        .tracks
+        .iter()
+        .map(|t| (t.index, t.name.as_str()))
+        .collect();
     assert_eq!(
         tracks,
-        [(1, "Disabled"), (2, "Enabled"), (3, "Locked + Enabled"), (4, "Locked + Disabled")]
+        [
+            (1, "Disabled"),
+            (2, "Enabled"),
+            (3, "Locked + Enabled"),
+            (4, "Locked + Disabled")
+        ]
     );
-    let tracks: Vec<(u32, &str)> = p.arrangements[1].tracks.iter().map(|t| (t.index, t.name.as_str())).collect();
+    let tracks: Vec<(u32, &str)> = p.arrangements[1]
+        .tracks
+        .iter()
+        .map(|t| (t.index, t.name.as_str()))
+        .collect();
     assert_eq!(tracks, [(1, "Max Size"), (2, "Min Size")]);
     let markers = |a: usize| -> Vec<(u32, String, Option<u8>, Option<u8>)> {
         p.arrangements[a]
@@ -270,7 +396,10 @@ fn pyflp_20_8_3_v1_and_v2_oracles() {
             .map(|m| (m.position, m.name.clone(), m.numerator, m.denominator))
             .collect()
     };
-    assert_eq!(markers(0), [(768, "TimeMarker 1".to_string(), Some(4), Some(4))]);
+    assert_eq!(
+        markers(0),
+        [(768, "TimeMarker 1".to_string(), Some(4), Some(4))]
+    );
     assert_eq!(
         markers(1),
         [
@@ -298,7 +427,10 @@ fn pyflp_corrupted_headers_give_the_expected_errors() {
     for (file, expected) in [
         ("pyflp__invalid-header-magic.flp", "FLhd"),
         ("pyflp__invalid-header-size.flp", "6"),
-        ("pyflp__invalid-format.flp", "Unsupported project file format"),
+        (
+            "pyflp__invalid-format.flp",
+            "Unsupported project file format",
+        ),
         ("pyflp__invalid-ppq.flp", "Invalid PPQ"),
         ("pyflp__invalid-data-magic.flp", "FLdt"),
         ("pyflp__invalid-event-size.flp", "Data chunk size corrupted"),
@@ -325,10 +457,26 @@ fn dawtool_flp_channels() {
     assert_eq!(
         got,
         [
-            (0, Some("Kick"), Some(format!("{packs}Kick Basic.wav").as_str())),
-            (1, Some("Clap"), Some(format!("{packs}Clap Basic.wav").as_str())),
-            (2, Some("Hat"), Some(format!("{packs}Hat Basic.wav").as_str())),
-            (3, Some("Snare"), Some(format!("{packs}Snare Basic.wav").as_str())),
+            (
+                0,
+                Some("Kick"),
+                Some(format!("{packs}Kick Basic.wav").as_str())
+            ),
+            (
+                1,
+                Some("Clap"),
+                Some(format!("{packs}Clap Basic.wav").as_str())
+            ),
+            (
+                2,
+                Some("Hat"),
+                Some(format!("{packs}Hat Basic.wav").as_str())
+            ),
+            (
+                3,
+                Some("Snare"),
+                Some(format!("{packs}Snare Basic.wav").as_str())
+            ),
             (4, Some("coin 4"), Some(coin)),
             (5, Some("Tempo 5"), None),
             (6, Some("Tempo 6"), None),
@@ -370,12 +518,27 @@ fn dawtool_flp_raw_markers() {
 fn dawtool_flp_marker_names() {
     let dir = corpus_or_skip!();
     let p = flp(&dir, "flp/dawtool__fl test.flp");
-    let names: Vec<&str> = p.arrangements[0].time_markers.iter().map(|m| m.name.as_str()).collect();
+    let names: Vec<&str> = p.arrangements[0]
+        .time_markers
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
     assert_eq!(
         names,
         [
-            "yoyo", "magic", "sdaf", "sdf", "yoy", "new son - yo", "yoxxxxxxxGGGG", "bleh33", "IN",
-            "QWER", "WOW", "out here", "end"
+            "yoyo",
+            "magic",
+            "sdaf",
+            "sdf",
+            "yoy",
+            "new son - yo",
+            "yoxxxxxxxGGGG",
+            "bleh33",
+            "IN",
+            "QWER",
+            "WOW",
+            "out here",
+            "end"
         ]
     );
     let complex = flp(&dir, "flp/dawtool__complex.flp");
@@ -398,23 +561,49 @@ fn dawtool_als_version_and_markers_120() {
     assert_eq!(set.minor_version, "10.0_377");
     assert_eq!(set.schema_change_count.as_deref(), Some("3"));
     assert_eq!(set.creator, "Ableton Live 10.1.7");
-    assert_eq!(set.revision.as_deref(), Some("f7eb4c8e0a49802359f4e078b341fdfb9d547a77"));
+    assert_eq!(
+        set.revision.as_deref(),
+        Some("f7eb4c8e0a49802359f4e078b341fdfb9d547a77")
+    );
     let markers = markers_by_time(&set);
     let texts: Vec<&str> = markers.iter().map(|m| m.1.as_str()).collect();
     assert_eq!(
         texts,
         [
-            "mirvs - his track你好", "comfort - other track", "comfort - yo", "sh1n - track",
-            "stm - ggr", "heart - ID", "ID - ID", "", "", "track - this track", "another track",
-            "another track", "another track", "tids track", "sd",
+            "mirvs - his track你好",
+            "comfort - other track",
+            "comfort - yo",
+            "sh1n - track",
+            "stm - ggr",
+            "heart - ID",
+            "ID - ID",
+            "",
+            "",
+            "track - this track",
+            "another track",
+            "another track",
+            "another track",
+            "tids track",
+            "sd",
         ]
     );
     // dawtool reports seconds; we keep beats. Converted through the (constant) tempo:
     let expected = [
-        0.0, 200.0000133333342, 216.00001440000096, 324.00002160000145, 464.0000309333354,
-        604.0000402666693, 716.0000477333365, 840.0000560000037, 1000.000066666671,
-        1189.053707412938, 1392.000092800006, 1512.0001008000067, 1656.0001104000073,
-        1792.0001194666745, 3904.0002602666837,
+        0.0,
+        200.0000133333342,
+        216.00001440000096,
+        324.00002160000145,
+        464.0000309333354,
+        604.0000402666693,
+        716.0000477333365,
+        840.0000560000037,
+        1000.000066666671,
+        1189.053707412938,
+        1392.000092800006,
+        1512.0001008000067,
+        1656.0001104000073,
+        1792.0001194666745,
+        3904.0002602666837,
     ];
     for ((beat, name), want) in markers.iter().zip(expected) {
         let got = beat * 60.0 / set.tempo.expect("tempo");
@@ -431,10 +620,21 @@ fn dawtool_als_markers_140() {
     let texts: Vec<&str> = markers.iter().map(|m| m.1.as_str()).collect();
     assert_eq!(
         texts,
-        ["mirvs - his track你好", "comfort - other track", "comfort - yo", "sh1n - track", "stm - ggr", "sd"]
+        [
+            "mirvs - his track你好",
+            "comfort - other track",
+            "comfort - yo",
+            "sh1n - track",
+            "stm - ggr",
+            "sd"
+        ]
     );
     let expected = [
-        0.0, 171.42857142857142, 185.14285714285714, 277.7142857142857, 397.71428571428567,
+        0.0,
+        171.42857142857142,
+        185.14285714285714,
+        277.7142857142857,
+        397.71428571428567,
         3620.5714285714284,
     ];
     for ((beat, _), want) in markers.iter().zip(expected) {
@@ -445,15 +645,38 @@ fn dawtool_als_markers_140() {
 #[test]
 fn dawtool_als_tempo_automation() {
     let dir = corpus_or_skip!();
-    for file in ["als/dawtool__automation.als", "als/dawtool__L12-automation.als"] {
+    for file in [
+        "als/dawtool__automation.als",
+        "als/dawtool__L12-automation.als",
+    ] {
         let set = als(&dir, file);
-        let auto: Vec<(f64, f64)> = set.tempo_automation.iter().map(|p| (p.time, p.value)).collect();
-        assert_eq!(auto, [(-63072000.0, 60.0), (4.0, 60.0), (8.0, 120.0), (12.0, 200.0)], "{file}");
+        let auto: Vec<(f64, f64)> = set
+            .tempo_automation
+            .iter()
+            .map(|p| (p.time, p.value))
+            .collect();
+        assert_eq!(
+            auto,
+            [
+                (-63072000.0, 60.0),
+                (4.0, 60.0),
+                (8.0, 120.0),
+                (12.0, 200.0)
+            ],
+            "{file}"
+        );
         assert!(set.tempo_automated, "{file}");
         let markers = markers_by_time(&set);
         let texts: Vec<&str> = markers.iter().map(|m| m.1.as_str()).collect();
         assert_eq!(texts, ["A", "B", "D", "C", "Z", "E"], "{file}");
-        let expected = [0.0, 4.0, 5.6218604324326575, 6.772588722239782, 7.635634939595124, 8.905065593537753];
+        let expected = [
+            0.0,
+            4.0,
+            5.6218604324326575,
+            6.772588722239782,
+            7.635634939595124,
+            8.905065593537753,
+        ];
         for ((beat, name), want) in markers.iter().zip(expected) {
             let got = seconds_at(&set, *beat);
             assert!(close(got, want), "{file} {name}: {got} vs {want}");
@@ -461,14 +684,21 @@ fn dawtool_als_tempo_automation() {
     }
     let l12 = als(&dir, "als/dawtool__L12-automation.als");
     assert_eq!(l12.creator, "Ableton Live 12.0b16");
-    assert!(l12.main_track.is_some(), "Live 12 MainTrack parsed as the main track");
+    assert!(
+        l12.main_track.is_some(),
+        "Live 12 MainTrack parsed as the main track"
+    );
 }
 
 #[test]
 fn dawtool_als_intense_automation() {
     let dir = corpus_or_skip!();
     let set = als(&dir, "als/dawtool__automation-intense.als");
-    let auto: Vec<(f64, f64)> = set.tempo_automation.iter().map(|p| (p.time, p.value)).collect();
+    let auto: Vec<(f64, f64)> = set
+        .tempo_automation
+        .iter()
+        .map(|p| (p.time, p.value))
+        .collect();
     assert_eq!(
         auto,
         [
@@ -490,8 +720,15 @@ fn dawtool_als_intense_automation() {
     let texts: Vec<&str> = markers.iter().map(|m| m.1.as_str()).collect();
     assert_eq!(texts, ["A", "X", "B", "D", "C", "Z", "1", "E", "YY"]);
     let expected = [
-        0.0, 0.7452763515350631, 2.3751211991079835, 4.292025681716721, 5.775787872079139,
-        6.984600086821905, 7.722987605556904, 9.024251745511293, 10.735544169685687,
+        0.0,
+        0.7452763515350631,
+        2.3751211991079835,
+        4.292025681716721,
+        5.775787872079139,
+        6.984600086821905,
+        7.722987605556904,
+        9.024251745511293,
+        10.735544169685687,
     ];
     for ((beat, name), want) in markers.iter().zip(expected) {
         let got = seconds_at(&set, *beat);
@@ -505,10 +742,17 @@ fn dawtool_als_live9_and_malformed() {
     let set = als(&dir, "als/dawtool__live9-patch-markers-noauto.als");
     assert_eq!(set.tempo, Some(135.0));
     assert!(!set.tempo_automated, "only the default tempo event");
-    let auto: Vec<(f64, f64)> = set.tempo_automation.iter().map(|p| (p.time, p.value)).collect();
+    let auto: Vec<(f64, f64)> = set
+        .tempo_automation
+        .iter()
+        .map(|p| (p.time, p.value))
+        .collect();
     assert_eq!(auto, [(-63072000.0, 135.0)]);
     let markers = markers_by_time(&set);
-    let got: Vec<(f64, &str)> = markers.iter().map(|(b, n)| (b * 60.0 / 135.0, n.as_str())).collect();
+    let got: Vec<(f64, &str)> = markers
+        .iter()
+        .map(|(b, n)| (b * 60.0 / 135.0, n.as_str()))
+        .collect();
     let want = [
         (14.222222222222221, "Live9Marker"),
         (28.444444444444443, "Live9Marker2"),
@@ -547,7 +791,10 @@ fn pyableton_live11_set() {
     assert_eq!(set.minor_version, "11.0_436");
     assert_eq!(set.schema_change_count.as_deref(), Some("8"));
     assert_eq!(set.creator, "Ableton Live 11.1.5");
-    assert_eq!(set.revision.as_deref(), Some("89a839b2c081f06acd48a0dfd5f1007fa7709604"));
+    assert_eq!(
+        set.revision.as_deref(),
+        Some("89a839b2c081f06acd48a0dfd5f1007fa7709604")
+    );
     assert_eq!(set.tracks.len(), 6);
     assert!(set.main_track.is_some(), "has a master track");
     let t0 = &set.tracks[0];
@@ -562,7 +809,10 @@ fn pyableton_live12_set() {
     let dir = corpus_or_skip!();
     let set = als(&dir, "als/pyableton__Uncalled for the eternal rest.als");
     assert!(set.creator.starts_with("Ableton Live 12"));
-    assert_eq!(set.main_track.as_ref().map(|t| t.kind), Some(TrackKind::Main));
+    assert_eq!(
+        set.main_track.as_ref().map(|t| t.kind),
+        Some(TrackKind::Main)
+    );
     // pyableton's tempo map lists the tempo each time a new value is reached; we keep the raw
     // automation points (ramps included), so derive the same map from them.
     let mut map: Vec<(f64, f64)> = Vec::new();
@@ -571,7 +821,10 @@ fn pyableton_live12_set() {
             map.push((p.time.max(0.0), p.value));
         }
     }
-    assert_eq!(map, [(0.0, 140.0), (160.0, 162.0), (448.0, 150.0), (680.0, 140.0)]);
+    assert_eq!(
+        map,
+        [(0.0, 140.0), (160.0, 162.0), (448.0, 150.0), (680.0, 140.0)]
+    );
     let drums = set
         .tracks
         .iter()
@@ -594,12 +847,20 @@ fn node_als_parser_sets() {
     // compared with in EXPECTED.md are 5 audio + 4 MIDI + 1 group and 3 returns.
     let count = |k: TrackKind| michelle.tracks.iter().filter(|t| t.kind == k).count();
     assert_eq!(
-        (count(TrackKind::Audio), count(TrackKind::Midi), count(TrackKind::Group), count(TrackKind::Return)),
+        (
+            count(TrackKind::Audio),
+            count(TrackKind::Midi),
+            count(TrackKind::Group),
+            count(TrackKind::Return)
+        ),
         (5, 4, 1, 3)
     );
     // Foo: "199.99" is node-als-parser's 2-decimal string of the stored 199.990005.
     let foo = als(&dir, "als/livedb__Foo.als");
-    assert_eq!(foo.tempo.map(|t| format!("{t:.2}")).as_deref(), Some("199.99"));
+    assert_eq!(
+        foo.tempo.map(|t| format!("{t:.2}")).as_deref(),
+        Some("199.99")
+    );
     let backup = als(&dir, "als/livedb__Foo [2024-10-26 140508].als");
     assert_eq!(backup.tempo, Some(120.0));
 }
@@ -614,14 +875,22 @@ fn abledex_set() {
     assert_eq!(count(TrackKind::Audio), 2);
     assert_eq!(count(TrackKind::Midi), 2);
     assert_eq!(count(TrackKind::Return), 2);
-    assert_eq!((set.time_signature.numerator, set.time_signature.denominator), (4, 4));
+    assert_eq!(
+        (set.time_signature.numerator, set.time_signature.denominator),
+        (4, 4)
+    );
 }
 
 /// ununu/als-parser's "external resources": files outside Live's libraries.
 fn external_resources(set: &LiveSet) -> Vec<String> {
     set.samples
         .iter()
-        .filter(|s| matches!(s.location, SampleLocation::External | SampleLocation::Project))
+        .filter(|s| {
+            matches!(
+                s.location,
+                SampleLocation::External | SampleLocation::Project
+            )
+        })
         .filter_map(|s| s.relative_path.clone())
         .collect()
 }
@@ -632,7 +901,10 @@ fn ununu_sets() {
     let a = als(&dir, "als/ununu__a.als");
     let count = |k: TrackKind| a.tracks.iter().filter(|t| t.kind == k).count();
     assert_eq!((count(TrackKind::Audio), count(TrackKind::Return)), (2, 2));
-    assert_eq!(external_resources(&a), ["../../a/d/drum.aif", "../../a/d/audio.aif"]);
+    assert_eq!(
+        external_resources(&a),
+        ["../../a/d/drum.aif", "../../a/d/audio.aif"]
+    );
     let recorded = als(&dir, "als/ununu__recorded-audio.als");
     assert_eq!(
         external_resources(&recorded),
@@ -653,7 +925,10 @@ fn ununu_not_a_live_set() {
     let dir = corpus_or_skip!();
     let bytes = std::fs::read(dir.join("als/invalid/ununu__test.als")).expect("read");
     let err = parse_project("test.als", &bytes[..]).expect_err("a <note> document");
-    assert!(matches!(err, FormatError::NotLiveSet { ref root } if root == "note"), "{err}");
+    assert!(
+        matches!(err, FormatError::NotLiveSet { ref root } if root == "note"),
+        "{err}"
+    );
 }
 
 #[test]

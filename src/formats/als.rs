@@ -666,6 +666,18 @@ fn builtin_device_name(class: &str) -> &str {
     }
 }
 
+/// Append `~n` to repeated keys (only malformed sets repeat Live ids).
+fn make_unique<'a>(keys: impl Iterator<Item = &'a mut String>) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for key in keys {
+        let n = seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            key.push_str(&format!("~{n}"));
+        }
+    }
+}
+
 fn is_track_tag(name: &[u8]) -> Option<TrackKind> {
     match name {
         b"AudioTrack" => Some(TrackKind::Audio),
@@ -1422,6 +1434,8 @@ impl Parser {
                 } else {
                     track.user_name.clone()
                 };
+                make_unique(track.devices.iter_mut().map(|d| &mut d.key));
+                make_unique(track.clips.iter_mut().map(|c| &mut c.key));
                 for device in &mut track.devices {
                     if let Some(user) = &device.user_name {
                         device.name = user.clone();

@@ -657,7 +657,7 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
             to: b.live_version().to_string(),
         });
     }
-    if a.tempo != b.tempo {
+    if !same_number(a.tempo, b.tempo) {
         out.push(Change::TempoChanged {
             from: a.tempo,
             to: b.tempo,
@@ -670,7 +670,12 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
         });
     }
     let (pa, pb) = (real_points(a), real_points(b));
-    if pa != pb {
+    let same_points = pa.len() == pb.len()
+        && pa
+            .iter()
+            .zip(&pb)
+            .all(|(x, y)| same_f64(x.0, y.0) && same_f64(x.1, y.1));
+    if !same_points {
         out.push(Change::TempoAutomationChanged {
             from_points: pa.len(),
             to_points: pb.len(),
@@ -679,26 +684,27 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
     let ts = b.time_signature;
 
     // Tracks, matched by Live's Id.
-    let key = |t: &Track, i: usize| t.id.map_or_else(|| format!("@{i}"), |id| id.to_string());
-    let old_index: HashMap<String, usize> = a
-        .tracks
+    let keys = |set: &LiveSet| {
+        unique_keys(
+            set.tracks
+                .iter()
+                .enumerate()
+                .map(|(i, t)| t.id.map_or_else(|| format!("@{i}"), |id| id.to_string())),
+        )
+    };
+    let (old_keys, new_keys) = (keys(a), keys(b));
+    let old_index: HashMap<&str, usize> = old_keys
         .iter()
         .enumerate()
-        .map(|(i, t)| (key(t, i), i))
-        .collect();
-    let new_keys: Vec<String> = b
-        .tracks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| key(t, i))
+        .map(|(i, k)| (k.as_str(), i))
         .collect();
     let new_key_set: HashSet<&str> = new_keys.iter().map(String::as_str).collect();
     let group_name = |set: &LiveSet, id: Option<u32>| {
         id.and_then(|id| set.tracks.iter().find(|t| t.id == Some(id)))
             .map(|t| t.name.clone())
     };
-    for (i, t) in a.tracks.iter().enumerate() {
-        if !new_key_set.contains(key(t, i).as_str()) {
+    for (t, k) in a.tracks.iter().zip(&old_keys) {
+        if !new_key_set.contains(k.as_str()) {
             out.push(Change::TrackRemoved {
                 kind: t.kind.label().to_string(),
                 name: t.name.clone(),
@@ -710,7 +716,7 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
     let common: Vec<(usize, usize)> = new_keys
         .iter()
         .enumerate()
-        .filter_map(|(ni, k)| old_index.get(k).map(|&oi| (ni, oi)))
+        .filter_map(|(ni, k)| old_index.get(k.as_str()).map(|&oi| (ni, oi)))
         .collect();
     let stayed: HashSet<usize> =
         longest_increasing(&common.iter().map(|&(_, oi)| oi).collect::<Vec<_>>())
@@ -723,7 +729,7 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
         .map(|(_, &(ni, _))| ni)
         .collect();
     for (ni, t) in b.tracks.iter().enumerate() {
-        let Some(&oi) = old_index.get(&new_keys[ni]) else {
+        let Some(&oi) = old_index.get(new_keys[ni].as_str()) else {
             out.push(Change::TrackAdded {
                 kind: t.kind.label().to_string(),
                 name: t.name.clone(),
@@ -761,29 +767,28 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
     }
 
     // Locators by Id (or position in the list where Live stores none).
-    let lkey = |l: &super::als::Locator, i: usize| l.id.map_or(i as i64 + 1_000_000, i64::from);
-    let old_loc: HashMap<i64, &super::als::Locator> = a
-        .locators
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (lkey(l, i), l))
-        .collect();
-    let new_loc: HashMap<i64, &super::als::Locator> = b
-        .locators
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (lkey(l, i), l))
-        .collect();
-    for (i, l) in a.locators.iter().enumerate() {
-        if !new_loc.contains_key(&lkey(l, i)) {
+    let lkeys = |set: &LiveSet| {
+        unique_keys(
+            set.locators
+                .iter()
+                .enumerate()
+                .map(|(i, l)| l.id.map_or_else(|| format!("@{i}"), |id| id.to_string())),
+        )
+    };
+    let (old_lk, new_lk) = (lkeys(a), lkeys(b));
+    let old_loc: HashMap<&str, &super::als::Locator> =
+        old_lk.iter().map(String::as_str).zip(&a.locators).collect();
+    let new_loc: HashSet<&str> = new_lk.iter().map(String::as_str).collect();
+    for (l, k) in a.locators.iter().zip(&old_lk) {
+        if !new_loc.contains(k.as_str()) {
             out.push(Change::MarkerRemoved {
                 name: l.name.clone(),
                 at: bar_position(l.time, a.time_signature),
             });
         }
     }
-    for (i, l) in b.locators.iter().enumerate() {
-        match old_loc.get(&lkey(l, i)) {
+    for (l, k) in b.locators.iter().zip(&new_lk) {
+        match old_loc.get(k.as_str()) {
             None => out.push(Change::MarkerAdded {
                 name: l.name.clone(),
                 at: bar_position(l.time, ts),
@@ -795,7 +800,7 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
                         to: l.name.clone(),
                     });
                 }
-                if o.time != l.time {
+                if !same_f64(o.time, l.time) {
                     out.push(Change::MarkerMoved {
                         name: l.name.clone(),
                         from: bar_position(o.time, a.time_signature),
@@ -807,29 +812,28 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
     }
 
     // Scenes by Id, else by row.
-    let skey = |s: &super::als::Scene, i: usize| s.id.map_or(i as i64 + 1_000_000, i64::from);
-    let old_sc: HashMap<i64, &super::als::Scene> = a
-        .scenes
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (skey(s, i), s))
-        .collect();
-    let new_sc: HashMap<i64, &super::als::Scene> = b
-        .scenes
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (skey(s, i), s))
-        .collect();
-    for (i, s) in a.scenes.iter().enumerate() {
-        if !new_sc.contains_key(&skey(s, i)) {
+    let skeys = |set: &LiveSet| {
+        unique_keys(
+            set.scenes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| s.id.map_or_else(|| format!("@{i}"), |id| id.to_string())),
+        )
+    };
+    let (old_sk, new_sk) = (skeys(a), skeys(b));
+    let old_sc: HashMap<&str, &super::als::Scene> =
+        old_sk.iter().map(String::as_str).zip(&a.scenes).collect();
+    let new_sc: HashSet<&str> = new_sk.iter().map(String::as_str).collect();
+    for (s, k) in a.scenes.iter().zip(&old_sk) {
+        if !new_sc.contains(k.as_str()) {
             out.push(Change::SectionRemoved {
                 kind: "Scene".into(),
                 name: s.name.clone(),
             });
         }
     }
-    for (i, s) in b.scenes.iter().enumerate() {
-        match old_sc.get(&skey(s, i)) {
+    for (s, k) in b.scenes.iter().zip(&new_sk) {
+        match old_sc.get(k.as_str()) {
             None => out.push(Change::SectionAdded {
                 kind: "Scene".into(),
                 name: s.name.clone(),
@@ -864,6 +868,31 @@ fn diff_live(a: &LiveSet, b: &LiveSet) -> Vec<Change> {
         }
     }
     out
+}
+
+/// `keys` with repeats made distinct (`12`, `12~2`), so a malformed file with duplicate ids
+/// still pairs each item with itself.
+fn unique_keys(keys: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    keys.into_iter()
+        .map(|k| {
+            let n = seen.entry(k.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { k } else { format!("{k}~{n}") }
+        })
+        .collect()
+}
+
+/// Float equality where NaN equals NaN (a value read as NaN twice is unchanged).
+fn same_f64(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan())
+}
+
+fn same_number(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_f64(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
 /// Indices (into `seq`) of one longest strictly increasing subsequence (patience sorting,
@@ -1068,7 +1097,7 @@ fn diff_devices(old: &[Device], new: &[Device], track: &str, out: &mut Vec<Chang
 /// significant digits; a tool that rewrites them with 9 (as float32 formatting does) moves
 /// them by far less than a microsecond of music. Such differences are not edits.
 pub(crate) fn same_time(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 + 1e-8 * a.abs().max(b.abs())
+    same_f64(a, b) || (a - b).abs() <= 1e-6 + 1e-8 * a.abs().max(b.abs())
 }
 
 fn diff_clips(old: &[Clip], new: &[Clip], track: &str, ts: TimeSignature, out: &mut Vec<Change>) {
@@ -1251,7 +1280,7 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
             to: b.version.clone().unwrap_or_default(),
         });
     }
-    if a.tempo != b.tempo {
+    if !same_number(a.tempo, b.tempo) {
         out.push(Change::TempoChanged {
             from: a.tempo,
             to: b.tempo,
@@ -1400,17 +1429,17 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
                 to: iname(ins),
             });
         }
-        for s in &o.slots {
-            if !ins.slots.iter().any(|n| n.index == s.index) {
-                out.push(Change::DeviceRemoved {
-                    track: iname(ins),
-                    device: s.plugin.clone(),
-                    plugin: true,
-                });
-            }
+        let pairs = pair_items(&o.slots, &ins.slots, |_| None, |s| u32::from(s.index));
+        for &i in &pairs.removed {
+            out.push(Change::DeviceRemoved {
+                track: iname(ins),
+                device: o.slots[i].plugin.clone(),
+                plugin: true,
+            });
         }
-        for s in &ins.slots {
-            match o.slots.iter().find(|x| x.index == s.index) {
+        for (oi, ni) in pairs.ordered(ins.slots.len()) {
+            let s = &ins.slots[ni];
+            match oi.map(|oi| &o.slots[oi]) {
                 None => out.push(Change::DeviceAdded {
                     track: iname(ins),
                     device: s.plugin.clone(),
@@ -1434,16 +1463,21 @@ fn diff_fl(a: &FlProject, b: &FlProject) -> Vec<Change> {
             .unwrap_or_else(|| format!("Arrangement {}", u32::from(x.index) + 1))
     };
     let at = |ticks: u32, ppq: u16| bar_position(f64::from(ticks) / f64::from(ppq.max(1)), ts);
-    for x in &a.arrangements {
-        if !b.arrangements.iter().any(|n| n.index == x.index) {
-            out.push(Change::SectionRemoved {
-                kind: "Arrangement".into(),
-                name: aname(x),
-            });
-        }
+    let pairs = pair_items(
+        &a.arrangements,
+        &b.arrangements,
+        |_| None,
+        |x| u32::from(x.index),
+    );
+    for &i in &pairs.removed {
+        out.push(Change::SectionRemoved {
+            kind: "Arrangement".into(),
+            name: aname(&a.arrangements[i]),
+        });
     }
-    for x in &b.arrangements {
-        let Some(o) = a.arrangements.iter().find(|o| o.index == x.index) else {
+    for (oi, ni) in pairs.ordered(b.arrangements.len()) {
+        let x = &b.arrangements[ni];
+        let Some(o) = oi.map(|oi| &a.arrangements[oi]) else {
             out.push(Change::SectionAdded {
                 kind: "Arrangement".into(),
                 name: aname(x),

@@ -22,7 +22,9 @@ macro_rules! corpus_or_skip {
         match $crate::formats_common::corpus() {
             Some(dir) => dir,
             None => {
-                eprintln!("corpus not found (../shared/corpus or /work/shared/corpus): test skipped");
+                eprintln!(
+                    "corpus not found (../shared/corpus or /work/shared/corpus): test skipped"
+                );
                 return;
             }
         }
