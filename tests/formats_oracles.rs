@@ -541,6 +541,28 @@ fn dawtool_flp_marker_names() {
             "end"
         ]
     );
+    // dawtool's marker times are seconds (theoretical); ours are ticks: ticks / PPQ × 60 / tempo.
+    let expected = [
+        0.0,
+        3.9006710621563982,
+        9.068958321105523,
+        25.042552775223523,
+        114.55011445229198,
+        172.16755032966174,
+        275.46808052745877,
+        392.855046661319,
+        571.870170015456,
+        669.8882867372292,
+        967.2686009430086,
+        3259.962403563346,
+        3626.980089866244,
+    ];
+    let tempo = p.tempo.expect("tempo");
+    assert_eq!(tempo, 153.339);
+    for (m, want) in p.arrangements[0].time_markers.iter().zip(expected) {
+        let got = f64::from(m.position) / f64::from(p.ppq) * 60.0 / tempo;
+        assert!(close(got, want), "{}: {got} s vs dawtool {want} s", m.name);
+    }
     let complex = flp(&dir, "flp/dawtool__complex.flp");
     let plain: Vec<&str> = complex.arrangements[0]
         .time_markers
