@@ -1526,14 +1526,10 @@ impl Parser {
             });
         }
         let Some(mut set) = self.set.take() else {
-            return Err(FormatError::NotLiveSet {
-                root: String::new(),
-            });
+            return Err(FormatError::NoRootElement);
         };
         if !self.live_set_seen {
-            return Err(FormatError::NotLiveSet {
-                root: "Ableton> without <LiveSet".to_string(),
-            });
+            return Err(FormatError::MissingLiveSet);
         }
         let mut points = std::mem::take(&mut self.live9_tempo_events);
         if let Some(target) = self.tempo_target
@@ -1684,6 +1680,14 @@ mod tests {
         assert!(matches!(
             parse_als(&b"<note><to>x</to></note>"[..]),
             Err(FormatError::NotLiveSet { .. })
+        ));
+        assert!(matches!(
+            parse_als(&b"<Ableton><Clip /></Ableton>"[..]),
+            Err(FormatError::MissingLiveSet)
+        ));
+        assert!(matches!(
+            parse_als(&b"<?xml version=\"1.0\"?>\n"[..]),
+            Err(FormatError::NoRootElement)
         ));
         assert!(matches!(
             parse_als(&SET.as_bytes()[..SET.len() / 2]),

@@ -47,6 +47,12 @@ pub enum FormatError {
         /// The root element found (empty when there was none).
         root: String,
     },
+    /// The XML has no element at all.
+    #[error("not an Ableton Live set: the XML has no root element")]
+    NoRootElement,
+    /// The root `<Ableton>` element holds no `<LiveSet>` (a clip or device preset, not a set).
+    #[error("not an Ableton Live set: <Ableton> holds no <LiveSet> (a clip or preset file?)")]
+    MissingLiveSet,
     /// The `.flp` does not start with the `FLhd` chunk.
     #[error("not an FL Studio project: the file does not start with the FLhd header chunk")]
     FlpHeaderMagic,
