@@ -47,6 +47,8 @@ fn sigkill_at_random_moments_never_breaks_the_repository() {
         let delay = full.mul_f64(0.05 + frac * 1.0);
         let mut child = env
             .cmd(&["commit", "-m", &format!("round {round}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(delay);
