@@ -107,7 +107,10 @@ fn spawn_verifier(
             let full = work_tree.join(&rel);
             // Live's own parameters first (cheap); all 18 candidates only when they do not fit.
             let attempt = |all: bool| -> io::Result<Verified> {
-                let mut file = File::options().read(true).custom_flags(libc::O_NOFOLLOW).open(&full)?;
+                let mut file = File::options()
+                    .read(true)
+                    .custom_flags(libc::O_NOFOLLOW)
+                    .open(&full)?;
                 let before = file.metadata()?;
                 let mut reader = HashingReader {
                     inner: BufReader::with_capacity(256 << 10, &mut file),
@@ -123,7 +126,12 @@ fn spawn_verifier(
                 .map_err(io::Error::other)?;
                 io::copy(&mut reader, &mut io::sink())?;
                 let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
-                Ok(Verified { layout, hash, size: reader.count, before })
+                Ok(Verified {
+                    layout,
+                    hash,
+                    size: reader.count,
+                    before,
+                })
             };
             let result = match attempt(false) {
                 Ok(v) if v.layout.is_none() => attempt(true),
