@@ -280,3 +280,40 @@ fn help_and_version() {
     assert!(c.stdout.contains("Snapshot the project"), "{}", c.stdout);
     assert_eq!(env.run(&["frobnicate"]).status, 2);
 }
+
+#[test]
+fn author_comes_from_repo_config_then_git_config_then_login() {
+    let env = TestEnv::new();
+    env.write("a.txt", b"a");
+    env.init();
+    env.run(&["commit", "-m", "login"]).ok();
+    std::fs::write(
+        env.home.join(".gitconfig"),
+        "[user]\n\tname = Git Person\n\temail = git@example.com\n",
+    )
+    .unwrap();
+    env.write("a.txt", b"b");
+    env.run(&["commit", "-m", "git"]).ok();
+    let config = env.daw_dir().join("config");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[user]\n\tname = Repo Person\n\temail = repo@example.com\n");
+    std::fs::write(&config, text).unwrap();
+    env.write("a.txt", b"c");
+    env.run(&["commit", "-m", "repo"]).ok();
+    let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"]).stdout).unwrap();
+    let authors: Vec<String> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} <{}>",
+                c["author"]["name"].as_str().unwrap(),
+                c["author"]["email"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(authors[0], "Repo Person <repo@example.com>");
+    assert_eq!(authors[1], "Git Person <git@example.com>");
+    assert!(authors[2].starts_with("tester <tester@"), "{}", authors[2]);
+}
