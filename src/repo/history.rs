@@ -160,24 +160,30 @@ pub fn walk_commits(
     limit: Option<usize>,
 ) -> Result<Vec<(ObjectId, Commit)>> {
     let mut heap: BinaryHeap<(i64, ObjectId)> = BinaryHeap::new();
+    let mut pending: std::collections::HashMap<ObjectId, Commit> = std::collections::HashMap::new();
     let mut seen: HashSet<ObjectId> = HashSet::new();
     let mut out = Vec::new();
-    for s in starts {
-        if seen.insert(*s) {
-            let c = repo.read_commit(s)?;
-            heap.push((c.author.time, *s));
+    let mut enqueue = |id: ObjectId,
+                       heap: &mut BinaryHeap<(i64, ObjectId)>,
+                       pending: &mut std::collections::HashMap<ObjectId, Commit>|
+     -> Result<()> {
+        if seen.insert(id) {
+            let c = repo.read_commit(&id)?;
+            heap.push((c.author.time, id));
+            pending.insert(id, c);
         }
+        Ok(())
+    };
+    for s in starts {
+        enqueue(*s, &mut heap, &mut pending)?;
     }
     while let Some((_, id)) = heap.pop() {
         if limit.is_some_and(|l| out.len() >= l) {
             break;
         }
-        let c = repo.read_commit(&id)?;
+        let c = pending.remove(&id).expect("every queued commit was read");
         for p in &c.parents {
-            if seen.insert(*p) {
-                let pc = repo.read_commit(p)?;
-                heap.push((pc.author.time, *p));
-            }
+            enqueue(*p, &mut heap, &mut pending)?;
         }
         out.push((id, c));
     }
