@@ -72,16 +72,15 @@ impl<R: Read> Read for HashTap<R> {
     }
 }
 
-/// Parses a project file outside any repository.
-pub fn parse_path(path: &Path) -> io::Result<Parsed> {
+/// Parses a project file outside any repository; `name` picks the format (see `parse_project`).
+pub fn parse_path(path: &Path, name: &str) -> io::Result<Parsed> {
     let file = std::fs::File::open(path)?;
-    let name = path.to_string_lossy();
     let errors = RefCell::new(None);
     let tap = ErrorTap {
         inner: BufReader::with_capacity(1 << 16, file),
         error: &errors,
     };
-    let parsed = parse_project(&name, tap);
+    let parsed = parse_project(name, tap);
     match errors.into_inner() {
         Some(e) if parsed.is_err() => Err(io::Error::other(e)),
         _ => Ok(parsed),
@@ -143,7 +142,7 @@ impl Repository {
                     return Ok(Err(not_a_file(path)));
                 }
                 let full = self.work_tree().join(rel);
-                return parse_path(&full).map_err(|e| RepoError::io(&full, e));
+                return parse_path(&full, path).map_err(|e| RepoError::io(&full, e));
             }
         };
         if let Some(e) = errors.into_inner()
