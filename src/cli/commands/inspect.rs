@@ -220,12 +220,19 @@ fn write_live(out: &mut dyn Write, set: &LiveSet) -> std::io::Result<()> {
     if !set.samples.is_empty() {
         writeln!(out, "\nSamples")?;
         for s in &set.samples {
-            let shown = match (&s.relative_path, &s.path) {
-                (Some(r), _) if s.inside_project && !r.is_empty() => r.clone(),
-                (_, Some(p)) if !p.is_empty() => p.clone(),
-                (Some(r), _) => r.clone(),
-                _ => "(no path)".into(),
-            };
+            // Inside the project or a library: the path from there; elsewhere: the absolute one.
+            let relative_first = !matches!(
+                s.location,
+                SampleLocation::External | SampleLocation::Absolute | SampleLocation::Unknown
+            );
+            let relative = s.relative_path.as_deref().filter(|r| !r.is_empty());
+            let absolute = s.path.as_deref().filter(|p| !p.is_empty());
+            let shown = if relative_first {
+                relative.or(absolute)
+            } else {
+                absolute.or(relative)
+            }
+            .unwrap_or("(no path)");
             let place = match s.location {
                 SampleLocation::Project => "in the project",
                 SampleLocation::CoreLibrary => "Core Library",
