@@ -3,6 +3,8 @@
 
 mod commands;
 mod error;
+mod linediff;
+mod render;
 mod ui;
 
 use std::io::{IsTerminal, Write};
@@ -54,6 +56,9 @@ pub enum Command {
     Show(commands::show::Args),
     Export(commands::export::Args),
     Fsck(commands::fsck::Args),
+    Diff(commands::diff::Args),
+    Inspect(commands::inspect::Args),
+    Samples(commands::samples::Args),
 }
 
 /// What every command may need from the environment, read once.
@@ -247,10 +252,14 @@ pub fn run() -> i32 {
         Command::Show(a) => commands::show::run(&ctx, a),
         Command::Export(a) => commands::export::run(&ctx, a),
         Command::Fsck(a) => commands::fsck::run(&ctx, a),
+        Command::Diff(a) => commands::diff::run(&ctx, a),
+        Command::Inspect(a) => commands::inspect::run(&ctx, a),
+        Command::Samples(a) => commands::samples::run(&ctx, a),
     };
     match result {
         Ok(()) => 0,
         Err(e) if error::is_broken_pipe(&e.error) => 0,
+        Err(e) if e.is_quiet() => e.exit_code(),
         Err(e) => {
             ui::print_error(&e);
             e.exit_code()

@@ -6,10 +6,12 @@
 
 pub mod checkout;
 pub mod config;
+pub mod diff;
 pub mod fsck;
 pub mod fsutil;
 pub mod history;
 pub mod lock;
+pub mod music;
 pub mod ops;
 pub mod revision;
 pub mod snapshot;

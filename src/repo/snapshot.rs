@@ -20,7 +20,8 @@ use crate::object::{
 };
 use crate::store::{self, Profile, StoreError, WriteStats};
 
-use super::history::{self, FileChange};
+use super::history::{self, ChangeKind, FileChange};
+use super::music::SampleCheck;
 use super::ops::Head;
 use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
@@ -57,6 +58,8 @@ pub struct CommitReport {
     /// Bytes newly written to the repository.
     pub bytes_stored: u64,
     pub warnings: Vec<WalkWarning>,
+    /// Samples that sets read at this commit reference but the snapshot does not contain.
+    pub samples: Vec<SampleCheck>,
 }
 
 /// Progress of a snapshot, for a progress bar.
@@ -576,12 +579,28 @@ impl Repository {
             report.bytes_stored = self.store().written_bytes() - written_before;
             return Ok(report);
         }
+        // Summaries for `daw log`; a set that cannot be read never fails the commit.
+        let parent_commit = parent.map(|p| self.read_commit(&p)).transpose()?;
+        let removed_any = report.changes.iter().any(|c| c.kind == ChangeKind::Removed);
+        let summary = match self.project_report(parent_commit.as_ref(), &tree, removed_any) {
+            Ok(projects) => {
+                report.samples = projects.samples;
+                projects.summary
+            }
+            Err(e) => {
+                report.warnings.push(WalkWarning {
+                    path: PathBuf::new(),
+                    message: format!("cannot summarise the project files ({e}); committed without"),
+                });
+                Vec::new()
+            }
+        };
         let commit = Commit {
             tree,
             parents: parent.into_iter().collect(),
             author: opts.author.clone(),
             message: opts.message.clone(),
-            summary: Vec::new(),
+            summary,
         };
         let (id, _) = self
             .store_mut()

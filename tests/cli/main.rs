@@ -6,5 +6,6 @@ mod common;
 mod test_bad_input;
 mod test_basics;
 mod test_concurrency;
+mod test_music;
 mod test_roundtrip;
 mod test_security;

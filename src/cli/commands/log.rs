@@ -104,10 +104,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .map(|d| format!(" ({})", d.join(", ")))
             .unwrap_or_default();
         let first = c.message.lines().next().unwrap_or("");
+        // One set: its line alone; several: each with its file name.
+        let several = c.summary.len() > 1;
         let summary = c
             .summary
             .iter()
-            .map(|(_, s)| s.as_str())
+            .map(|(path, s)| {
+                if several {
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    format!("{name}: {s}")
+                } else {
+                    s.clone()
+                }
+            })
             .collect::<Vec<_>>()
             .join("; ");
         if args.oneline {
