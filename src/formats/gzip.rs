@@ -629,7 +629,10 @@ pub fn probe<R: Read>(compressed: R) -> Result<Option<GzipLayout>, GzipError> {
 /// [`DeflateParams::LIVE`] this is several times cheaper on a Live set than trying all 18: each wrong
 /// candidate only shows its first difference after a megabyte or more of XML. A `None` here means only
 /// that none of `params` re-creates the file; [`probe`] may still find another set.
-pub fn probe_params<R: Read>(compressed: R, params: &[DeflateParams]) -> Result<Option<GzipLayout>, GzipError> {
+pub fn probe_params<R: Read>(
+    compressed: R,
+    params: &[DeflateParams],
+) -> Result<Option<GzipLayout>, GzipError> {
     let mut window = Window::new(compressed);
     let sets: Vec<(u8, u8)> = params.iter().map(|p| (p.level(), p.mem_level())).collect();
     probe_window(&mut window, &sets)
@@ -665,7 +668,10 @@ fn probe_with_stats<R: Read>(compressed: R) -> Result<(Option<GzipLayout>, Probe
     ))
 }
 
-fn probe_window<R: Read>(window: &mut Window<R>, sets: &[(u8, u8)]) -> Result<Option<GzipLayout>, GzipError> {
+fn probe_window<R: Read>(
+    window: &mut Window<R>,
+    sets: &[(u8, u8)],
+) -> Result<Option<GzipLayout>, GzipError> {
     let header_len = loop {
         match parse_header(window.slice(0, window.end())) {
             HeaderParse::Complete(len) => break len,

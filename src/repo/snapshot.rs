@@ -22,6 +22,7 @@ use crate::store::{self, Profile, StoreError, WriteStats};
 
 use super::history::{self, FileChange};
 use super::ops::Head;
+use super::statcache::{StatCache, learn_from_commit, reuse_for_commit};
 use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
@@ -107,7 +108,10 @@ fn spawn_verifier(
             let full = work_tree.join(&rel);
             // Live's own parameters first (cheap); all 18 candidates only when they do not fit.
             let attempt = |all: bool| -> io::Result<Verified> {
-                let mut file = File::options().read(true).custom_flags(libc::O_NOFOLLOW).open(&full)?;
+                let mut file = File::options()
+                    .read(true)
+                    .custom_flags(libc::O_NOFOLLOW)
+                    .open(&full)?;
                 let before = file.metadata()?;
                 let mut reader = HashingReader {
                     inner: BufReader::with_capacity(256 << 10, &mut file),
@@ -123,7 +127,12 @@ fn spawn_verifier(
                 .map_err(io::Error::other)?;
                 io::copy(&mut reader, &mut io::sink())?;
                 let hash = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes());
-                Ok(Verified { layout, hash, size: reader.count, before })
+                Ok(Verified {
+                    layout,
+                    hash,
+                    size: reader.count,
+                    before,
+                })
             };
             let result = match attempt(false) {
                 Ok(v) if v.layout.is_none() => attempt(true),
@@ -514,6 +523,7 @@ impl Repository {
         };
         let work_tree = self.work_tree().to_path_buf();
         let daw_dir = self.daw_dir().to_path_buf();
+        let mut cache = StatCache::load(self, std::time::SystemTime::now());
         let mut ignores = Ignores::new();
         let mut total = 0;
         let root = worktree::walk(
@@ -548,7 +558,13 @@ impl Repository {
         };
         let mut to_read = Vec::new();
         snap.collect(Path::new(""), &children, &mut to_read);
-        snap.read_all(to_read)?;
+        // Files whose stat is unchanged since they were last read are not read again.
+        let to_read = reuse_for_commit(&mut cache, snap.repo.store(), to_read, &mut snap.files);
+        snap.read_all(to_read.clone())?;
+        learn_from_commit(&mut cache, &work_tree, &to_read, &snap.files);
+        if opts.paths.is_empty() {
+            cache.prune_unvisited();
+        }
         let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
         let (bytes_read, warnings) = (snap.bytes_read, snap.warnings);
         let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;
@@ -565,6 +581,7 @@ impl Repository {
         };
         if report.changes.is_empty() && parent.is_some() && !opts.allow_empty {
             self.store_mut().flush()?;
+            let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
             report.bytes_stored = self.store().written_bytes() - written_before;
             return Ok(report);
         }
@@ -588,6 +605,7 @@ impl Repository {
         }
         let first_line = commit.message.lines().next().unwrap_or("").to_string();
         self.update_refs(format!("commit {}: {}", id.short(12), first_line), new_refs)?;
+        let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;
         Ok(report)
