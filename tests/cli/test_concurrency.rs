@@ -41,7 +41,10 @@ fn sigkill_at_random_moments_never_breaks_the_repository() {
         let (before, _) = head(&env).expect("a commit exists");
         // New work for this round: a short overdub re-recorded, the set edited. (Small, so that the
         // repository, which `fsck --read-data` reads in full every round, stays a few hundred MB.)
-        env.write("Samples/Recorded/overdub.wav", &pseudo_random(1000 + round, 3 << 20));
+        env.write(
+            "Samples/Recorded/overdub.wav",
+            &pseudo_random(1000 + round, 3 << 20),
+        );
         env.write("Song.txt", format!("v{round}").as_bytes());
         let frac = f64::from(rng.next().unwrap()) / 255.0;
         let delay = full.mul_f64(0.05 + frac * 1.0);
