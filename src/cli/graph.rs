@@ -106,6 +106,12 @@ impl Graph {
             edges.push((k, m));
         }
         let after = transition(&edges);
+        // The commit's text lines up with the widest of its rows (`*   ` before a fork).
+        let mut commit = commit;
+        let width = 2 * new_lanes.len().max(self.lanes.len());
+        while commit.len() < width {
+            commit.push(' ');
+        }
         self.lanes = new_lanes;
         let continuation = row(self.lanes.len(), |_| '|');
         Rows {
@@ -192,7 +198,7 @@ mod tests {
     fn a_merge_and_a_fork() {
         // 5 merges 4 (main) and 3 (feature); both come from 2.
         let out = draw(&[(5, &[4, 3]), (3, &[2]), (4, &[2]), (2, &[1]), (1, &[])]);
-        assert_eq!(out, "* c5\n|\\\n| * c3\n* | c4\n|/\n* c2\n* c1\n");
+        assert_eq!(out, "*   c5\n|\\\n| * c3\n* | c4\n|/\n* c2\n* c1\n");
     }
 
     #[test]

@@ -221,13 +221,15 @@ pub fn walk_commits_topo(
         }
         commits.insert(id, c);
     }
-    // Kahn's algorithm; among ready commits the newest first, then the one found first.
+    // Kahn's algorithm; among ready commits the newest first, and among equal times the one that became
+    // ready last (depth first, as `git log --graph` draws: a merged branch before the merge's first
+    // parent). The first start is ready last, so it comes first.
     let mut order = 0u64;
-    let mut ready: BinaryHeap<(i64, std::cmp::Reverse<u64>, ObjectId)> = BinaryHeap::new();
+    let mut ready: BinaryHeap<(i64, u64, ObjectId)> = BinaryHeap::new();
     let mut queued = HashSet::new();
-    for s in starts {
+    for s in starts.iter().rev() {
         if children.get(s).copied().unwrap_or(0) == 0 && queued.insert(*s) {
-            ready.push((commits[s].author.time, std::cmp::Reverse(order), *s));
+            ready.push((commits[s].author.time, order, *s));
             order += 1;
         }
     }
@@ -238,7 +240,7 @@ pub fn walk_commits_topo(
             let n = children.get_mut(p).expect("counted above");
             *n -= 1;
             if *n == 0 && queued.insert(*p) {
-                ready.push((commits[p].author.time, std::cmp::Reverse(order), *p));
+                ready.push((commits[p].author.time, order, *p));
                 order += 1;
             }
         }

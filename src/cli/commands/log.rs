@@ -106,13 +106,10 @@ fn revs_and_paths(
         if !in_paths {
             match repo.resolve(a) {
                 Ok(id) => {
-                    if on_disk && !a.contains(['~', '^']) {
-                        return Err(CommandError::user(format!(
-                            "'{a}' is both a revision and a file"
-                        ))
-                        .hint(format!(
-                            "write `daw log {a} --` for the revision, `daw log -- {a}` for the file"
-                        )));
+                    if on_disk {
+                        crate::cli::ui::warn(&format!(
+                            "'{a}' is both a revision and a file; taken as the revision (for the file: `daw log -- {a}`)"
+                        ));
                     }
                     revs.push(id);
                     continue;
@@ -197,8 +194,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let (mut starts, paths) = revs_and_paths(ctx, &repo, &args)?;
     if args.all {
+        // HEAD first, then branches and tags by name: the order ties are drawn in.
         let refs = repo.refs()?;
-        starts.extend(refs.targets());
+        starts.extend(refs.head_commit());
+        starts.extend(refs.branches.values().copied());
+        starts.extend(refs.tags.values().map(|t| t.target));
     }
     if starts.is_empty()
         && let Some(h) = repo.head_commit()?

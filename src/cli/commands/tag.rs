@@ -78,10 +78,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     for (name, tag) in &refs.tags {
         if ctx.verbose {
             let pad = " ".repeat(width - name.chars().count());
-            let message = tag.message.as_deref().unwrap_or("");
+            let message = tag
+                .message
+                .as_deref()
+                .map(|m| format!(" {}", m.lines().next().unwrap_or("")))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "{name}{pad} {} {message}",
+                "{name}{pad} {}{message}",
                 ctx.paint(Color::Yellow, &tag.target.short(12))
             )?;
         } else {

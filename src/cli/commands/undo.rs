@@ -22,11 +22,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         .undo(args.discard_changes)
         .map_err(|e| clobber_hint(e, "--discard-changes"))?;
     let verb = if report.redo { "Redid" } else { "Undid" };
-    let what = report
-        .undone
-        .description
+    let described = &report.undone.description;
+    let what = described
         .strip_prefix("undo: ")
-        .unwrap_or(&report.undone.description);
+        .or_else(|| described.strip_prefix("redo: "))
+        .unwrap_or(described);
     ctx.say(format_args!(
         "{verb}: {what}  ({})",
         report.undone.meta.command
