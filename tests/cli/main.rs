@@ -8,6 +8,7 @@ mod test_bad_input;
 mod test_basics;
 mod test_branches;
 mod test_concurrency;
+mod test_day;
 mod test_docs;
 mod test_log_graph;
 mod test_oplog;
