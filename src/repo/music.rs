@@ -787,7 +787,7 @@ mod tests {
             ]),
             "tempo 120 → 128, 2 tracks added, 1 plug-in added, 12 more changes"
         );
-        assert_eq!(digest(&[locator.clone()]), "1 change");
+        assert_eq!(digest(std::slice::from_ref(&locator)), "1 change");
         assert_eq!(digest(&[plugin, locator]), "1 plug-in added, 1 more change");
     }
 

@@ -23,6 +23,7 @@ use crate::store::{self, Profile, StoreError, WriteStats};
 use super::history::{self, ChangeKind, FileChange};
 use super::music::SampleCheck;
 use super::ops::Head;
+use super::statcache::{StatCache, learn_from_commit, reuse_for_commit};
 use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
@@ -525,6 +526,7 @@ impl Repository {
         };
         let work_tree = self.work_tree().to_path_buf();
         let daw_dir = self.daw_dir().to_path_buf();
+        let mut cache = StatCache::load(self, std::time::SystemTime::now());
         let mut ignores = Ignores::new();
         let mut total = 0;
         let root = worktree::walk(
@@ -559,7 +561,13 @@ impl Repository {
         };
         let mut to_read = Vec::new();
         snap.collect(Path::new(""), &children, &mut to_read);
-        snap.read_all(to_read)?;
+        // Files whose stat is unchanged since they were last read are not read again.
+        let to_read = reuse_for_commit(&mut cache, snap.repo.store(), to_read, &mut snap.files);
+        snap.read_all(to_read.clone())?;
+        learn_from_commit(&mut cache, &work_tree, &to_read, &snap.files);
+        if opts.paths.is_empty() {
+            cache.prune_unvisited();
+        }
         let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
         let (bytes_read, warnings) = (snap.bytes_read, snap.warnings);
         let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;
@@ -576,6 +584,7 @@ impl Repository {
         };
         if report.changes.is_empty() && parent.is_some() && !opts.allow_empty {
             self.store_mut().flush()?;
+            let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
             report.bytes_stored = self.store().written_bytes() - written_before;
             return Ok(report);
         }
@@ -615,6 +624,7 @@ impl Repository {
         }
         let first_line = commit.message.lines().next().unwrap_or("").to_string();
         self.update_refs(format!("commit {}: {}", id.short(12), first_line), new_refs)?;
+        let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;
         Ok(report)
