@@ -17,6 +17,11 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// The marker of an exit status that is an answer, not a failure.
+#[derive(Debug, thiserror::Error)]
+#[error("(no message)")]
+struct QuietExit;
+
 pub struct CommandError {
     pub kind: ErrorKind,
     pub error: anyhow::Error,
@@ -37,6 +42,23 @@ impl CommandError {
             error: anyhow::anyhow!(msg.into()),
             hints: Vec::new(),
         }
+    }
+    /// Exits with `code` without printing anything (`daw diff --exit-code` found differences).
+    pub fn quiet_exit(code: i32) -> Self {
+        let kind = if code == 1 {
+            ErrorKind::Problem
+        } else {
+            ErrorKind::User
+        };
+        Self {
+            kind,
+            error: anyhow::Error::new(QuietExit),
+            hints: Vec::new(),
+        }
+    }
+    /// Whether nothing should be printed for this error.
+    pub fn is_quiet(&self) -> bool {
+        self.error.downcast_ref::<QuietExit>().is_some()
     }
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());

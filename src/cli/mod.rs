@@ -1,8 +1,12 @@
 //! Command-line definitions, the environment, and the terminal: the only layer that prints, prompts
 //! or reads `DAW_*` variables.
 
+pub mod agent;
 mod commands;
 mod error;
+mod graph;
+mod linediff;
+mod render;
 mod ui;
 
 use std::io::{IsTerminal, Write};
@@ -21,11 +25,15 @@ for Ableton Live and FL Studio project folders, encrypted and deduplicated.";
 
 const AFTER_HELP: &str = "\
 Passphrase: daw asks for it on a terminal; scripts set DAW_PASSPHRASE, DAW_PASSPHRASE_FILE (a file \
-holding it) or DAW_PASSPHRASE_COMMAND (a command that prints it).
+holding it) or DAW_PASSPHRASE_COMMAND (a command that prints it). Once unlocked, a repository's key \
+is kept by a background agent for the session (10 minutes idle by default, DAW_AGENT_TIMEOUT \
+seconds), so the passphrase is asked once; `daw lock` forgets it now, DAW_NO_AGENT=1 turns the agent \
+off.
 
-Exit codes: 0 success; 1 the command found a problem it reports (e.g. fsck found damage); \
-2 usage or user error (bad arguments, not a repository, wrong passphrase, refused to overwrite); \
-3 internal or storage failure.";
+Exit codes: 0 success; 1 the command found a difference or a problem it reports (e.g. fsck found \
+damage); 2 usage or user error (bad arguments, not a repository, wrong passphrase, unknown revision, \
+refused to overwrite uncommitted changes or to delete unmerged work, repository busy); 3 internal or \
+storage failure.";
 
 #[derive(Parser, Debug)]
 #[command(name = "daw", version, about = ABOUT, after_help = AFTER_HELP, propagate_version = true)]
@@ -42,8 +50,23 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Say more: which files were read, written or removed
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand, Debug)]
@@ -54,6 +77,23 @@ pub enum Command {
     Show(commands::show::Args),
     Export(commands::export::Args),
     Fsck(commands::fsck::Args),
+    Diff(commands::diff::Args),
+    Inspect(commands::inspect::Args),
+    Samples(commands::samples::Args),
+    Status(commands::status::Args),
+    Branch(commands::branch::Args),
+    Switch(commands::switch::Args),
+    Restore(commands::restore::Args),
+    Tag(commands::tag::Args),
+    Reset(commands::reset::Args),
+    Oplog(commands::oplog::Args),
+    Undo(commands::undo::Args),
+    Lock(commands::lock::Args),
+    Completions(commands::completions::Args),
+    #[command(hide = true)]
+    GenerateDocs(commands::completions::GenerateDocsArgs),
+    #[command(hide = true)]
+    Agent(agent::Args),
 }
 
 /// What every command may need from the environment, read once.
@@ -61,6 +101,9 @@ pub struct Context {
     pub cwd: PathBuf,
     pub daw_dir: Option<PathBuf>,
     pub quiet: bool,
+    pub verbose: bool,
+    /// Whether stdout gets ANSI colours.
+    pub color: bool,
     /// The command line, for the operation log.
     pub command_line: String,
 }
@@ -71,11 +114,34 @@ impl Context {
         Ok(Location::discover(&self.cwd, self.daw_dir.as_deref())?)
     }
 
-    /// Finds and unlocks the repository, and tells it who is acting.
+    /// Finds and unlocks the repository (with the key the agent keeps, else the passphrase), and
+    /// tells it who is acting.
     pub fn open(&self) -> Result<Repository, CommandError> {
         let location = self.locate()?;
-        let pass = passphrase(false)?;
-        let mut repo = Repository::open(location, pass.as_bytes())?;
+        let use_agent = agent::enabled();
+        let repo_id = if use_agent {
+            Repository::repository_id(&location).ok()
+        } else {
+            None
+        };
+        let from_agent = repo_id
+            .as_deref()
+            .and_then(agent::get)
+            .and_then(|key| Repository::open_with_master(location.clone(), key).ok());
+        let mut repo = match from_agent {
+            Some(repo) => repo,
+            None => {
+                let pass = passphrase(false)?;
+                let repo = Repository::open(location, pass.as_bytes())?;
+                if let Some(id) = &repo_id
+                    && !agent::put(id, repo.store().keys().master())
+                    && self.verbose
+                {
+                    ui::warn("could not start the key agent; the passphrase will be asked again");
+                }
+                repo
+            }
+        };
         let meta = self.op_meta(Some(&repo));
         repo.set_op_meta(meta);
         Ok(repo)
@@ -91,6 +157,11 @@ impl Context {
             hostname: hostname(),
             command: self.command_line.clone(),
         }
+    }
+
+    /// `text` coloured when colours are on.
+    pub fn paint(&self, color: ui::Color, text: &str) -> String {
+        ui::paint(self.color, color, text)
     }
 
     /// Writes to stdout unless quiet.
@@ -221,6 +292,24 @@ pub fn identity(repo: Option<&Repository>) -> (String, String) {
     (name, email)
 }
 
+/// The command line for the operation log: `daw` and the arguments, quoted for a POSIX shell where
+/// needed.
+fn command_line() -> String {
+    let mut parts = vec!["daw".to_string()];
+    for a in std::env::args_os().skip(1) {
+        let a = a.to_string_lossy();
+        let plain = !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_alphanumeric() || "-_./:=@%+,~^".contains(c));
+        parts.push(if plain {
+            a.into_owned()
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        });
+    }
+    parts.join(" ")
+}
+
 /// Runs the command line; returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
@@ -234,11 +323,22 @@ pub fn run() -> i32 {
         Some(d) => d.clone(),
         None => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
     };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    };
     let ctx = Context {
         cwd,
         daw_dir: cli.daw_dir.clone(),
         quiet: cli.quiet,
-        command_line: std::env::args().collect::<Vec<_>>().join(" "),
+        verbose: cli.verbose,
+        color,
+        command_line: command_line(),
     };
     let result = match cli.command {
         Command::Init(a) => commands::init::run(&ctx, a),
@@ -247,10 +347,26 @@ pub fn run() -> i32 {
         Command::Show(a) => commands::show::run(&ctx, a),
         Command::Export(a) => commands::export::run(&ctx, a),
         Command::Fsck(a) => commands::fsck::run(&ctx, a),
+        Command::Diff(a) => commands::diff::run(&ctx, a),
+        Command::Inspect(a) => commands::inspect::run(&ctx, a),
+        Command::Samples(a) => commands::samples::run(&ctx, a),
+        Command::Status(a) => commands::status::run(&ctx, a),
+        Command::Branch(a) => commands::branch::run(&ctx, a),
+        Command::Switch(a) => commands::switch::run(&ctx, a),
+        Command::Restore(a) => commands::restore::run(&ctx, a),
+        Command::Tag(a) => commands::tag::run(&ctx, a),
+        Command::Reset(a) => commands::reset::run(&ctx, a),
+        Command::Oplog(a) => commands::oplog::run(&ctx, a),
+        Command::Undo(a) => commands::undo::run(&ctx, a),
+        Command::Lock(a) => commands::lock::run(&ctx, a),
+        Command::Completions(a) => commands::completions::run(&ctx, a),
+        Command::GenerateDocs(a) => commands::completions::generate_docs(&ctx, a),
+        Command::Agent(a) => agent::run(&ctx, a),
     };
     match result {
         Ok(()) => 0,
         Err(e) if error::is_broken_pipe(&e.error) => 0,
+        Err(e) if e.is_quiet() => e.exit_code(),
         Err(e) => {
             ui::print_error(&e);
             e.exit_code()

@@ -28,6 +28,31 @@ pub fn print_error(e: &CommandError) {
     }
 }
 
+/// Terminal colours (ANSI), used only when `--color` allows them.
+#[derive(Clone, Copy, Debug)]
+pub enum Color {
+    Red,
+    Green,
+    Yellow,
+    Cyan,
+    Bold,
+}
+
+/// `text` in `color` when `on`.
+pub fn paint(on: bool, color: Color, text: &str) -> String {
+    if !on || text.is_empty() {
+        return text.to_string();
+    }
+    let code = match color {
+        Color::Red => "31",
+        Color::Green => "32",
+        Color::Yellow => "33",
+        Color::Cyan => "36",
+        Color::Bold => "1",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
 pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr().lock(), "warning: {msg}");
 }

@@ -26,7 +26,9 @@ use super::error::FormatError;
 /// One FL Studio project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlProject {
-    /// Header: file format (0 = project).
+    /// Header: file format (0 = project). Serialised as `file_format`: `format` is the tag that
+    /// tells a `Project`'s JSON which DAW it is.
+    #[serde(rename = "file_format")]
     pub format: i16,
     /// Header: number of channels in the rack.
     pub channel_count: u16,

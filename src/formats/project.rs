@@ -74,7 +74,7 @@ fn plural(n: u32, word: &str) -> String {
 }
 
 /// A number as a producer writes it: at most three decimals, no trailing zeros (`119.999992` → `120`).
-pub(crate) fn format_number(v: f64) -> String {
+pub fn format_number(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {

@@ -624,7 +624,7 @@ pub fn diff(old: &Project, new: &Project) -> Vec<Change> {
 }
 
 /// A beat position as bars and beats in `ts` (`bar 5`, `bar 4 beat 3`).
-pub(crate) fn bar_position(beats: f64, ts: TimeSignature) -> String {
+pub fn bar_position(beats: f64, ts: TimeSignature) -> String {
     let per_bar = ts.beats_per_bar();
     let beat_len = 4.0 / f64::from(ts.denominator.max(1));
     let bar = (beats / per_bar).floor();

@@ -108,35 +108,7 @@ impl Tree {
         let mut w = Writer::new();
         w.uvar(TREE_VERSION).uvar(self.entries.len() as u64);
         for e in &self.entries {
-            w.bytes(&e.name)
-                .uvar(u64::from(e.mode))
-                .ivar(e.mtime_secs)
-                .uvar(u64::from(e.mtime_nanos));
-            match &e.kind {
-                EntryKind::File {
-                    size,
-                    hash,
-                    storage,
-                } => {
-                    w.u8(1).uvar(*size).id(hash);
-                    match storage {
-                        FileStorage::Raw(c) => {
-                            w.u8(1);
-                            c.encode(&mut w);
-                        }
-                        FileStorage::GzipPayload { layout, payload } => {
-                            w.u8(2).bytes(layout);
-                            payload.encode(&mut w);
-                        }
-                    }
-                }
-                EntryKind::Dir { tree } => {
-                    w.u8(2).id(tree);
-                }
-                EntryKind::Symlink { target } => {
-                    w.u8(3).bytes(target);
-                }
-            }
+            e.encode_to(&mut w);
         }
         w.finish()
     }
@@ -147,63 +119,105 @@ impl Tree {
         let n = r.count(6)?;
         let mut entries: Vec<TreeEntry> = Vec::with_capacity(n);
         for _ in 0..n {
-            let name = r.bytes()?.to_vec();
-            if name.is_empty()
-                || name == b"."
-                || name == b".."
-                || name.contains(&b'/')
-                || name.contains(&0)
-            {
-                return Err(r.invalid("bad file name"));
-            }
+            let entry = TreeEntry::decode_from(&mut r)?;
             if let Some(prev) = entries.last()
-                && prev.name >= name
+                && prev.name >= entry.name
             {
                 return Err(r.invalid("entries not sorted"));
             }
-            let mode = u32::try_from(r.uvar()?).map_err(|_| r.invalid("mode out of range"))?;
-            let mtime_secs = r.ivar()?;
-            let mtime_nanos = u32::try_from(r.uvar()?)
-                .ok()
-                .filter(|n| *n < 1_000_000_000)
-                .ok_or_else(|| r.invalid("nanoseconds out of range"))?;
-            let kind = match r.u8()? {
-                1 => {
-                    let size = r.uvar()?;
-                    let hash = r.id()?;
-                    let storage = match r.u8()? {
-                        1 => FileStorage::Raw(Content::decode(&mut r)?),
-                        2 => {
-                            let layout = r.bytes()?.to_vec();
-                            FileStorage::GzipPayload {
-                                layout,
-                                payload: Content::decode(&mut r)?,
-                            }
-                        }
-                        t => return Err(r.invalid(format!("unknown storage {t}"))),
-                    };
-                    EntryKind::File {
-                        size,
-                        hash,
-                        storage,
-                    }
-                }
-                2 => EntryKind::Dir { tree: r.id()? },
-                3 => EntryKind::Symlink {
-                    target: r.bytes()?.to_vec(),
-                },
-                t => return Err(r.invalid(format!("unknown entry kind {t}"))),
-            };
-            entries.push(TreeEntry {
-                name,
-                mode,
-                mtime_secs,
-                mtime_nanos,
-                kind,
-            });
+            entries.push(entry);
         }
         r.finish()?;
         Ok(Self { entries })
+    }
+}
+
+impl TreeEntry {
+    /// Appends the entry in the tree encoding (`docs/FORMAT.md`, "Tree"); also used by the stat cache.
+    pub fn encode_to(&self, w: &mut Writer) {
+        let e = self;
+        w.bytes(&e.name)
+            .uvar(u64::from(e.mode))
+            .ivar(e.mtime_secs)
+            .uvar(u64::from(e.mtime_nanos));
+        match &e.kind {
+            EntryKind::File {
+                size,
+                hash,
+                storage,
+            } => {
+                w.u8(1).uvar(*size).id(hash);
+                match storage {
+                    FileStorage::Raw(c) => {
+                        w.u8(1);
+                        c.encode(w);
+                    }
+                    FileStorage::GzipPayload { layout, payload } => {
+                        w.u8(2).bytes(layout);
+                        payload.encode(w);
+                    }
+                }
+            }
+            EntryKind::Dir { tree } => {
+                w.u8(2).id(tree);
+            }
+            EntryKind::Symlink { target } => {
+                w.u8(3).bytes(target);
+            }
+        }
+    }
+
+    /// Reads one entry written by `encode_to`, checking its name.
+    pub fn decode_from(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let name = r.bytes()?.to_vec();
+        if name.is_empty()
+            || name == b"."
+            || name == b".."
+            || name.contains(&b'/')
+            || name.contains(&0)
+        {
+            return Err(r.invalid("bad file name"));
+        }
+        let mode = u32::try_from(r.uvar()?).map_err(|_| r.invalid("mode out of range"))?;
+        let mtime_secs = r.ivar()?;
+        let mtime_nanos = u32::try_from(r.uvar()?)
+            .ok()
+            .filter(|n| *n < 1_000_000_000)
+            .ok_or_else(|| r.invalid("nanoseconds out of range"))?;
+        let kind = match r.u8()? {
+            1 => {
+                let size = r.uvar()?;
+                let hash = r.id()?;
+                let storage = match r.u8()? {
+                    1 => FileStorage::Raw(Content::decode(r)?),
+                    2 => {
+                        let layout = r.bytes()?.to_vec();
+                        FileStorage::GzipPayload {
+                            layout,
+                            payload: Content::decode(r)?,
+                        }
+                    }
+                    t => return Err(r.invalid(format!("unknown storage {t}"))),
+                };
+                EntryKind::File {
+                    size,
+                    hash,
+                    storage,
+                }
+            }
+            2 => EntryKind::Dir { tree: r.id()? },
+            3 => EntryKind::Symlink {
+                target: r.bytes()?.to_vec(),
+            },
+            t => return Err(r.invalid(format!("unknown entry kind {t}"))),
+        };
+        Ok(TreeEntry {
+            name,
+            mode,
+            mtime_secs,
+            mtime_nanos,
+            kind,
+        })
     }
 }
 

@@ -44,6 +44,8 @@ struct Checker<'r> {
     referrers: HashMap<ObjectId, String>,
     seen_commits: HashSet<ObjectId>,
     seen_trees: HashSet<ObjectId>,
+    /// Trees operations recorded for the work tree (`daw undo` may need them), with their operation.
+    op_trees: Vec<(ObjectId, ObjectId)>,
 }
 
 impl Checker<'_> {
@@ -78,6 +80,11 @@ impl Checker<'_> {
                             .entry(t)
                             .or_insert_with(|| format!("refs of operation {}", id.short(12)));
                         targets.push(t);
+                    }
+                    if let Some(change) = &op.work_tree {
+                        for t in [change.from, change.to].into_iter().flatten() {
+                            self.op_trees.push((t, id));
+                        }
                     }
                     for p in op.parents {
                         stack.push((p, format!("operation {}", id.short(12))));
@@ -376,10 +383,14 @@ impl Repository {
             referrers: HashMap::new(),
             seen_commits: HashSet::new(),
             seen_trees: HashSet::new(),
+            op_trees: Vec::new(),
         };
         let targets = c.check_ops();
         for t in targets {
             c.check_commit(t);
+        }
+        for (tree, op) in std::mem::take(&mut c.op_trees) {
+            c.check_tree(tree, "", &op);
         }
         c.check_packs(opts.read_data)?;
         Ok(c.report)

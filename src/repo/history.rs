@@ -1,6 +1,6 @@
 //! Reading history: walking commits for `log`, and comparing two trees file by file.
 
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use crate::object::{Commit, EntryKind, ObjectId, Tree, TreeEntry};
 
@@ -153,31 +153,36 @@ fn entry_changes(
     Ok(())
 }
 
-/// Commits reachable from `starts`, newest first (by commit time, then id), each once.
+/// Commits reachable from `starts`, newest first (by commit time; among equal times, the one found
+/// first, so that a commit comes before its parents even when they share a timestamp), each once.
 pub fn walk_commits(
     repo: &Repository,
     starts: &[ObjectId],
     limit: Option<usize>,
 ) -> Result<Vec<(ObjectId, Commit)>> {
-    let mut heap: BinaryHeap<(i64, ObjectId)> = BinaryHeap::new();
+    type Queue = BinaryHeap<(i64, std::cmp::Reverse<u64>, ObjectId)>;
+    let mut heap: Queue = BinaryHeap::new();
     let mut pending: std::collections::HashMap<ObjectId, Commit> = std::collections::HashMap::new();
     let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut order = 0u64;
     let mut out = Vec::new();
-    let mut enqueue = |id: ObjectId,
-                       heap: &mut BinaryHeap<(i64, ObjectId)>,
-                       pending: &mut std::collections::HashMap<ObjectId, Commit>|
-     -> Result<()> {
-        if seen.insert(id) {
-            let c = repo.read_commit(&id)?;
-            heap.push((c.author.time, id));
-            pending.insert(id, c);
-        }
-        Ok(())
-    };
+    // Each commit is read once: when it is first queued.
+    let mut enqueue =
+        |id: ObjectId,
+         heap: &mut Queue,
+         pending: &mut std::collections::HashMap<ObjectId, Commit>| {
+            if seen.insert(id) {
+                let c = repo.read_commit(&id)?;
+                heap.push((c.author.time, std::cmp::Reverse(order), id));
+                order += 1;
+                pending.insert(id, c);
+            }
+            Ok::<(), super::RepoError>(())
+        };
     for s in starts {
         enqueue(*s, &mut heap, &mut pending)?;
     }
-    while let Some((_, id)) = heap.pop() {
+    while let Some((_, _, id)) = heap.pop() {
         if limit.is_some_and(|l| out.len() >= l) {
             break;
         }
@@ -188,4 +193,119 @@ pub fn walk_commits(
         out.push((id, c));
     }
     Ok(out)
+}
+
+/// Every commit reachable from `starts` (including them).
+pub fn reachable(repo: &Repository, starts: &[ObjectId]) -> Result<HashSet<ObjectId>> {
+    let mut seen = HashSet::new();
+    let mut stack: Vec<ObjectId> = starts.to_vec();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            stack.extend(repo.read_commit(&id)?.parents);
+        }
+    }
+    Ok(seen)
+}
+
+/// Commits reachable from `starts` in topological order (every commit before its parents), newest
+/// first among those that are ready: the order `daw log --graph` draws.
+pub fn walk_commits_topo(
+    repo: &Repository,
+    starts: &[ObjectId],
+) -> Result<Vec<(ObjectId, Commit)>> {
+    // Read everything reachable once, counting each commit's children.
+    let mut commits: HashMap<ObjectId, Commit> = HashMap::new();
+    let mut children: HashMap<ObjectId, usize> = HashMap::new();
+    let mut stack: Vec<ObjectId> = starts.to_vec();
+    while let Some(id) = stack.pop() {
+        if commits.contains_key(&id) {
+            continue;
+        }
+        let c = repo.read_commit(&id)?;
+        for p in &c.parents {
+            *children.entry(*p).or_default() += 1;
+            stack.push(*p);
+        }
+        commits.insert(id, c);
+    }
+    // Kahn's algorithm; among ready commits the newest first, and among equal times the one that became
+    // ready last (depth first, as `git log --graph` draws: a merged branch before the merge's first
+    // parent). The first start is ready last, so it comes first.
+    let mut order = 0u64;
+    let mut ready: BinaryHeap<(i64, u64, ObjectId)> = BinaryHeap::new();
+    let mut queued = HashSet::new();
+    for s in starts.iter().rev() {
+        if children.get(s).copied().unwrap_or(0) == 0 && queued.insert(*s) {
+            ready.push((commits[s].author.time, order, *s));
+            order += 1;
+        }
+    }
+    let mut out = Vec::with_capacity(commits.len());
+    while let Some((_, _, id)) = ready.pop() {
+        let c = commits.remove(&id).expect("every queued commit was read");
+        for p in &c.parents {
+            let n = children.get_mut(p).expect("counted above");
+            *n -= 1;
+            if *n == 0 && queued.insert(*p) {
+                ready.push((commits[p].author.time, order, *p));
+                order += 1;
+            }
+        }
+        out.push((id, c));
+    }
+    Ok(out)
+}
+
+/// The entry at `path` (relative, `/`-separated components) in a tree, if any.
+pub fn entry_at(repo: &Repository, tree: &ObjectId, path: &[&[u8]]) -> Result<Option<TreeEntry>> {
+    let Some((first, rest)) = path.split_first() else {
+        return Ok(None);
+    };
+    let t = repo.read_tree(tree)?;
+    let Some(e) = t.get(first) else {
+        return Ok(None);
+    };
+    if rest.is_empty() {
+        return Ok(Some(e.clone()));
+    }
+    match &e.kind {
+        EntryKind::Dir { tree } => entry_at(repo, tree, rest),
+        _ => Ok(None),
+    }
+}
+
+/// Whether a commit changed anything at or below any of `paths` (compared with each parent; a merge
+/// counts only when it differs from every parent, as in Git's default history simplification).
+pub fn commit_touches(repo: &Repository, commit: &Commit, paths: &[Vec<Vec<u8>>]) -> Result<bool> {
+    let at = |tree: &ObjectId, p: &Vec<Vec<u8>>| -> Result<Option<TreeEntry>> {
+        let parts: Vec<&[u8]> = p.iter().map(Vec::as_slice).collect();
+        entry_at(repo, tree, &parts)
+    };
+    let same = |a: &Option<TreeEntry>, b: &Option<TreeEntry>| match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_content(a, b),
+        _ => false,
+    };
+    if commit.parents.is_empty() {
+        for p in paths {
+            if at(&commit.tree, p)?.is_some() {
+                return Ok(true);
+            }
+        }
+        return Ok(false);
+    }
+    for parent in &commit.parents {
+        let parent_tree = repo.read_commit(parent)?.tree;
+        let mut differs = false;
+        for p in paths {
+            if !same(&at(&commit.tree, p)?, &at(&parent_tree, p)?) {
+                differs = true;
+                break;
+            }
+        }
+        if !differs {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

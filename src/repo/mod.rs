@@ -6,13 +6,20 @@
 
 pub mod checkout;
 pub mod config;
+pub mod diff;
 pub mod fsck;
 pub mod fsutil;
 pub mod history;
 pub mod lock;
+pub mod music;
 pub mod ops;
+pub mod refs;
 pub mod revision;
 pub mod snapshot;
+pub mod statcache;
+pub mod status;
+pub mod switch;
+pub mod undo;
 pub mod worktree;
 
 use std::path::{Path, PathBuf};
@@ -82,6 +89,17 @@ pub enum RepoError {
     /// The repository is damaged.
     #[error("repository damaged: {0}")]
     Corrupt(String),
+    /// Deleting a branch would drop commits nothing else holds.
+    #[error(
+        "branch '{branch}' holds {commits} commit(s) that no other branch, tag or HEAD holds; not deleted"
+    )]
+    Unmerged { branch: String, commits: usize },
+    /// Updating the work tree would overwrite changes that were never committed.
+    #[error("{}", would_overwrite_message(.paths))]
+    WouldOverwrite {
+        /// The files (relative, `/`-separated) whose uncommitted content would be lost.
+        paths: Vec<String>,
+    },
     /// A rebuilt file did not match what was committed.
     #[error(
         "{path}: restored bytes do not match the committed file ({detail}); nothing was written for it"
@@ -108,9 +126,34 @@ impl RepoError {
                 | Self::AmbiguousRevision { .. }
                 | Self::NoCommits
                 | Self::Refused(_)
+                | Self::Unmerged { .. }
+                | Self::WouldOverwrite { .. }
                 | Self::Lock(LockError::Busy { .. })
         )
     }
+}
+
+/// Names up to ten files, then says how many more.
+fn would_overwrite_message(paths: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<&str> = paths.iter().take(SHOWN).map(String::as_str).collect();
+    let more = paths.len().saturating_sub(SHOWN);
+    let and_more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    if list.len() == 1 {
+        return format!(
+            "this would overwrite uncommitted changes to {}{and_more}",
+            list.remove(0)
+        );
+    }
+    format!(
+        "this would overwrite uncommitted changes to {} files: {}{and_more}",
+        paths.len(),
+        list.join(", ")
+    )
 }
 
 pub type Result<T, E = RepoError> = std::result::Result<T, E>;
@@ -227,6 +270,7 @@ impl Repository {
             description: "initialize repository".into(),
             undoes: None,
             refs: RefTable::new(DEFAULT_BRANCH),
+            work_tree: None,
         };
         repo.write_op(&op)?;
         repo.config.save()?;
@@ -260,6 +304,29 @@ impl Repository {
             store,
             meta: None,
         })
+    }
+
+    /// Opens the repository with a master key kept from an earlier unlock (a key agent). The key is
+    /// trusted only if it opens the indexes and the current operation (authenticated encryption: a
+    /// wrong key opens nothing); otherwise this fails with `WrongPassphrase`.
+    pub fn open_with_master(location: Location, master: store::crypto::SecretKey) -> Result<Self> {
+        let config = Config::load(&location.daw_dir.join("config"))?;
+        let backend = Backend::local(&location.daw_dir).map_err(StoreError::from)?;
+        let store = Store::open(backend, Keys::from_master(master))
+            .map_err(|_| RepoError::WrongPassphrase)?;
+        let repo = Self {
+            location,
+            config,
+            store,
+            meta: None,
+        };
+        repo.current_op().map_err(|_| RepoError::WrongPassphrase)?;
+        Ok(repo)
+    }
+
+    /// The repository id of the repository at `location` (from its config; plaintext).
+    pub fn repository_id(location: &Location) -> Result<String> {
+        Config::load(&location.daw_dir.join("config"))?.repository_id()
     }
 
     /// Who is acting, for the operation log; required before any command that changes refs.
@@ -353,6 +420,18 @@ impl Repository {
 
     /// Records a change of refs as a new operation following the current one. The caller holds the lock.
     pub fn update_refs(&mut self, description: String, refs: RefTable) -> Result<ObjectId> {
+        self.record_op(description, refs, None, None)
+    }
+
+    /// Records an operation following the current one: new refs, what it did to the work tree, and
+    /// the operation it undoes (for `daw undo`). The caller holds the lock.
+    pub fn record_op(
+        &mut self,
+        description: String,
+        refs: RefTable,
+        work_tree: Option<ops::WorkTreeChange>,
+        undoes: Option<ObjectId>,
+    ) -> Result<ObjectId> {
         let parent = self.op_head()?;
         let meta = self
             .meta
@@ -362,8 +441,9 @@ impl Repository {
             parents: vec![parent],
             meta,
             description,
-            undoes: None,
+            undoes,
             refs,
+            work_tree,
         };
         self.write_op(&op)
     }

@@ -4,12 +4,16 @@
 //! the local file `op_head`; replacing that file (temp + fsync + rename) is the single commit point of
 //! every command that changes refs. The chain of operations is the audit trail (`daw oplog`) and what
 //! `daw undo` walks back.
+//!
+//! Commands that rewrite files in the project (`switch`, `restore`, `reset --hard`, `undo`) record what
+//! they did to the work tree too (`WorkTreeChange`), so that `daw undo` can put the files back.
 
 use std::collections::BTreeMap;
 
 use crate::object::{DecodeError, ObjectId, Reader, Writer};
 
-const OP_VERSION: u64 = 1;
+/// The operation encoding written today. Version 1 (no work-tree record) is still read.
+const OP_VERSION: u64 = 2;
 
 /// What HEAD points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +131,56 @@ pub struct OpMeta {
     pub command: String,
 }
 
+/// How a command changed the files of the project: the files at `paths` went from matching tree `from`
+/// to matching tree `to`. `daw undo` applies the reverse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkTreeChange {
+    /// The tree the files matched before (`None`: the empty tree). When the command discarded
+    /// uncommitted changes, they were saved first and this tree holds them.
+    pub from: Option<ObjectId>,
+    /// The tree the files match after (`None`: the empty tree).
+    pub to: Option<ObjectId>,
+    /// The paths (relative, `/`-separated) the change was limited to; empty for the whole project.
+    pub paths: Vec<String>,
+}
+
+impl WorkTreeChange {
+    /// The change that undoes this one.
+    pub fn reversed(&self) -> Self {
+        Self {
+            from: self.to,
+            to: self.from,
+            paths: self.paths.clone(),
+        }
+    }
+
+    fn encode(&self, w: &mut Writer) {
+        for t in [&self.from, &self.to] {
+            match t {
+                Some(id) => w.u8(1).id(id),
+                None => w.u8(0),
+            };
+        }
+        w.uvar(self.paths.len() as u64);
+        for p in &self.paths {
+            w.str(p);
+        }
+    }
+
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let tree = |r: &mut Reader<'_>| match r.u8()? {
+            0 => Ok(None),
+            1 => Ok(Some(r.id()?)),
+            t => Err(r.invalid(format!("unknown tree flag {t}"))),
+        };
+        let from = tree(r)?;
+        let to = tree(r)?;
+        let n = r.count(1)?;
+        let paths = (0..n).map(|_| r.string()).collect::<Result<_, _>>()?;
+        Ok(Self { from, to, paths })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
     /// The operation(s) this one follows (one, except after a merge of concurrent remote operations).
@@ -137,6 +191,8 @@ pub struct Operation {
     /// Set on an undo: the operation it reverted.
     pub undoes: Option<ObjectId>,
     pub refs: RefTable,
+    /// What the command did to the project's files, if anything.
+    pub work_tree: Option<WorkTreeChange>,
 }
 
 impl Operation {
@@ -157,12 +213,21 @@ impl Operation {
             None => w.u8(0),
         };
         self.refs.encode(&mut w);
+        match &self.work_tree {
+            Some(c) => {
+                w.u8(1);
+                c.encode(&mut w);
+            }
+            None => {
+                w.u8(0);
+            }
+        }
         w.finish()
     }
 
     pub fn decode(buf: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(buf, "operation");
-        r.version(OP_VERSION)?;
+        let version = r.version(OP_VERSION)?;
         let n = r.count(32)?;
         let parents = (0..n).map(|_| r.id()).collect::<Result<_, _>>()?;
         let time = r.ivar()?;
@@ -181,6 +246,15 @@ impl Operation {
             t => return Err(r.invalid(format!("unknown flag {t}"))),
         };
         let refs = RefTable::decode(&mut r)?;
+        let work_tree = if version >= 2 {
+            match r.u8()? {
+                0 => None,
+                1 => Some(WorkTreeChange::decode(&mut r)?),
+                t => return Err(r.invalid(format!("unknown work-tree flag {t}"))),
+            }
+        } else {
+            None
+        };
         r.finish()?;
         Ok(Self {
             parents,
@@ -188,6 +262,7 @@ impl Operation {
             description,
             undoes,
             refs,
+            work_tree,
         })
     }
 }
@@ -226,7 +301,34 @@ mod tests {
             description: "commit".into(),
             undoes: None,
             refs,
+            work_tree: Some(WorkTreeChange {
+                from: Some(ObjectId::from_bytes([3; 32])),
+                to: None,
+                paths: vec!["Samples/kick.wav".into()],
+            }),
         };
         assert_eq!(Operation::decode(&op.encode()).unwrap(), op);
+        let mut plain = op.clone();
+        plain.work_tree = None;
+        assert_eq!(Operation::decode(&plain.encode()).unwrap(), plain);
+    }
+
+    #[test]
+    fn version_1_operations_still_decode() {
+        // A version-1 operation as daw 0.1 wrote it: no work-tree record.
+        let mut w = Writer::new();
+        w.uvar(1)
+            .uvar(0)
+            .ivar(5)
+            .ivar(0)
+            .str("A <a@b>")
+            .str("h")
+            .str("daw init");
+        w.str("initialize repository").u8(0);
+        RefTable::new("main").encode(&mut w);
+        let op = Operation::decode(&w.finish()).unwrap();
+        assert_eq!(op.work_tree, None);
+        assert_eq!(op.refs.head, Head::Branch("main".into()));
+        assert_eq!(op.meta.command, "daw init");
     }
 }

@@ -20,8 +20,10 @@ use crate::object::{
 };
 use crate::store::{self, Profile, StoreError, WriteStats};
 
-use super::history::{self, FileChange};
+use super::history::{self, ChangeKind, FileChange};
+use super::music::SampleCheck;
 use super::ops::Head;
+use super::statcache::{StatCache, learn_from_commit, reuse_for_commit};
 use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
@@ -57,6 +59,8 @@ pub struct CommitReport {
     /// Bytes newly written to the repository.
     pub bytes_stored: u64,
     pub warnings: Vec<WalkWarning>,
+    /// Samples that sets read at this commit reference but the snapshot does not contain.
+    pub samples: Vec<SampleCheck>,
 }
 
 /// Progress of a snapshot, for a progress bar.
@@ -522,6 +526,7 @@ impl Repository {
         };
         let work_tree = self.work_tree().to_path_buf();
         let daw_dir = self.daw_dir().to_path_buf();
+        let mut cache = StatCache::load(self, std::time::SystemTime::now());
         let mut ignores = Ignores::new();
         let mut total = 0;
         let root = worktree::walk(
@@ -556,7 +561,13 @@ impl Repository {
         };
         let mut to_read = Vec::new();
         snap.collect(Path::new(""), &children, &mut to_read);
-        snap.read_all(to_read)?;
+        // Files whose stat is unchanged since they were last read are not read again.
+        let to_read = reuse_for_commit(&mut cache, snap.repo.store(), to_read, &mut snap.files);
+        snap.read_all(to_read.clone())?;
+        learn_from_commit(&mut cache, &work_tree, &to_read, &snap.files);
+        if opts.paths.is_empty() {
+            cache.prune_unvisited();
+        }
         let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
         let (bytes_read, warnings) = (snap.bytes_read, snap.warnings);
         let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;
@@ -573,15 +584,32 @@ impl Repository {
         };
         if report.changes.is_empty() && parent.is_some() && !opts.allow_empty {
             self.store_mut().flush()?;
+            let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
             report.bytes_stored = self.store().written_bytes() - written_before;
             return Ok(report);
         }
+        // Summaries for `daw log`; a set that cannot be read never fails the commit.
+        let parent_commit = parent.map(|p| self.read_commit(&p)).transpose()?;
+        let removed_any = report.changes.iter().any(|c| c.kind == ChangeKind::Removed);
+        let summary = match self.project_report(parent_commit.as_ref(), &tree, removed_any) {
+            Ok(projects) => {
+                report.samples = projects.samples;
+                projects.summary
+            }
+            Err(e) => {
+                report.warnings.push(WalkWarning {
+                    path: PathBuf::new(),
+                    message: format!("cannot summarise the project files ({e}); committed without"),
+                });
+                Vec::new()
+            }
+        };
         let commit = Commit {
             tree,
             parents: parent.into_iter().collect(),
             author: opts.author.clone(),
             message: opts.message.clone(),
-            summary: Vec::new(),
+            summary,
         };
         let (id, _) = self
             .store_mut()
@@ -596,6 +624,7 @@ impl Repository {
         }
         let first_line = commit.message.lines().next().unwrap_or("").to_string();
         self.update_refs(format!("commit {}: {}", id.short(12), first_line), new_refs)?;
+        let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;
         Ok(report)

@@ -64,6 +64,11 @@ impl Keys {
         Self::from_master(SecretKey::random())
     }
 
+    /// The master key, for a key agent that keeps it for the session.
+    pub fn master(&self) -> &SecretKey {
+        &self.master
+    }
+
     /// The keyed blake3 id of `data`.
     pub fn object_id(&self, data: &[u8]) -> crate::object::ObjectId {
         crate::object::ObjectId::from_bytes(

@@ -3,8 +3,17 @@
 
 mod common;
 
+mod test_agent;
 mod test_bad_input;
 mod test_basics;
+mod test_branches;
 mod test_concurrency;
+mod test_day;
+mod test_docs;
+mod test_log_graph;
+mod test_music;
+mod test_oplog;
 mod test_roundtrip;
 mod test_security;
+mod test_status;
+mod test_switch;

@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 
 use daw::object::Signature;
 use daw::repo::history::ChangeKind;
+use daw::repo::music::{SampleCheck, SampleStatus};
 use daw::repo::snapshot::CommitOptions;
 
 use crate::cli::ui::{self, human_bytes};
@@ -44,6 +45,39 @@ pub fn relative_to_work_tree(
     })
 }
 
+/// Samples named per set before the rest are only counted.
+const SAMPLE_WARNINGS_PER_SET: usize = 10;
+
+/// `warning: Song.als: sample 'Samples/x.wav' is missing`, at most a few per set.
+fn warn_samples(samples: &[SampleCheck]) {
+    let mut i = 0;
+    while i < samples.len() {
+        let set = &samples[i].project;
+        let n = samples[i..]
+            .iter()
+            .take_while(|c| &c.project == set)
+            .count();
+        for c in &samples[i..i + n.min(SAMPLE_WARNINGS_PER_SET)] {
+            let place = match (&c.found, c.status) {
+                (Some(f), SampleStatus::Outside) if *f != c.sample => format!(" ({f})"),
+                _ => String::new(),
+            };
+            ui::warn(&format!(
+                "{set}: sample '{}'{place} is {}",
+                c.sample,
+                c.status.describe()
+            ));
+        }
+        if n > SAMPLE_WARNINGS_PER_SET {
+            ui::warn(&format!(
+                "{set}: {} more samples are not in the snapshot; `daw samples --missing` lists them all",
+                n - SAMPLE_WARNINGS_PER_SET
+            ));
+        }
+        i += n;
+    }
+}
+
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let mut repo = ctx.open()?;
     let paths = args
@@ -71,6 +105,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     for w in &report.warnings {
         ui::warn(&format!("{}: {}", w.path.display(), w.message));
     }
+    warn_samples(&report.samples);
     let Some(id) = report.commit else {
         ctx.say(format_args!(
             "Nothing changed since the last commit; nothing to commit."

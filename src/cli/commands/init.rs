@@ -65,6 +65,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         },
         pass.as_bytes(),
     )?;
+    if crate::cli::agent::enabled()
+        && let Ok(id) = repo.config().repository_id()
+    {
+        crate::cli::agent::put(&id, repo.store().keys().master());
+    }
     ctx.say(format_args!(
         "Initialized an empty daw repository in {} for {}",
         repo.daw_dir().display(),

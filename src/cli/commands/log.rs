@@ -1,18 +1,25 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::path::PathBuf;
 
 use daw::object::{Commit, ObjectId};
-use daw::repo::Repository;
-use daw::repo::history::walk_commits;
+use daw::repo::history::{commit_touches, walk_commits, walk_commits_topo};
 use daw::repo::ops::Head;
+use daw::repo::{RepoError, Repository};
 
-use crate::cli::ui::format_time;
+use crate::cli::commands::commit::relative_to_work_tree;
+use crate::cli::graph::Graph;
+use crate::cli::ui::{Color, format_time};
 use crate::cli::{CommandError, Context};
 
 /// Show the history, newest first
 ///
 /// Each commit with its id, author, date, message and a one-line summary of the project. Never reads
 /// or parses project files: what it shows was recorded at commit time.
+///
+/// `daw log PATH…` shows only the commits that changed those files or folders; `--all` starts from
+/// every branch and tag; `--graph` draws how branches fork and merge. When a name could be both a
+/// revision and a file, put the files after `--`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Show at most N commits
@@ -27,8 +34,21 @@ pub struct Args {
     #[arg(long)]
     pub json: bool,
 
-    /// Start from this revision instead of HEAD
-    pub rev: Option<String>,
+    /// Start from every branch, every tag and HEAD
+    #[arg(long)]
+    pub all: bool,
+
+    /// Draw the history as a graph of branches and merges
+    #[arg(long)]
+    pub graph: bool,
+
+    /// Revisions to start from (default HEAD), then files or folders to follow
+    #[arg(value_name = "REV|PATH")]
+    pub args: Vec<String>,
+
+    /// Files or folders to follow (after `--`)
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// `HEAD -> main, tag: v1` decorations per commit.
@@ -71,13 +91,123 @@ pub fn commit_json(id: &ObjectId, c: &Commit, refs: Option<&Vec<String>>) -> ser
     })
 }
 
+/// Splits the positional arguments into revisions and paths (relative to the project).
+fn revs_and_paths(
+    ctx: &Context,
+    repo: &Repository,
+    args: &Args,
+) -> Result<(Vec<ObjectId>, Vec<PathBuf>), CommandError> {
+    let work_tree = repo.work_tree().to_path_buf();
+    let mut revs = Vec::new();
+    let mut paths = Vec::new();
+    let mut in_paths = false;
+    for a in &args.args {
+        let on_disk = std::fs::symlink_metadata(ctx.cwd.join(a)).is_ok();
+        if !in_paths {
+            match repo.resolve(a) {
+                Ok(id) => {
+                    if on_disk {
+                        crate::cli::ui::warn(&format!(
+                            "'{a}' is both a revision and a file; taken as the revision (for the file: `daw log -- {a}`)"
+                        ));
+                    }
+                    revs.push(id);
+                    continue;
+                }
+                Err(RepoError::UnknownRevision(_)) if on_disk => in_paths = true,
+                Err(RepoError::UnknownRevision(_)) => {
+                    return Err(CommandError::user(format!(
+                        "'{a}' is neither a revision nor a file in the project"
+                    ))
+                    .hint(
+                        "for a file that no longer exists, put it after `--`: `daw log -- PATH`",
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        paths.push(relative_to_work_tree(
+            ctx,
+            &work_tree,
+            std::path::Path::new(a),
+        )?);
+    }
+    for p in &args.paths {
+        paths.push(relative_to_work_tree(ctx, &work_tree, p)?);
+    }
+    Ok((revs, paths))
+}
+
+/// Commits kept by a path filter, each with its nearest kept ancestors as parents (so the graph joins
+/// up across the commits left out).
+fn simplify(
+    commits: Vec<(ObjectId, Commit)>,
+    keep: &HashSet<ObjectId>,
+) -> Vec<(ObjectId, Commit, Vec<ObjectId>)> {
+    let parents: HashMap<ObjectId, Vec<ObjectId>> = commits
+        .iter()
+        .map(|(id, c)| (*id, c.parents.clone()))
+        .collect();
+    let mut memo: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+    fn nearest(
+        id: &ObjectId,
+        parents: &HashMap<ObjectId, Vec<ObjectId>>,
+        keep: &HashSet<ObjectId>,
+        memo: &mut HashMap<ObjectId, Vec<ObjectId>>,
+    ) -> Vec<ObjectId> {
+        if keep.contains(id) {
+            return vec![*id];
+        }
+        if let Some(v) = memo.get(id) {
+            return v.clone();
+        }
+        let mut out: Vec<ObjectId> = Vec::new();
+        for p in parents.get(id).into_iter().flatten() {
+            for n in nearest(p, parents, keep, memo) {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+        memo.insert(*id, out.clone());
+        out
+    }
+    let mut out = Vec::new();
+    for (id, c) in commits {
+        if !keep.contains(&id) {
+            continue;
+        }
+        let mut ps: Vec<ObjectId> = Vec::new();
+        for p in &c.parents {
+            for n in nearest(p, &parents, keep, &mut memo) {
+                if !ps.contains(&n) {
+                    ps.push(n);
+                }
+            }
+        }
+        out.push((id, c, ps));
+    }
+    out
+}
+
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
-    let start = match &args.rev {
-        Some(r) => Some(repo.resolve(r)?),
-        None => repo.head_commit()?,
-    };
-    let Some(start) = start else {
+    let (mut starts, paths) = revs_and_paths(ctx, &repo, &args)?;
+    if args.all {
+        // HEAD first, then branches and tags by name: the order ties are drawn in.
+        let refs = repo.refs()?;
+        starts.extend(refs.head_commit());
+        starts.extend(refs.branches.values().copied());
+        starts.extend(refs.tags.values().map(|t| t.target));
+    }
+    if starts.is_empty()
+        && let Some(h) = repo.head_commit()?
+    {
+        starts.push(h);
+    }
+    let mut seen = HashSet::new();
+    starts.retain(|s| seen.insert(*s));
+    if starts.is_empty() {
         if args.json {
             println!("[]");
             return Ok(());
@@ -85,60 +215,141 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         return Err(
             CommandError::user("no commits yet").hint("make one with `daw commit -m MESSAGE`")
         );
+    }
+    let simple = !args.graph && starts.len() == 1 && paths.is_empty();
+    let commits: Vec<(ObjectId, Commit, Vec<ObjectId>)> = if simple {
+        walk_commits(&repo, &starts, args.max_count)?
+            .into_iter()
+            .map(|(id, c)| {
+                let ps = c.parents.clone();
+                (id, c, ps)
+            })
+            .collect()
+    } else {
+        let all = walk_commits_topo(&repo, &starts)?;
+        let mut list = if paths.is_empty() {
+            all.into_iter()
+                .map(|(id, c)| {
+                    let ps = c.parents.clone();
+                    (id, c, ps)
+                })
+                .collect::<Vec<_>>()
+        } else {
+            let parts: Vec<Vec<Vec<u8>>> = paths
+                .iter()
+                .map(|p| {
+                    p.components()
+                        .map(|c| c.as_os_str().as_encoded_bytes().to_vec())
+                        .collect()
+                })
+                .collect();
+            let mut keep = HashSet::new();
+            for (id, c) in &all {
+                if commit_touches(&repo, c, &parts)? {
+                    keep.insert(*id);
+                }
+            }
+            simplify(all, &keep)
+        };
+        if let Some(n) = args.max_count {
+            list.truncate(n);
+        }
+        list
     };
-    let commits = walk_commits(&repo, &[start], args.max_count)?;
     let decorations = decorations(&repo)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let all: Vec<_> = commits
             .iter()
-            .map(|(id, c)| commit_json(id, c, decorations.get(id)))
+            .map(|(id, c, _)| commit_json(id, c, decorations.get(id)))
             .collect();
         serde_json::to_writer_pretty(&mut out, &all).map_err(anyhow::Error::from)?;
         writeln!(out)?;
         return Ok(());
     }
-    for (i, (id, c)) in commits.iter().enumerate() {
+    let mut graph = args.graph.then(Graph::new);
+    for (i, (id, c, parents)) in commits.iter().enumerate() {
+        let rows = graph.as_mut().map(|g| g.next(*id, parents));
+        let (prefix, cont) = match &rows {
+            Some(r) => {
+                for l in &r.before {
+                    writeln!(out, "{l}")?;
+                }
+                (r.commit.clone(), r.continuation.clone())
+            }
+            None => (String::new(), String::new()),
+        };
         let deco = decorations
             .get(id)
-            .map(|d| format!(" ({})", d.join(", ")))
+            .map(|d| format!(" ({})", ctx.paint(Color::Cyan, &d.join(", "))))
             .unwrap_or_default();
         let first = c.message.lines().next().unwrap_or("");
+        // One set: its line alone; several: each with its file name.
+        let several = c.summary.len() > 1;
         let summary = c
             .summary
             .iter()
-            .map(|(_, s)| s.as_str())
+            .map(|(path, s)| {
+                if several {
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    format!("{name}: {s}")
+                } else {
+                    s.clone()
+                }
+            })
             .collect::<Vec<_>>()
             .join("; ");
+        let mut lines: Vec<String> = Vec::new();
         if args.oneline {
             let summary = if summary.is_empty() {
                 String::new()
             } else {
                 format!(" [{summary}]")
             };
-            writeln!(out, "{}{deco} {first}{summary}", id.short(12))?;
-            continue;
+            lines.push(format!(
+                "{}{deco} {first}{summary}",
+                ctx.paint(Color::Yellow, &id.short(12))
+            ));
+        } else {
+            if i > 0 && graph.is_none() {
+                writeln!(out)?;
+            }
+            lines.push(format!(
+                "{}{deco}",
+                ctx.paint(Color::Yellow, &format!("commit {id}"))
+            ));
+            if c.parents.len() > 1 {
+                let ps: Vec<String> = c.parents.iter().map(|p| p.short(12)).collect();
+                lines.push(format!("Merge:  {}", ps.join(" ")));
+            }
+            lines.push(format!("Author: {} <{}>", c.author.name, c.author.email));
+            lines.push(format!(
+                "Date:   {}",
+                format_time(c.author.time, c.author.tz_offset_minutes)
+            ));
+            for (path, s) in &c.summary {
+                lines.push(format!("Project: {path}: {s}"));
+            }
+            lines.push(String::new());
+            for line in c.message.lines() {
+                lines.push(format!("    {line}"));
+            }
+            if graph.is_some() {
+                lines.push(String::new());
+            }
         }
-        if i > 0 {
-            writeln!(out)?;
+        let mut lines = lines.into_iter();
+        if let Some(l) = lines.next() {
+            writeln!(out, "{prefix}{l}")?;
         }
-        writeln!(out, "commit {id}{deco}")?;
-        if c.parents.len() > 1 {
-            let ps: Vec<String> = c.parents.iter().map(|p| p.short(12)).collect();
-            writeln!(out, "Merge:  {}", ps.join(" "))?;
+        if let Some(r) = &rows {
+            for l in &r.after {
+                writeln!(out, "{l}")?;
+            }
         }
-        writeln!(out, "Author: {} <{}>", c.author.name, c.author.email)?;
-        writeln!(
-            out,
-            "Date:   {}",
-            format_time(c.author.time, c.author.tz_offset_minutes)
-        )?;
-        for (path, s) in &c.summary {
-            writeln!(out, "Project: {path}: {s}")?;
-        }
-        writeln!(out)?;
-        for line in c.message.lines() {
-            writeln!(out, "    {line}")?;
+        for l in lines {
+            let line = format!("{cont}{l}");
+            writeln!(out, "{}", line.trim_end())?;
         }
     }
     Ok(())

@@ -1,8 +1,21 @@
 //! One module per subcommand; each `Args` doc comment is its help text.
 
+pub mod branch;
 pub mod commit;
+pub mod completions;
+pub mod diff;
 pub mod export;
 pub mod fsck;
 pub mod init;
+pub mod inspect;
+pub mod lock;
 pub mod log;
+pub mod oplog;
+pub mod reset;
+pub mod restore;
+pub mod samples;
 pub mod show;
+pub mod status;
+pub mod switch;
+pub mod tag;
+pub mod undo;

@@ -1,12 +1,17 @@
 use std::io::Write;
 
-use daw::repo::history::{ChangeKind, diff_trees};
+use daw::repo::diff::Side;
 
+use crate::cli::commands::diff::report;
 use crate::cli::commands::log::{commit_json, decorations};
-use crate::cli::ui::{format_time, human_bytes};
+use crate::cli::render;
+use crate::cli::ui::format_time;
 use crate::cli::{CommandError, Context};
 
 /// Show a commit and the files it changed
+///
+/// With each changed Live set or FL Studio project, what changed in it musically since the parent
+/// commit (tempo, tracks, devices, clips, samples), or why daw could not read it.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The commit (default HEAD)
@@ -22,16 +27,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let id = repo.resolve(&args.rev)?;
     let c = repo.read_commit(&id)?;
-    let parent_tree = match c.parents.first() {
-        Some(p) => Some(repo.read_commit(p)?.tree),
-        None => None,
+    let parent = match c.parents.first() {
+        Some(p) => Side::Tree(repo.read_commit(p)?.tree),
+        None => Side::Empty,
     };
-    let changes = diff_trees(&repo, parent_tree.as_ref(), Some(&c.tree))?;
+    let comparison = repo.compare(&parent, &Side::Tree(c.tree), &[])?;
+    let changes = comparison
+        .deltas
+        .iter()
+        .map(|d| report(&repo, d))
+        .collect::<Result<Vec<_>, _>>()?;
     let deco = decorations(&repo)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let mut v = commit_json(&id, &c, deco.get(&id));
-        v["files"] = serde_json::to_value(&changes).map_err(anyhow::Error::from)?;
+        v["files"] = changes.iter().map(render::file_json).collect();
         serde_json::to_writer_pretty(&mut out, &v).map_err(anyhow::Error::from)?;
         writeln!(out)?;
         return Ok(());
@@ -52,20 +62,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         writeln!(out, "    {line}")?;
     }
     writeln!(out)?;
-    for ch in &changes {
-        let (mark, sizes) = match ch.kind {
-            ChangeKind::Added => ('A', human_bytes(ch.new_size.unwrap_or(0))),
-            ChangeKind::Removed => ('D', human_bytes(ch.old_size.unwrap_or(0))),
-            ChangeKind::Modified => (
-                'M',
-                format!(
-                    "{} → {}",
-                    human_bytes(ch.old_size.unwrap_or(0)),
-                    human_bytes(ch.new_size.unwrap_or(0))
-                ),
-            ),
-        };
-        writeln!(out, " {mark} {}  ({sizes})", ch.path)?;
+    for f in &changes {
+        render::write_file(&mut out, f)?;
     }
     if changes.is_empty() {
         writeln!(out, " (no file changes)")?;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod history;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -76,6 +78,8 @@ impl TestEnv {
             .env("DAW_PASSPHRASE", PASSPHRASE)
             .env("DAW_TIMESTAMP", "1763800000")
             .env("GIT_CONFIG_NOSYSTEM", "1")
+            // No key agent unless a test asks for one (tests/cli/test_agent.rs): none is left running.
+            .env("DAW_NO_AGENT", "1")
             .stdin(Stdio::null());
         for (k, v) in &self.env {
             c.env(k, v);

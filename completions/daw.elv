@@ -1,0 +1,395 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[daw] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'daw'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'daw'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Put a project folder under version control'
+            cand commit 'Snapshot the project'
+            cand log 'Show the history, newest first'
+            cand show 'Show a commit and the files it changed'
+            cand export 'Write the project as it was at a commit into a new folder'
+            cand fsck 'Check the repository for damage'
+            cand status 'Show what changed in the project since the last commit'
+            cand branch 'List, create, rename or delete branches'
+            cand switch 'Switch to a branch, updating the project''s files'
+            cand restore 'Bring files back to how they were in a commit'
+            cand tag 'List, create or delete tags'
+            cand reset 'Move the current branch to another commit'
+            cand oplog 'Show the operation log: every change to branches, tags, HEAD and the files daw rewrote'
+            cand undo 'Undo the last operation (run it again to redo)'
+            cand lock 'Forget unlocked keys now'
+            cand completions 'Print the shell completion script for SHELL'
+            cand generate-docs 'Write the man pages and completion scripts (for maintainers)'
+            cand agent 'Run the key agent (started by daw itself; not for direct use)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'daw;init'= {
+            cand --kdf-memory-kib 'Argon2id memory for the passphrase key, in KiB (default 65536). Lower values make every command start faster and make guessing the passphrase cheaper: only for tests and throw-away repositories'
+            cand --kdf-iterations 'Argon2id passes for the passphrase key (default 3)'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;commit'= {
+            cand -m 'What changed, in your words'
+            cand --message 'What changed, in your words'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --allow-empty 'Make a commit even if nothing changed'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;log'= {
+            cand -n 'Show at most N commits'
+            cand --max-count 'Show at most N commits'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --oneline 'One line per commit'
+            cand --json 'Print the commits as JSON (an array)'
+            cand --all 'Start from every branch, every tag and HEAD'
+            cand --graph 'Draw the history as a graph of branches and merges'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;show'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;export'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;fsck'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --read-data 'Decrypt and verify every stored byte'
+            cand --json 'Print the report as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;status'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -s 'One line per file: A new, M modified, D deleted, R renamed'
+            cand --short 'One line per file: A new, M modified, D deleted, R renamed'
+            cand --porcelain 'Stable output for scripts (see above)'
+            cand --json 'Print as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;branch'= {
+            cand -d 'Delete a branch (refused if it holds commits nothing else holds)'
+            cand --delete 'Delete a branch (refused if it holds commits nothing else holds)'
+            cand -D 'Delete a branch even if its commits are held by nothing else'
+            cand -m 'Rename a branch: `-m OLD NEW`, or `-m NEW` for the current one'
+            cand --move 'Rename a branch: `-m OLD NEW`, or `-m NEW` for the current one'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -f 'Move an existing branch (create) or replace an existing name (rename)'
+            cand --force 'Move an existing branch (create) or replace an existing name (rename)'
+            cand --json 'List as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;switch'= {
+            cand -c 'Create a new branch and switch to it'
+            cand --create 'Create a new branch and switch to it'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --detach 'Go to a commit on no branch (detached HEAD)'
+            cand --discard-changes 'Overwrite uncommitted changes (they are saved first: `daw undo` brings them back)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;restore'= {
+            cand -s 'The commit to take them from (default HEAD)'
+            cand --source 'The commit to take them from (default HEAD)'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -f 'Overwrite uncommitted changes (saved first: `daw undo` brings them back)'
+            cand --force 'Overwrite uncommitted changes (saved first: `daw undo` brings them back)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;tag'= {
+            cand -m 'A message kept with the tag'
+            cand --message 'A message kept with the tag'
+            cand -d 'Delete a tag'
+            cand --delete 'Delete a tag'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -f 'Move an existing tag'
+            cand --force 'Move an existing tag'
+            cand --json 'List as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;reset'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --hard 'Make the files match REV too'
+            cand --discard-changes 'With --hard: overwrite uncommitted changes (saved first: `daw undo` brings them back)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;oplog'= {
+            cand -n 'Show at most N operations'
+            cand --max-count 'Show at most N operations'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print as JSON (an array, newest first)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;undo'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --discard-changes 'Overwrite uncommitted changes made since (saved first)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;lock'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;completions'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;generate-docs'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;agent'= {
+            cand --idle-timeout 'Seconds without a request after which the agent forgets its keys and exits'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;help'= {
+            cand init 'Put a project folder under version control'
+            cand commit 'Snapshot the project'
+            cand log 'Show the history, newest first'
+            cand show 'Show a commit and the files it changed'
+            cand export 'Write the project as it was at a commit into a new folder'
+            cand fsck 'Check the repository for damage'
+            cand status 'Show what changed in the project since the last commit'
+            cand branch 'List, create, rename or delete branches'
+            cand switch 'Switch to a branch, updating the project''s files'
+            cand restore 'Bring files back to how they were in a commit'
+            cand tag 'List, create or delete tags'
+            cand reset 'Move the current branch to another commit'
+            cand oplog 'Show the operation log: every change to branches, tags, HEAD and the files daw rewrote'
+            cand undo 'Undo the last operation (run it again to redo)'
+            cand lock 'Forget unlocked keys now'
+            cand completions 'Print the shell completion script for SHELL'
+            cand generate-docs 'Write the man pages and completion scripts (for maintainers)'
+            cand agent 'Run the key agent (started by daw itself; not for direct use)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'daw;help;init'= {
+        }
+        &'daw;help;commit'= {
+        }
+        &'daw;help;log'= {
+        }
+        &'daw;help;show'= {
+        }
+        &'daw;help;export'= {
+        }
+        &'daw;help;fsck'= {
+        }
+        &'daw;help;status'= {
+        }
+        &'daw;help;branch'= {
+        }
+        &'daw;help;switch'= {
+        }
+        &'daw;help;restore'= {
+        }
+        &'daw;help;tag'= {
+        }
+        &'daw;help;reset'= {
+        }
+        &'daw;help;oplog'= {
+        }
+        &'daw;help;undo'= {
+        }
+        &'daw;help;lock'= {
+        }
+        &'daw;help;completions'= {
+        }
+        &'daw;help;generate-docs'= {
+        }
+        &'daw;help;agent'= {
+        }
+        &'daw;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,190 @@
+use std::io::Write;
+
+use daw::repo::status::{Status, StatusKind};
+
+use crate::cli::ui::{self, Color, human_bytes};
+use crate::cli::{CommandError, Context};
+
+/// Show what changed in the project since the last commit
+///
+/// New, modified, deleted and renamed files compared with HEAD (what `daw commit` would record), the
+/// current branch, and whether HEAD is detached. Files whose size, times and inode are unchanged since
+/// daw last read them are not read again, so this is fast on a large project.
+///
+/// --porcelain prints a format for scripts that never changes: the lines `# branch.head NAME` (or
+/// `(detached)`) and `# branch.oid ID` (or `(initial)`), then one `X PATH` line per file, X one of A
+/// (new), M (modified), D (deleted), R (renamed: `R OLD -> NEW`); a path holding a double quote, a
+/// backslash, a control character or ` -> ` is written in double quotes with C escapes.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// One line per file: A new, M modified, D deleted, R renamed
+    #[arg(short, long, conflicts_with_all = ["porcelain", "json"])]
+    pub short: bool,
+
+    /// Stable output for scripts (see above)
+    #[arg(long, conflicts_with = "json")]
+    pub porcelain: bool,
+
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn code(kind: StatusKind) -> char {
+    match kind {
+        StatusKind::New => 'A',
+        StatusKind::Modified => 'M',
+        StatusKind::Deleted => 'D',
+        StatusKind::Renamed => 'R',
+    }
+}
+
+fn color_of(kind: StatusKind) -> Color {
+    match kind {
+        StatusKind::New => Color::Green,
+        StatusKind::Modified => Color::Yellow,
+        StatusKind::Deleted => Color::Red,
+        StatusKind::Renamed => Color::Cyan,
+    }
+}
+
+/// A path for porcelain output: as is, or C-quoted when it could be misread.
+pub fn quote_path(p: &str) -> String {
+    let needs = p.contains('"')
+        || p.contains('\\')
+        || p.contains(" -> ")
+        || p.chars().any(char::is_control);
+    if !needs {
+        return p.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in p.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
+    let repo = ctx.open()?;
+    let status = repo.status()?;
+    for w in &status.warnings {
+        ui::warn(&format!("{}: {}", w.path.display(), w.message));
+    }
+    if ctx.verbose {
+        eprintln!(
+            "{} files; {} read ({}), the others unchanged since daw last read them",
+            status.files,
+            status.files_read,
+            human_bytes(status.bytes_read)
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let v = serde_json::json!({
+            "branch": status.branch,
+            "detached": status.branch.is_none(),
+            "head": status.head.map(|h| h.to_hex()),
+            "clean": status.changes.is_empty(),
+            "changes": status.changes,
+            "warnings": status.warnings.iter().map(|w| serde_json::json!({
+                "path": w.path.to_string_lossy(), "message": w.message })).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut out, &v).map_err(anyhow::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if args.porcelain {
+        writeln!(
+            out,
+            "# branch.head {}",
+            status.branch.as_deref().unwrap_or("(detached)")
+        )?;
+        writeln!(
+            out,
+            "# branch.oid {}",
+            status
+                .head
+                .map(|h| h.to_hex())
+                .unwrap_or_else(|| "(initial)".into())
+        )?;
+        for c in &status.changes {
+            match &c.from {
+                Some(from) => writeln!(out, "R {} -> {}", quote_path(from), quote_path(&c.path))?,
+                None => writeln!(out, "{} {}", code(c.kind), quote_path(&c.path))?,
+            }
+        }
+        return Ok(());
+    }
+    if args.short {
+        for c in &status.changes {
+            let mark = ctx.paint(color_of(c.kind), &code(c.kind).to_string());
+            match &c.from {
+                Some(from) => writeln!(out, "{mark} {from} -> {}", c.path)?,
+                None => writeln!(out, "{mark} {}", c.path)?,
+            }
+        }
+        return Ok(());
+    }
+    long_format(ctx, &status, &mut out)
+}
+
+fn long_format(ctx: &Context, status: &Status, out: &mut impl Write) -> Result<(), CommandError> {
+    match (&status.branch, &status.head) {
+        (Some(b), Some(_)) => writeln!(out, "On branch {}", ctx.paint(Color::Bold, b))?,
+        (Some(b), None) => writeln!(out, "On branch {b}, no commits yet")?,
+        (None, Some(h)) => {
+            writeln!(
+                out,
+                "HEAD detached at {} (on no branch)",
+                ctx.paint(Color::Yellow, &h.short(12))
+            )?;
+            ui::warn(
+                "HEAD is detached: new commits belong to no branch; `daw switch -c NAME` starts one here",
+            );
+        }
+        (None, None) => {}
+    }
+    if status.changes.is_empty() {
+        let what = if status.head.is_some() {
+            "Nothing changed since the last commit."
+        } else if status.files == 0 {
+            "The project folder is empty."
+        } else {
+            "Nothing committed yet."
+        };
+        writeln!(out, "{what}")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Changes since the last commit (`daw commit -m MESSAGE` records them):"
+    )?;
+    for c in &status.changes {
+        let label = match c.kind {
+            StatusKind::New => "new:",
+            StatusKind::Modified => "modified:",
+            StatusKind::Deleted => "deleted:",
+            StatusKind::Renamed => "renamed:",
+        };
+        let text = match &c.from {
+            Some(from) => format!("{label:<10} {from} → {}", c.path),
+            None => format!("{label:<10} {}", c.path),
+        };
+        writeln!(out, "    {}", ctx.paint(color_of(c.kind), &text))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,434 @@
+//! Comparing the project folder with a commit: `daw status`, and the first step of every command that
+//! rewrites files (switch, restore, reset --hard, undo), which must know which files hold changes that
+//! were never committed.
+//!
+//! The folder is walked with `lstat` only; a file is read (hashed) only when the stat cache has no
+//! trusted entry for it (`statcache`). What status reports is what `daw commit` would record: the same
+//! walk, the same ignore rules.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{File, Metadata};
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::object::{EntryKind, ObjectId, TreeEntry};
+
+use super::lock::RepoLock;
+use super::ops::Head;
+use super::statcache::StatCache;
+use super::worktree::{self, Found, Ignores, WalkWarning};
+use super::{RepoError, Repository, Result};
+
+/// How often a file that changes while it is hashed is tried.
+const HASH_ATTEMPTS: usize = 3;
+
+/// What the walk found at a path that is not a folder.
+#[derive(Debug)]
+pub(crate) enum Leaf {
+    File(Metadata),
+    Symlink(Vec<u8>),
+    Unreadable(String),
+    /// A socket, FIFO or device: never versioned.
+    Special,
+}
+
+/// What a path holds on disk, as far as versioning cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum OnDisk {
+    File {
+        hash: ObjectId,
+        exec: bool,
+        size: u64,
+    },
+    Symlink(Vec<u8>),
+    /// A file daw could not read (the reason).
+    Unreadable(String),
+}
+
+/// Whether a committed entry and what is on disk hold the same thing (mtimes do not count; the
+/// exec bit does, as in commits).
+pub(crate) fn same(entry: &TreeEntry, disk: &OnDisk) -> bool {
+    match (&entry.kind, disk) {
+        (EntryKind::File { hash, .. }, OnDisk::File { hash: h, exec, .. }) => {
+            hash == h && (entry.mode & 0o111 != 0) == *exec
+        }
+        (EntryKind::Symlink { target }, OnDisk::Symlink(t)) => target == t,
+        _ => false,
+    }
+}
+
+/// Whether two committed entries hold the same thing.
+pub(crate) fn same_entry(a: &TreeEntry, b: &TreeEntry) -> bool {
+    match (&a.kind, &b.kind) {
+        (EntryKind::File { hash: h1, .. }, EntryKind::File { hash: h2, .. }) => {
+            h1 == h2 && (a.mode & 0o111 != 0) == (b.mode & 0o111 != 0)
+        }
+        (EntryKind::Symlink { target: t1 }, EntryKind::Symlink { target: t2 }) => t1 == t2,
+        _ => false,
+    }
+}
+
+/// Every file and symlink of a tree (`None`: the empty tree) by relative path.
+pub(crate) fn flatten(
+    repo: &Repository,
+    tree: Option<&ObjectId>,
+) -> Result<BTreeMap<PathBuf, TreeEntry>> {
+    let mut out = BTreeMap::new();
+    if let Some(t) = tree {
+        flatten_into(repo, t, Path::new(""), &mut out)?;
+    }
+    Ok(out)
+}
+
+fn flatten_into(
+    repo: &Repository,
+    tree: &ObjectId,
+    prefix: &Path,
+    out: &mut BTreeMap<PathBuf, TreeEntry>,
+) -> Result<()> {
+    for e in repo.read_tree(tree)?.entries {
+        let path = prefix.join(std::ffi::OsStr::from_bytes(&e.name));
+        match &e.kind {
+            EntryKind::Dir { tree } => flatten_into(repo, tree, &path, out)?,
+            _ => {
+                out.insert(path, e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The project folder as walked (stat only), with contents hashed on demand through the stat cache.
+pub(crate) struct WorkTreeView {
+    pub leaves: BTreeMap<PathBuf, Leaf>,
+    /// Folders found (relative), for the checks of commands that write files.
+    pub dirs: Vec<PathBuf>,
+    pub warnings: Vec<WalkWarning>,
+    cache: StatCache,
+    contents: HashMap<PathBuf, OnDisk>,
+    pub files_read: u64,
+    pub bytes_read: u64,
+}
+
+impl WorkTreeView {
+    /// Walks the project.
+    pub fn scan(repo: &Repository) -> Result<Self> {
+        let start = SystemTime::now();
+        let cache = StatCache::load(repo, start);
+        let work_tree = repo.work_tree().to_path_buf();
+        let mut ignores = Ignores::new();
+        let mut total = 0;
+        let root = worktree::walk(
+            &work_tree,
+            Path::new(""),
+            &mut ignores,
+            repo.daw_dir(),
+            &mut total,
+        );
+        let mut view = Self {
+            leaves: BTreeMap::new(),
+            dirs: Vec::new(),
+            warnings: Vec::new(),
+            cache,
+            contents: HashMap::new(),
+            files_read: 0,
+            bytes_read: 0,
+        };
+        match root {
+            Found::Dir(_, children) => view.add(Path::new(""), children),
+            Found::Unreadable(reason) => {
+                return Err(RepoError::io(&work_tree, std::io::Error::other(reason)));
+            }
+            _ => {
+                return Err(RepoError::Refused(format!(
+                    "{} is not a folder",
+                    work_tree.display()
+                )));
+            }
+        }
+        Ok(view)
+    }
+
+    fn add(&mut self, rel: &Path, found: Vec<(Vec<u8>, Found)>) {
+        for (name, f) in found {
+            let path = rel.join(std::ffi::OsStr::from_bytes(&name));
+            let leaf = match f {
+                Found::Dir(_, children) => {
+                    self.dirs.push(path.clone());
+                    self.add(&path, children);
+                    continue;
+                }
+                Found::File(meta) => Leaf::File(meta),
+                Found::Symlink(_, target) => Leaf::Symlink(target),
+                Found::Unreadable(reason) => Leaf::Unreadable(reason),
+                Found::Special => Leaf::Special,
+            };
+            self.leaves.insert(path, leaf);
+        }
+    }
+
+    /// What `rel` holds on disk (`None`: nothing versionable). `base` is the committed entry it is
+    /// compared with: when the file is read and matches it, the stat cache learns the file.
+    pub fn content(
+        &mut self,
+        repo: &Repository,
+        rel: &Path,
+        base: Option<&TreeEntry>,
+    ) -> Result<Option<OnDisk>> {
+        if let Some(c) = self.contents.get(rel) {
+            return Ok(Some(c.clone()));
+        }
+        let found = match self.leaves.get(rel) {
+            None | Some(Leaf::Special) => return Ok(None),
+            Some(Leaf::Symlink(t)) => OnDisk::Symlink(t.clone()),
+            Some(Leaf::Unreadable(reason)) => OnDisk::Unreadable(reason.clone()),
+            Some(Leaf::File(meta)) => {
+                let meta = meta.clone();
+                match self.cache.lookup(rel, &meta) {
+                    Some(e) => match e.kind {
+                        EntryKind::File { hash, size, .. } => OnDisk::File {
+                            hash,
+                            exec: meta.mode() & 0o111 != 0,
+                            size,
+                        },
+                        _ => unreachable!("the cache holds files only"),
+                    },
+                    None => self.hash_file(repo, rel, base)?,
+                }
+            }
+        };
+        self.contents.insert(rel.to_path_buf(), found.clone());
+        Ok(Some(found))
+    }
+
+    fn hash_file(
+        &mut self,
+        repo: &Repository,
+        rel: &Path,
+        base: Option<&TreeEntry>,
+    ) -> Result<OnDisk> {
+        let full = repo.work_tree().join(rel);
+        let mut last_error = String::new();
+        for _ in 0..HASH_ATTEMPTS {
+            let mut file = match File::options()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&full)
+            {
+                Ok(f) => f,
+                Err(e) => return Ok(OnDisk::Unreadable(e.to_string())),
+            };
+            let before = file.metadata().map_err(|e| RepoError::io(&full, e))?;
+            let mut hasher = repo.store().keys().hasher();
+            let mut buf = vec![0u8; 256 << 10];
+            let mut size = 0u64;
+            loop {
+                let n = match file.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Ok(OnDisk::Unreadable(e.to_string())),
+                };
+                hasher.update(&buf[..n]);
+                size += n as u64;
+            }
+            self.files_read += 1;
+            self.bytes_read += size;
+            let after = file.metadata().map_err(|e| RepoError::io(&full, e))?;
+            let now = std::fs::symlink_metadata(&full).map_err(|e| RepoError::io(&full, e))?;
+            if stat_changed(&before, &after) || stat_changed(&before, &now) || size != before.len()
+            {
+                last_error = "it kept changing while being read".into();
+                continue;
+            }
+            let hash = ObjectId::from_bytes(*hasher.finalize().as_bytes());
+            let exec = before.permissions().mode() & 0o111 != 0;
+            let disk = OnDisk::File { hash, exec, size };
+            // A file that matches its committed version can reuse the committed storage.
+            if let Some(b) = base
+                && same(b, &disk)
+            {
+                let mut entry = b.clone();
+                entry.mode = before.permissions().mode() & 0o7777;
+                entry.mtime_secs = before.mtime();
+                entry.mtime_nanos = before.mtime_nsec().clamp(0, 999_999_999) as u32;
+                self.cache.record(rel, &before, entry);
+            }
+            return Ok(disk);
+        }
+        Ok(OnDisk::Unreadable(last_error))
+    }
+
+    /// Forgets cached files the walk did not find, and writes the cache if it changed (best effort,
+    /// and only if no other command is writing: a cache is never worth waiting for).
+    pub fn save_cache(&mut self, repo: &Repository, whole_tree: bool) {
+        if whole_tree {
+            self.cache.prune_unvisited();
+        }
+        let holder = format!("daw (updating the stat cache, pid {})", std::process::id());
+        if let Ok(_lock) = RepoLock::acquire(repo.daw_dir(), Duration::ZERO, &holder) {
+            let _ = self.cache.save(repo);
+        }
+    }
+
+    /// Writes the cache; the caller holds the repository lock.
+    pub fn save_cache_locked(&mut self, repo: &Repository) {
+        let _ = self.cache.save(repo);
+    }
+}
+
+fn stat_changed(a: &Metadata, b: &Metadata) -> bool {
+    a.len() != b.len()
+        || a.mtime() != b.mtime()
+        || a.mtime_nsec() != b.mtime_nsec()
+        || a.ctime() != b.ctime()
+        || a.ctime_nsec() != b.ctime_nsec()
+        || a.ino() != b.ino()
+}
+
+/// How a path differs from HEAD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusKind {
+    /// Not in HEAD.
+    New,
+    Modified,
+    /// In HEAD, gone from the folder.
+    Deleted,
+    /// Gone from one path and present, byte for byte, at another.
+    Renamed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StatusEntry {
+    /// Relative, `/`-separated.
+    pub path: String,
+    pub kind: StatusKind,
+    /// For a rename: where the file was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// The project compared with HEAD.
+#[derive(Debug, Default)]
+pub struct Status {
+    /// The current branch (also when it has no commit yet); `None` when HEAD is detached.
+    pub branch: Option<String>,
+    /// The commit HEAD points at.
+    pub head: Option<ObjectId>,
+    pub changes: Vec<StatusEntry>,
+    pub warnings: Vec<WalkWarning>,
+    /// Files in the folder (versionable ones).
+    pub files: u64,
+    /// Files that had to be read because the stat cache could not vouch for them.
+    pub files_read: u64,
+    pub bytes_read: u64,
+}
+
+impl Repository {
+    /// Compares the project with HEAD, reading only files the stat cache cannot vouch for.
+    pub fn status(&self) -> Result<Status> {
+        let refs = self.refs()?;
+        let head = refs.head_commit();
+        let base_tree = match &head {
+            Some(c) => Some(self.read_commit(c)?.tree),
+            None => None,
+        };
+        let base = flatten(self, base_tree.as_ref())?;
+        let mut view = WorkTreeView::scan(self)?;
+        let mut status = Status {
+            branch: match &refs.head {
+                Head::Branch(b) => Some(b.clone()),
+                Head::Detached(_) => None,
+            },
+            head,
+            ..Default::default()
+        };
+        let mut new: Vec<(PathBuf, OnDisk)> = Vec::new();
+        let mut modified: Vec<PathBuf> = Vec::new();
+        let paths: Vec<PathBuf> = view.leaves.keys().cloned().collect();
+        for path in &paths {
+            let committed = base.get(path);
+            let Some(disk) = view.content(self, path, committed)? else {
+                status.warnings.push(WalkWarning {
+                    path: path.clone(),
+                    message:
+                        "not a regular file, folder or symlink (socket, FIFO or device); skipped"
+                            .into(),
+                });
+                continue;
+            };
+            status.files += 1;
+            if let OnDisk::Unreadable(reason) = &disk {
+                let what = if committed.is_some() {
+                    "counted as unchanged"
+                } else {
+                    "skipped"
+                };
+                status.warnings.push(WalkWarning {
+                    path: path.clone(),
+                    message: format!("cannot read it ({reason}); {what}"),
+                });
+                continue;
+            }
+            match committed {
+                None => new.push((path.clone(), disk)),
+                Some(c) if !same(c, &disk) => modified.push(path.clone()),
+                Some(_) => {}
+            }
+        }
+        let mut deleted: Vec<PathBuf> = base
+            .keys()
+            .filter(|p| {
+                !matches!(
+                    view.leaves.get(*p),
+                    Some(Leaf::File(_) | Leaf::Symlink(_) | Leaf::Unreadable(_))
+                )
+            })
+            .cloned()
+            .collect();
+        // Renames: a deleted file whose exact content (and kind) turns up at a new path.
+        let mut renamed: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut new_left = Vec::new();
+        for (path, disk) in new {
+            let found = deleted
+                .iter()
+                .position(|d| base.get(d).is_some_and(|e| same(e, &disk)));
+            match found {
+                Some(i) => renamed.push((deleted.remove(i), path)),
+                None => new_left.push(path),
+            }
+        }
+        let show = |p: &Path| worktree::display_path(p);
+        let mut changes: Vec<(PathBuf, StatusEntry)> = Vec::new();
+        for p in new_left {
+            changes.push((p.clone(), entry(show(&p), StatusKind::New, None)));
+        }
+        for p in modified {
+            changes.push((p.clone(), entry(show(&p), StatusKind::Modified, None)));
+        }
+        for p in deleted {
+            changes.push((p.clone(), entry(show(&p), StatusKind::Deleted, None)));
+        }
+        for (from, to) in renamed {
+            changes.push((
+                to.clone(),
+                entry(show(&to), StatusKind::Renamed, Some(show(&from))),
+            ));
+        }
+        changes.sort_by(|a, b| a.0.cmp(&b.0));
+        status.changes = changes.into_iter().map(|(_, e)| e).collect();
+        status.warnings.append(&mut view.warnings);
+        status.files_read = view.files_read;
+        status.bytes_read = view.bytes_read;
+        view.save_cache(self, true);
+        Ok(status)
+    }
+}
+
+fn entry(path: String, kind: StatusKind, from: Option<String>) -> StatusEntry {
+    StatusEntry { path, kind, from }
+}

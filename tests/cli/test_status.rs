@@ -1,0 +1,368 @@
+//! `daw status` and the stat cache behind it (and behind `daw commit`): what is reported, in every
+//! output format, and that unchanged files are not read again while a change is never hidden, racy
+//! timestamps included. Also the global output flags (`--color`, `-C`, `-v`).
+
+use std::os::unix::fs::MetadataExt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::common::history::redact;
+use crate::common::{TestEnv, pseudo_random};
+
+/// Waits until files written before now count as settled for the stat cache (their ctime lies in an
+/// earlier second than the next command's start, less the cache's 100 ms clock margin).
+fn settle() {
+    std::thread::sleep(Duration::from_millis(1_150));
+}
+
+/// The `N files; M read` line of `daw -v status`: (files, read).
+fn reads(env: &TestEnv) -> (u64, u64) {
+    let r = env.run(&["-v", "status"]);
+    r.ok();
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains(" read ("))
+        .unwrap_or_else(|| panic!("no read count in {}", r.stderr));
+    let mut words = line.split_whitespace();
+    let files = words.next().unwrap().parse().unwrap();
+    let read = words.nth(1).unwrap().parse().unwrap();
+    (files, read)
+}
+
+fn project(env: &TestEnv) {
+    env.write("Song.als", b"<set tempo=120/>");
+    env.write("Samples/kick.wav", &pseudo_random(1, 20_000));
+    env.write("Samples/snare.wav", &pseudo_random(2, 20_000));
+    env.write("Notes.txt", b"ideas");
+}
+
+#[test]
+fn status_reports_new_modified_deleted_and_renamed_files_in_every_format() {
+    let env = TestEnv::new();
+    project(&env);
+    env.init();
+    let r = env.run(&["status"]);
+    r.ok();
+    assert_eq!(
+        r.stdout,
+        "On branch main, no commits yet\n\
+Changes since the last commit (`daw commit -m MESSAGE` records them):\n    new:       Notes.txt\n    new:       Samples/kick.wav\n    new:       Samples/snare.wav\n    new:       Song.als\n"
+    );
+    let c1 = env.commit("First");
+    let r = env.run(&["status"]);
+    assert_eq!(
+        r.stdout,
+        "On branch main\nNothing changed since the last commit.\n"
+    );
+
+    env.write("Song.als", b"<set tempo=128/>");
+    std::fs::rename(
+        env.project.join("Samples/kick.wav"),
+        env.project.join("Samples/Kick 808.wav"),
+    )
+    .unwrap();
+    std::fs::remove_file(env.project.join("Notes.txt")).unwrap();
+    env.write("Bounces/mix \"v1\".wav", b"bounce");
+    env.write("Backup/Song [2025].als", b"ignored by default");
+
+    let long = env.run(&["status"]);
+    long.ok();
+    assert_eq!(
+        long.stdout,
+        "On branch main\n\
+Changes since the last commit (`daw commit -m MESSAGE` records them):\n\
+\x20   new:       Bounces/mix \"v1\".wav\n\
+\x20   deleted:   Notes.txt\n\
+\x20   renamed:   Samples/kick.wav → Samples/Kick 808.wav\n\
+\x20   modified:  Song.als\n"
+    );
+    let short = env.run(&["status", "--short"]);
+    assert_eq!(
+        short.stdout,
+        "A Bounces/mix \"v1\".wav\nD Notes.txt\nR Samples/kick.wav -> Samples/Kick 808.wav\nM Song.als\n"
+    );
+    let porcelain = env.run(&["status", "--porcelain"]);
+    assert_eq!(
+        redact(&porcelain.stdout, &[("c1", &c1)]),
+        "# branch.head main\n# branch.oid <c1>\nA \"Bounces/mix \\\"v1\\\".wav\"\nD Notes.txt\nR Samples/kick.wav -> Samples/Kick 808.wav\nM Song.als\n"
+    );
+    let json = env.run(&["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["branch"], "main");
+    assert_eq!(v["detached"], false);
+    assert_eq!(v["head"], c1.as_str());
+    assert_eq!(v["clean"], false);
+    assert_eq!(
+        v["changes"],
+        serde_json::json!([
+            {"path": "Bounces/mix \"v1\".wav", "kind": "new"},
+            {"path": "Notes.txt", "kind": "deleted"},
+            {"path": "Samples/Kick 808.wav", "kind": "renamed", "from": "Samples/kick.wav"},
+            {"path": "Song.als", "kind": "modified"},
+        ])
+    );
+
+    // What status reports is what commit records.
+    let c = env.run(&["commit", "-m", "Second"]);
+    assert!(
+        c.stdout
+            .contains("5 files changed: 2 added, 1 modified, 2 removed"),
+        "{}",
+        c.stdout
+    );
+    assert_eq!(
+        env.run(&["status", "--porcelain"]).stdout.lines().count(),
+        2
+    );
+}
+
+#[test]
+fn a_detached_head_is_reported_with_a_warning() {
+    let env = TestEnv::new();
+    project(&env);
+    env.init();
+    let c1 = env.commit("First");
+    env.write("Song.als", b"v2");
+    env.commit("Second");
+    env.run(&["switch", "--detach", "HEAD~1"]).ok();
+    let r = env.run(&["status"]);
+    r.ok();
+    assert_eq!(
+        redact(&r.stdout, &[("c1", &c1)]),
+        "HEAD detached at <c1> (on no branch)\nNothing changed since the last commit.\n"
+    );
+    assert!(
+        r.stderr.contains("warning: HEAD is detached"),
+        "{}",
+        r.stderr
+    );
+    let p = env.run(&["status", "--porcelain"]);
+    assert!(
+        p.stdout.starts_with("# branch.head (detached)\n"),
+        "{}",
+        p.stdout
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&env.run(&["status", "--json"]).stdout).unwrap();
+    assert_eq!(j["detached"], true);
+    assert_eq!(j["branch"], serde_json::Value::Null);
+}
+
+#[test]
+fn unchanged_files_are_never_read_again_and_a_commit_reads_only_what_changed() {
+    let env = TestEnv::new();
+    project(&env);
+    env.write("Samples/long take.wav", &pseudo_random(3, 3_000_000));
+    env.init();
+    settle();
+    env.commit("First");
+    // The commit read every file and taught the cache: status reads nothing.
+    assert_eq!(reads(&env), (5, 0));
+    assert_eq!(reads(&env), (5, 0));
+
+    // One changed file is the only one read, by status and by commit.
+    env.write("Song.als", b"<set tempo=121/>");
+    assert_eq!(reads(&env), (5, 1));
+    let c = env.run(&["commit", "-m", "Tempo"]);
+    c.ok();
+    assert!(c.stdout.contains(" read 16 B,"), "{}", c.stdout);
+
+    // A touched but unchanged file is read once, then trusted again.
+    settle();
+    env.set_mtime("Notes.txt", 1_700_000_000);
+    settle();
+    let (_, read) = reads(&env);
+    assert_eq!(
+        read, 2,
+        "Notes.txt (touched) and Song.als (written in the last second)"
+    );
+    assert_eq!(reads(&env), (5, 0));
+    let c = env.run(&["commit", "-m", "Nothing", "--allow-empty"]);
+    assert!(c.stdout.contains(" read 0 B,"), "{}", c.stdout);
+}
+
+#[test]
+fn a_same_size_edit_that_keeps_the_old_mtime_is_caught() {
+    let env = TestEnv::new();
+    env.write("Song.als", b"tempo 120");
+    env.init();
+    settle();
+    env.commit("First");
+    let before = std::fs::metadata(env.project.join("Song.als")).unwrap();
+    // Same size, new content, and the modification time put back exactly (as some tools do).
+    env.write("Song.als", b"tempo 128");
+    let f = std::fs::File::options()
+        .write(true)
+        .open(env.project.join("Song.als"))
+        .unwrap();
+    f.set_modified(before.modified().unwrap()).unwrap();
+    drop(f);
+    let after = std::fs::metadata(env.project.join("Song.als")).unwrap();
+    assert_eq!(
+        (after.len(), after.mtime(), after.mtime_nsec()),
+        (before.len(), before.mtime(), before.mtime_nsec())
+    );
+    assert_eq!(env.run(&["status", "--short"]).stdout, "M Song.als\n");
+    let c = env.run(&["commit", "-m", "128"]);
+    assert!(c.stdout.contains("1 modified"), "{}", c.stdout);
+}
+
+#[test]
+fn a_file_written_in_the_second_of_a_commit_is_not_trusted_from_the_cache() {
+    // The racy case: a file changed in the same clock tick as the cache is written could change again
+    // without any visible stat difference, so the cache must not vouch for it. Observable: the next
+    // status reads it again. Timing can put the commit in the next second; then the round is retried.
+    let env = TestEnv::new();
+    env.write("Other.txt", b"settled");
+    env.init();
+    let mut checked = false;
+    for round in 0..8 {
+        // Start just after a second boundary.
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        std::thread::sleep(Duration::from_nanos(
+            1_000_000_000 - u64::from(now.subsec_nanos()) + 150_000_000,
+        ));
+        env.write("Song.als", format!("round {round:03}").as_bytes());
+        let ctime = std::fs::metadata(env.project.join("Song.als"))
+            .unwrap()
+            .ctime();
+        env.run(&["commit", "-m", &format!("round {round}")]).ok();
+        let after = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        if after != ctime {
+            continue;
+        }
+        // The commit ran within the file's second: the file was not cached.
+        let r = env.run(&["-v", "status"]);
+        assert!(
+            r.stderr.contains("; 1 read") || r.stderr.contains("; 2 read"),
+            "the racy file was trusted: {}",
+            r.stderr
+        );
+        assert!(r.stdout.contains("Nothing changed"), "{}", r.stdout);
+        checked = true;
+        break;
+    }
+    assert!(checked, "the machine never ran a commit within one second");
+
+    // A modification time in the future (an archive from a skewed clock) is never trusted either.
+    env.write("Future.txt", b"from the future");
+    env.set_mtime("Future.txt", 4_000_000_000);
+    settle();
+    env.commit("future");
+    assert_eq!(reads(&env), (3, 1));
+    assert_eq!(reads(&env), (3, 1));
+}
+
+#[test]
+fn a_lying_cache_entry_shows_the_cache_is_used_and_a_racy_one_is_not_trusted() {
+    // Through the library, write a cache entry that claims Song.als holds its old content while it
+    // does not (what a change within the cache's own clock tick would leave behind).
+    use daw::repo::statcache::StatCache;
+    let env = TestEnv::new();
+    env.write("Song.als", b"tempo 120");
+    env.init();
+    settle();
+    env.commit("First");
+    let repo = env.open_repo();
+    let head = repo.head_commit().unwrap().unwrap();
+    let tree = repo
+        .read_tree(&repo.read_commit(&head).unwrap().tree)
+        .unwrap();
+    let committed = tree.get(b"Song.als").unwrap().clone();
+    env.write("Song.als", b"tempo 128");
+    let meta = std::fs::symlink_metadata(env.project.join("Song.als")).unwrap();
+    let write = |start: SystemTime| {
+        let mut cache = StatCache::empty(start);
+        cache.record(std::path::Path::new("Song.als"), &meta, committed.clone());
+        cache.save(&repo).unwrap();
+    };
+    // Recorded by a command that started two seconds later: settled, trusted; the change is hidden.
+    // (This is why entries are only ever recorded for files that were settled.)
+    write(SystemTime::now() + Duration::from_secs(2));
+    assert_eq!(env.run(&["status", "--short"]).stdout, "");
+    // Recorded by a command that started in the file's own second: not cached, the file is read.
+    std::fs::remove_file(env.daw_dir().join("cache/stat")).unwrap();
+    write(UNIX_EPOCH + Duration::from_secs(meta.ctime() as u64));
+    assert!(!env.daw_dir().join("cache/stat").exists());
+    assert_eq!(env.run(&["status", "--short"]).stdout, "M Song.als\n");
+}
+
+#[test]
+fn the_cache_is_sealed_and_a_damaged_one_is_rebuilt() {
+    let env = TestEnv::new();
+    env.write("SecretSongTitle.als", b"x");
+    env.write("Samples/HiddenSampleName.wav", &pseudo_random(4, 1000));
+    env.init();
+    settle();
+    env.commit("First");
+    env.run(&["status"]).ok();
+    let cache = env.daw_dir().join("cache/stat");
+    let bytes = std::fs::read(&cache).unwrap();
+    for s in ["SecretSongTitle", "HiddenSampleName", "Samples"] {
+        assert!(
+            !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+            "the stat cache shows {s}"
+        );
+    }
+    let mut bad = bytes.clone();
+    let n = bad.len();
+    bad[n - 5] ^= 0x40;
+    std::fs::write(&cache, &bad).unwrap();
+    env.write("SecretSongTitle.als", b"y");
+    assert_eq!(
+        env.run(&["status", "--short"]).stdout,
+        "M SecretSongTitle.als\n"
+    );
+    assert_ne!(std::fs::read(&cache).unwrap(), bad, "the cache was rebuilt");
+    assert_eq!(reads(&env), (2, 1));
+}
+
+#[test]
+fn global_flags_color_chdir_quiet_and_verbose() {
+    let env = TestEnv::new();
+    project(&env);
+    env.init();
+    env.commit("First");
+    env.write("Song.als", b"changed");
+    let plain = env.run(&["status", "--short"]);
+    assert_eq!(
+        plain.stdout, "M Song.als\n",
+        "no colour when not a terminal"
+    );
+    let always = env.run(&["--color", "always", "status", "--short"]);
+    assert_eq!(always.stdout, "\x1b[33mM\x1b[0m Song.als\n");
+    // NO_COLOR turns off automatic colour only; an explicit --color always still wins.
+    let r: crate::common::Run = env
+        .cmd(&["--color", "always", "status", "--short"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.stdout, always.stdout);
+    assert_eq!(
+        env.run(&["--color", "never", "status", "--short"]).stdout,
+        "M Song.als\n"
+    );
+    assert_eq!(env.run(&["--color", "sometimes", "status"]).status, 2);
+
+    // -C runs as if started in that folder.
+    let elsewhere = env.tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let r: crate::common::Run = env
+        .cmd(&["-C", env.project.to_str().unwrap(), "status", "--short"])
+        .current_dir(&elsewhere)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.stdout, "M Song.als\n", "{}", r.stderr);
+
+    // -q silences commands that report, -v says more; both at once is a usage error.
+    assert_eq!(env.run(&["-q", "branch", "mix"]).stdout, "");
+    let v = env.run(&["-v", "branch"]);
+    assert!(v.stdout.contains("* main "), "{}", v.stdout);
+    assert!(v.stdout.contains(" First"), "{}", v.stdout);
+    assert_eq!(env.run(&["-q", "-v", "status"]).status, 2);
+}
