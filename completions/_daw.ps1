@@ -38,6 +38,9 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit and the files it changed')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the project as it was at a commit into a new folder')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Check the repository for damage')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print what a Live set or FL Studio project holds')
+            [CompletionResult]::new('samples', 'samples', [CompletionResultType]::ParameterValue, 'List the samples your sets reference, and whether a snapshot holds them')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what changed in the project since the last commit')
             [CompletionResult]::new('branch', 'branch', [CompletionResultType]::ParameterValue, 'List, create, rename or delete branches')
             [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Switch to a branch, updating the project''s files')
@@ -115,8 +118,8 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -141,6 +144,57 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--read-data', '--read-data', [CompletionResultType]::ParameterName, 'Decrypt and verify every stored byte')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'daw;diff' {
+            [CompletionResult]::new('--files', '--files', [CompletionResultType]::ParameterName, 'Compare two files outside any repository')
+            [CompletionResult]::new('--git-driver', '--git-driver', [CompletionResultType]::ParameterName, 'Act as Git''s external diff driver: git passes PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE')
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--stat', '--stat', [CompletionResultType]::ParameterName, 'One line per file with its sizes and the number of musical changes, then totals')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'For Live sets, the line diff of the decompressed XML instead of the musical diff')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit with 1 when there are differences, 0 when there are none')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'daw;inspect' {
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the model as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'daw;samples' {
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--missing', '--missing', [CompletionResultType]::ParameterName, 'Only the samples a snapshot would not hold (ignored, outside the project, missing)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print as JSON (an array of {project, sample, found, status})')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
@@ -360,6 +414,9 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit and the files it changed')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the project as it was at a commit into a new folder')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Check the repository for damage')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print what a Live set or FL Studio project holds')
+            [CompletionResult]::new('samples', 'samples', [CompletionResultType]::ParameterValue, 'List the samples your sets reference, and whether a snapshot holds them')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what changed in the project since the last commit')
             [CompletionResult]::new('branch', 'branch', [CompletionResultType]::ParameterValue, 'List, create, rename or delete branches')
             [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Switch to a branch, updating the project''s files')
@@ -391,6 +448,15 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             break
         }
         'daw;help;fsck' {
+            break
+        }
+        'daw;help;diff' {
+            break
+        }
+        'daw;help;inspect' {
+            break
+        }
+        'daw;help;samples' {
             break
         }
         'daw;help;status' {

@@ -28,6 +28,9 @@ _daw() {
             daw,completions)
                 cmd="daw__subcmd__completions"
                 ;;
+            daw,diff)
+                cmd="daw__subcmd__diff"
+                ;;
             daw,export)
                 cmd="daw__subcmd__export"
                 ;;
@@ -43,6 +46,9 @@ _daw() {
             daw,init)
                 cmd="daw__subcmd__init"
                 ;;
+            daw,inspect)
+                cmd="daw__subcmd__inspect"
+                ;;
             daw,lock)
                 cmd="daw__subcmd__lock"
                 ;;
@@ -57,6 +63,9 @@ _daw() {
                 ;;
             daw,restore)
                 cmd="daw__subcmd__restore"
+                ;;
+            daw,samples)
+                cmd="daw__subcmd__samples"
                 ;;
             daw,show)
                 cmd="daw__subcmd__show"
@@ -85,6 +94,9 @@ _daw() {
             daw__subcmd__help,completions)
                 cmd="daw__subcmd__help__subcmd__completions"
                 ;;
+            daw__subcmd__help,diff)
+                cmd="daw__subcmd__help__subcmd__diff"
+                ;;
             daw__subcmd__help,export)
                 cmd="daw__subcmd__help__subcmd__export"
                 ;;
@@ -100,6 +112,9 @@ _daw() {
             daw__subcmd__help,init)
                 cmd="daw__subcmd__help__subcmd__init"
                 ;;
+            daw__subcmd__help,inspect)
+                cmd="daw__subcmd__help__subcmd__inspect"
+                ;;
             daw__subcmd__help,lock)
                 cmd="daw__subcmd__help__subcmd__lock"
                 ;;
@@ -114,6 +129,9 @@ _daw() {
                 ;;
             daw__subcmd__help,restore)
                 cmd="daw__subcmd__help__subcmd__restore"
+                ;;
+            daw__subcmd__help,samples)
+                cmd="daw__subcmd__help__subcmd__samples"
                 ;;
             daw__subcmd__help,show)
                 cmd="daw__subcmd__help__subcmd__show"
@@ -137,7 +155,7 @@ _daw() {
 
     case "${cmd}" in
         daw)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck status branch switch restore tag reset oplog undo lock completions generate-docs agent help"
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog undo lock completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -298,6 +316,40 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__diff)
+            opts="-C -q -v -h -V --stat --json --raw --exit-code --files --git-driver --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__export)
             opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -377,7 +429,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help)
-            opts="init commit log show export fsck status branch switch restore tag reset oplog undo lock completions generate-docs agent help"
+            opts="init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog undo lock completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +485,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -516,6 +582,20 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__help__subcmd__lock)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -573,6 +653,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__samples)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -671,6 +765,32 @@ _daw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__inspect)
+            opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -825,6 +945,32 @@ _daw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__samples)
+            opts="-C -q -v -h -V --missing --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -35,6 +35,9 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand show 'Show a commit and the files it changed'
             cand export 'Write the project as it was at a commit into a new folder'
             cand fsck 'Check the repository for damage'
+            cand diff 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
+            cand inspect 'Print what a Live set or FL Studio project holds'
+            cand samples 'List the samples your sets reference, and whether a snapshot holds them'
             cand status 'Show what changed in the project since the last commit'
             cand branch 'List, create, rename or delete branches'
             cand switch 'Switch to a branch, updating the project''s files'
@@ -108,8 +111,8 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
             cand --verbose 'Say more: which files were read, written or removed'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -132,6 +135,54 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --read-data 'Decrypt and verify every stored byte'
             cand --json 'Print the report as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;diff'= {
+            cand --files 'Compare two files outside any repository'
+            cand --git-driver 'Act as Git''s external diff driver: git passes PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --stat 'One line per file with its sizes and the number of musical changes, then totals'
+            cand --json 'Print as JSON'
+            cand --raw 'For Live sets, the line diff of the decompressed XML instead of the musical diff'
+            cand --exit-code 'Exit with 1 when there are differences, 0 when there are none'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;inspect'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print the model as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;samples'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --missing 'Only the samples a snapshot would not hold (ignored, outside the project, missing)'
+            cand --json 'Print as JSON (an array of {project, sample, found, status})'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
@@ -338,6 +389,9 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand show 'Show a commit and the files it changed'
             cand export 'Write the project as it was at a commit into a new folder'
             cand fsck 'Check the repository for damage'
+            cand diff 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
+            cand inspect 'Print what a Live set or FL Studio project holds'
+            cand samples 'List the samples your sets reference, and whether a snapshot holds them'
             cand status 'Show what changed in the project since the last commit'
             cand branch 'List, create, rename or delete branches'
             cand switch 'Switch to a branch, updating the project''s files'
@@ -363,6 +417,12 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;help;export'= {
         }
         &'daw;help;fsck'= {
+        }
+        &'daw;help;diff'= {
+        }
+        &'daw;help;inspect'= {
+        }
+        &'daw;help;samples'= {
         }
         &'daw;help;status'= {
         }

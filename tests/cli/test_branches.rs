@@ -6,10 +6,10 @@ use crate::common::history::redact;
 
 fn repo_with_two_commits() -> (TestEnv, String, String) {
     let env = TestEnv::new();
-    env.write("Song.als", b"v1");
+    env.write("Song.txt", b"v1");
     env.init();
     let c1 = env.commit("First idea");
-    env.write("Song.als", b"v2");
+    env.write("Song.txt", b"v2");
     let c2 = env.commit("Second idea");
     (env, c1, c2)
 }

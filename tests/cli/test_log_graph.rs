@@ -66,7 +66,7 @@ fn merge(env: &TestEnv, branch: &str, ours: &str, theirs: &str, message: &str) -
 /// `vocals` from B with V1.
 fn history() -> (TestEnv, Vec<(&'static str, String)>) {
     let env = TestEnv::new();
-    env.write("Song.als", b"A");
+    env.write("Song.txt", b"A");
     env.write("Samples/kick.wav", b"kick");
     env.init();
     let a = env.commit("A");
@@ -76,7 +76,7 @@ fn history() -> (TestEnv, Vec<(&'static str, String)>) {
     env.write("Samples/bass.wav", b"bass 2");
     let m2 = env.commit("M2 bass again");
     env.run(&["switch", "main"]).ok();
-    env.write("Song.als", b"B");
+    env.write("Song.txt", b"B");
     let b = env.commit("B");
     env.run(&["switch", "-c", "vocals"]).ok();
     env.write("Vox.wav", b"vox");
@@ -84,7 +84,7 @@ fn history() -> (TestEnv, Vec<(&'static str, String)>) {
     env.run(&["switch", "main"]).ok();
     let c = merge(&env, "main", "main", "mix", "C merge mix");
     env.run(&["reset", "--hard", "main"]).ok();
-    env.write("Song.als", b"D");
+    env.write("Song.txt", b"D");
     let d = env.commit("D");
     let names = vec![
         ("a", a),
@@ -196,7 +196,7 @@ fn log_path_shows_the_commits_that_changed_a_file() {
         "<m2> (mix) M2 bass again\n<m1> M1 bass\n",
         "the merge that brought it in is the same as one of its parents: not shown"
     );
-    let r = env.run(&["log", "--oneline", "Song.als"]);
+    let r = env.run(&["log", "--oneline", "Song.txt"]);
     assert_eq!(
         show(&r.stdout, &names),
         "<d> (HEAD -> main) D\n<b> B\n<a> A\n"
@@ -220,14 +220,14 @@ fn log_path_shows_the_commits_that_changed_a_file() {
         show(&r.stdout, &names),
         "<m2> (mix) M2 bass again\n<m1> M1 bass\n"
     );
-    std::fs::remove_file(env.project.join("Song.als")).unwrap();
-    let r = env.run_code(&["log", "Song.als"], 2);
+    std::fs::remove_file(env.project.join("Song.txt")).unwrap();
+    let r = env.run_code(&["log", "Song.txt"], 2);
     assert!(
         r.stderr.contains("neither a revision nor a file"),
         "{}",
         r.stderr
     );
-    let r = env.run(&["log", "--oneline", "--", "Song.als"]);
+    let r = env.run(&["log", "--oneline", "--", "Song.txt"]);
     assert_eq!(r.stdout.lines().count(), 3, "{}", r.stdout);
     let r = env.run(&["log", "--oneline", "--all", "--", "Vox.wav"]);
     assert_eq!(show(&r.stdout, &names), "<v1> (vocals) V1 vocals\n");

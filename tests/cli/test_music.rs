@@ -727,6 +727,14 @@ fn unreadable_project_files_are_versioned_and_the_diff_says_why() {
         "{}",
         log.stdout
     );
+    // One line per commit only says which sets could not be read.
+    let oneline = env.run(&["log", "--oneline", "-n", "1"]);
+    assert!(
+        oneline.stdout.contains("Cut.als: unreadable")
+            && !oneline.stdout.contains("Cut.als: unreadable: "),
+        "{}",
+        oneline.stdout
+    );
 
     let show = env.run(&["show"]);
     show.ok();

@@ -290,11 +290,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .summary
             .iter()
             .map(|(path, s)| {
+                // The reason a set could not be read is in the long format; one line only says so.
+                let s = if s.starts_with("unreadable: ") {
+                    "unreadable".to_string()
+                } else {
+                    s.clone()
+                };
                 if several {
                     let name = path.rsplit('/').next().unwrap_or(path);
                     format!("{name}: {s}")
                 } else {
-                    s.clone()
+                    s
                 }
             })
             .collect::<Vec<_>>()

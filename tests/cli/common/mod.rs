@@ -47,6 +47,55 @@ impl From<Output> for Run {
     }
 }
 
+/// Memory is bounded by design: every daw run through [`TestEnv::run`] stays below this peak RSS,
+/// whatever the size of the files it handles.
+pub const MAX_RSS_KIB: u64 = 100 * 1024;
+
+static PEAK_RSS_KIB: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The highest peak RSS of any daw run so far through [`TestEnv::run`] in this test binary.
+pub fn peak_daw_rss_kib() -> u64 {
+    PEAK_RSS_KIB.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Like [`Command::output`], and also returns the child's own peak RSS in KiB (from `wait4`, so
+/// other processes the tests start, such as python3 or git, do not count).
+pub fn output_with_peak_rss(mut cmd: Command) -> (Output, u64) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run daw");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stderr.read_to_end(&mut buf).map(|_| buf)
+    });
+    let mut out = Vec::new();
+    stdout.read_to_end(&mut out).expect("read stdout");
+    let err = err_reader.join().unwrap().expect("read stderr");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; it is written by wait4.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `child` is our unreaped child; status and usage are valid for writes. std never waits
+    // for it afterwards (we do not call wait on `child`, and dropping a Child does not reap it).
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4");
+    let peak = usage.ru_maxrss as u64;
+    PEAK_RSS_KIB.fetch_max(peak, std::sync::atomic::Ordering::SeqCst);
+    (
+        Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: out,
+            stderr: err,
+        },
+        peak,
+    )
+}
+
 pub fn daw_bin() -> &'static str {
     env!("CARGO_BIN_EXE_daw")
 }
@@ -87,8 +136,15 @@ impl TestEnv {
         c
     }
 
+    /// Runs daw and checks its peak memory: no daw command in the tests may use [`MAX_RSS_KIB`].
+    #[track_caller]
     pub fn run(&self, args: &[&str]) -> Run {
-        self.cmd(args).output().expect("run daw").into()
+        let (out, peak_kib) = output_with_peak_rss(self.cmd(args));
+        assert!(
+            peak_kib < MAX_RSS_KIB,
+            "daw {args:?} peaked at {peak_kib} KiB of memory"
+        );
+        out.into()
     }
 
     /// `daw init` with cheap key derivation (tests only).
