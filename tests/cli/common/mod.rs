@@ -60,6 +60,8 @@ pub fn peak_daw_rss_kib() -> u64 {
 
 /// Like [`Command::output`], and also returns the child's own peak RSS in KiB (from `wait4`, so
 /// other processes the tests start, such as python3 or git, do not count).
+// We reap the child ourselves with wait4, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 pub fn output_with_peak_rss(mut cmd: Command) -> (Output, u64) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
