@@ -187,6 +187,8 @@ fn spawn() -> std::io::Result<()> {
         .env_remove("DAW_PASSPHRASE")
         .env_remove("DAW_PASSPHRASE_FILE")
         .env_remove("DAW_PASSPHRASE_COMMAND")
+        // Hold no project folder open (it could not be unmounted or removed cleanly).
+        .current_dir("/")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
