@@ -86,6 +86,16 @@ struct Snapshotter<'a> {
     files: HashMap<PathBuf, Option<TreeEntry>>,
 }
 
+/// A gzip file's decompressed payload, stored while the verification thread was still checking that
+/// the file can be re-created from it. It is used only if the check passes and the file did not change
+/// in between; otherwise its chunks stay unreferenced (a rare case: gzip files that Live did not write,
+/// or damaged ones).
+struct Speculative {
+    payload: Content,
+    crc: u32,
+    before: Metadata,
+}
+
 /// A gzip file checked ahead of time on the verification thread.
 struct Verified {
     /// The layout, when the file's compressed bytes can be re-created exactly.
@@ -352,8 +362,15 @@ impl Snapshotter<'_> {
             gz.iter().map(|(rel, _)| rel.clone()).collect(),
             self.repo.store().keys().clone(),
         );
+        // While the verifier re-compresses, store what it will most likely approve.
+        let mut speculative: HashMap<PathBuf, Speculative> = HashMap::new();
+        for (rel, _) in &gz {
+            if let Some(sp) = self.store_payload(&work_tree.join(rel))? {
+                speculative.insert(rel.clone(), sp);
+            }
+        }
         for (rel, _) in plain {
-            let entry = self.snapshot_file(&rel, None)?;
+            let entry = self.snapshot_file(&rel, None, None)?;
             self.files.insert(rel, entry);
         }
         for _ in 0..gz.len() {
@@ -364,7 +381,8 @@ impl Snapshotter<'_> {
                 Ok(v) => {
                     self.bytes_read += v.size;
                     self.progress.advance(v.size);
-                    self.snapshot_file(&rel, Some(v))?
+                    let sp = speculative.remove(&rel);
+                    self.snapshot_file(&rel, Some(v), sp)?
                 }
                 Err(e) => {
                     self.warn(&rel, format!("cannot read it ({e}); skipped"));
@@ -377,11 +395,46 @@ impl Snapshotter<'_> {
         Ok(())
     }
 
+    /// Stores the decompressed payload of a gzip file (see [`Speculative`]); `None` when it is not
+    /// valid gzip or cannot be read (the verifier reports why).
+    fn store_payload(&mut self, full: &Path) -> Result<Option<Speculative>> {
+        let Ok(mut file) = File::options()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(full)
+        else {
+            return Ok(None);
+        };
+        let Ok(before) = file.metadata() else {
+            return Ok(None);
+        };
+        let Ok(inflater) = gzip::Inflater::new(BufReader::with_capacity(256 << 10, &mut file))
+        else {
+            return Ok(None);
+        };
+        let mut crc = flate2::CrcReader::new(inflater);
+        match store::content::write_stream(
+            self.repo.store_mut(),
+            &mut crc,
+            Profile::Document,
+            &mut self.stats,
+        ) {
+            Ok(payload) => Ok(Some(Speculative {
+                payload,
+                crc: crc.crc().sum(),
+                before,
+            })),
+            Err(StoreError::Read(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Stores one file; `None` (with a warning) when it could not be read consistently.
     fn snapshot_file(
         &mut self,
         rel: &Path,
         mut verified: Option<Verified>,
+        mut speculative: Option<Speculative>,
     ) -> Result<Option<TreeEntry>> {
         let full = self.repo.work_tree().join(rel);
         let name = rel
@@ -389,7 +442,7 @@ impl Snapshotter<'_> {
             .map(|n| n.as_encoded_bytes().to_vec())
             .unwrap_or_default();
         for _ in 0..CHANGING_FILE_ATTEMPTS {
-            match self.read_file(&full, &name, verified.take()) {
+            match self.read_file(&full, &name, verified.take(), speculative.take()) {
                 Ok(ReadOutcome::Stored(e)) => return Ok(Some(e)),
                 Ok(ReadOutcome::Changed) => continue,
                 Err(RepoError::Store(StoreError::Read(e)))
@@ -414,6 +467,7 @@ impl Snapshotter<'_> {
         full: &Path,
         name: &[u8],
         verified: Option<Verified>,
+        speculative: Option<Speculative>,
     ) -> Result<ReadOutcome> {
         let io_err = |e| RepoError::io(full, e);
         let mut file = File::options()
@@ -430,7 +484,24 @@ impl Snapshotter<'_> {
             if changed(&v.before, &before) {
                 return Ok(ReadOutcome::Changed);
             }
-            if let Some(layout) = v.layout {
+            let fits = |sp: &Speculative, layout: &gzip::GzipLayout| {
+                !changed(&sp.before, &v.before)
+                    && sp.crc == layout.payload_crc()
+                    && sp.payload.size == layout.payload_len()
+            };
+            if let Some(layout) = &v.layout
+                && let Some(sp) = speculative.filter(|sp| fits(sp, layout))
+            {
+                self.bytes_read += v.size;
+                stored = Some((
+                    FileStorage::GzipPayload {
+                        layout: layout.encode(),
+                        payload: sp.payload,
+                    },
+                    v.hash,
+                    v.size,
+                ));
+            } else if let Some(layout) = v.layout {
                 let inflater = gzip::Inflater::new(BufReader::with_capacity(256 << 10, &mut file))
                     .map_err(|e| RepoError::io(full, io::Error::other(e)))?;
                 let mut crc = flate2::CrcReader::new(inflater);

@@ -8,7 +8,9 @@
 
 use std::io::{self, Read};
 
-use fastcdc::v2020::{Normalization, StreamCDC};
+use std::borrow::Cow;
+
+use fastcdc::v2020::Normalization;
 
 use crate::object::{BlobKind, Content, ContentRef, DecodeError, ObjectId, Reader, Writer};
 
@@ -130,29 +132,102 @@ impl TreeBuilder {
     }
 }
 
-/// Chunks a stream into the store; `on_chunk` sees every byte that was read (for whole-file hashing).
+/// Cuts a stream into content-defined chunks: the same cut points as `fastcdc::v2020::StreamCDC`, but
+/// reading ahead into a buffer of three maximum chunks, so that the bytes after a cut are moved to the
+/// front once per two or more chunks' worth instead of after every chunk.
+struct Chunker<R> {
+    reader: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    min: usize,
+    avg: usize,
+    max: usize,
+    mask_s: u64,
+    mask_l: u64,
+    gear: Cow<'static, [u64]>,
+    gear_ls: Cow<'static, [u64]>,
+}
+
+impl<R: Read> Chunker<R> {
+    fn new(reader: R, profile: Profile, seed: u64) -> Self {
+        let (min, avg, max) = profile.sizes();
+        let (mask_s, mask_l) = fastcdc::v2020::select_masks(avg, Normalization::Level1);
+        let (gear, gear_ls) = fastcdc::v2020::get_gear_with_seed(seed);
+        Self {
+            reader,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            eof: false,
+            min,
+            avg,
+            max,
+            mask_s,
+            mask_l,
+            gear,
+            gear_ls,
+        }
+    }
+
+    fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
+        if self.end - self.start < self.max && !self.eof {
+            if self.buf.is_empty() {
+                self.buf = vec![0; 3 * self.max];
+            }
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            while self.end < self.buf.len() {
+                match self.reader.read(&mut self.buf[self.end..]) {
+                    Ok(0) => {
+                        self.eof = true;
+                        break;
+                    }
+                    Ok(n) => self.end += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        if self.start == self.end {
+            return Ok(None);
+        }
+        let (_, n) = fastcdc::v2020::cut_gear(
+            &self.buf[self.start..self.end],
+            self.min,
+            self.avg,
+            self.max,
+            self.mask_s,
+            self.mask_l,
+            self.mask_s << 1,
+            self.mask_l << 1,
+            &self.gear,
+            &self.gear_ls,
+        );
+        let chunk = self.buf[self.start..self.start + n].to_vec();
+        self.start += n;
+        Ok(Some(chunk))
+    }
+}
+
+/// Chunks a stream into the store and returns its content tree.
 pub fn write_stream<R: Read>(
     store: &mut Store,
     reader: R,
     profile: Profile,
     stats: &mut WriteStats,
 ) -> Result<Content, StoreError> {
-    let (min, avg, max) = profile.sizes();
-    let seed = store.keys().chunker_seed;
-    let chunker =
-        StreamCDC::with_level_and_seed(reader, min, avg, max, Normalization::Level1, seed);
+    let mut chunker = Chunker::new(reader, profile, store.keys().chunker_seed);
     let mut builder = TreeBuilder { levels: Vec::new() };
     let mut total = 0u64;
-    for chunk in chunker {
-        let chunk = chunk.map_err(|e| match e {
-            fastcdc::v2020::Error::IoError(io) => StoreError::Read(io),
-            other => StoreError::Read(io::Error::other(other.to_string())),
-        })?;
-        let len = chunk.data.len() as u64;
+    while let Some(chunk) = chunker.next_chunk().map_err(StoreError::Read)? {
+        let len = chunk.len() as u64;
         total += len;
         stats.bytes_read += len;
         stats.chunks += 1;
-        let (id, new) = store.put_blob(BlobKind::Chunk, &chunk.data)?;
+        let (id, new) = store.put_chunk(chunk)?;
         if new {
             stats.new_chunks += 1;
             stats.new_bytes += len;
@@ -296,6 +371,53 @@ mod tests {
     use super::*;
     use crate::store::crypto::SecretKey;
     use crate::store::{Backend, Keys, Store};
+
+    /// A reader that returns at most `step` bytes per call, like a pipe or a slow disk.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn chunker_cuts_where_fastcdc_stream_cdc_cuts() {
+        let mut data = Vec::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        while data.len() < 13 << 20 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            data.extend_from_slice(&x.to_le_bytes());
+        }
+        data.extend(std::iter::repeat_n(7u8, 5 << 20)); // a long run: cuts at the maximum size
+        for profile in [Profile::Document, Profile::Media] {
+            let (min, avg, max) = profile.sizes();
+            let seed = 0x1234_5678;
+            let expected: Vec<Vec<u8>> = fastcdc::v2020::StreamCDC::with_level_and_seed(
+                &data[..],
+                min,
+                avg,
+                max,
+                Normalization::Level1,
+                seed,
+            )
+            .map(|c| c.unwrap().data)
+            .collect();
+            for step in [usize::MAX, 1000, 65_537] {
+                let mut chunker = Chunker::new(Trickle(&data, step), profile, seed);
+                let mut got = Vec::new();
+                while let Some(c) = chunker.next_chunk().unwrap() {
+                    got.push(c);
+                }
+                assert_eq!(got.len(), expected.len(), "{profile:?} step {step}");
+                assert!(got == expected, "{profile:?} step {step}: different cuts");
+            }
+        }
+    }
 
     fn store_with_fixed_key(dir: &std::path::Path) -> Store {
         let keys = Keys::from_master(SecretKey::from_bytes([7u8; 32]));

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod index;
 pub mod keys;
 pub mod pack;
+mod sealer;
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,6 +21,7 @@ pub use content::{ContentReader, Profile, WriteStats};
 use index::{IndexFile, IndexTable, Location};
 pub use keys::{KdfParams, KeySlot, Keys};
 use pack::PackWriter;
+use sealer::{SealPool, Sealed};
 
 /// A data pack is closed when it reaches this size.
 const DATA_PACK_TARGET: u64 = 64 << 20;
@@ -81,6 +83,8 @@ pub struct Store {
     /// Their fsyncs, which must finish before the index that names them is written.
     syncs: Vec<backend::PendingSync>,
     written_bytes: u64,
+    /// Seals data chunks on worker threads (started with the first one).
+    sealer: Option<SealPool>,
 }
 
 impl Store {
@@ -98,6 +102,7 @@ impl Store {
             closed: Vec::new(),
             syncs: Vec::new(),
             written_bytes: 0,
+            sealer: None,
         };
         store.load_index()?;
         Ok(store)
@@ -194,9 +199,66 @@ impl Store {
         if self.contains(&id) {
             return Ok((id, false));
         }
+        if !kind.is_metadata() {
+            self.submit(kind, id, data.to_vec())?;
+            return Ok((id, true));
+        }
         let sealed = pack::seal_blob(&self.keys.data_key, kind, &id, data);
-        let raw_length = u32::try_from(data.len()).expect("blobs are far below 4 GiB");
-        let (slot, target) = if kind.is_metadata() {
+        self.append(Sealed {
+            kind,
+            id,
+            raw_length: u32::try_from(data.len()).expect("blobs are far below 4 GiB"),
+            bytes: sealed,
+        })?;
+        self.pending_meta.insert(id, (kind, data.to_vec()));
+        Ok((id, true))
+    }
+
+    /// [`Store::put_blob`] for a data chunk the caller hands over: it is compressed and encrypted on a
+    /// worker thread while the caller reads on.
+    pub fn put_chunk(&mut self, data: Vec<u8>) -> Result<(ObjectId, bool), StoreError> {
+        let id = self.keys.object_id(&data);
+        if self.contains(&id) {
+            return Ok((id, false));
+        }
+        self.submit(BlobKind::Chunk, id, data)?;
+        Ok((id, true))
+    }
+
+    fn submit(&mut self, kind: BlobKind, id: ObjectId, data: Vec<u8>) -> Result<(), StoreError> {
+        self.pending.insert(id);
+        let mut pool = match self.sealer.take() {
+            Some(p) => p,
+            None => SealPool::new(&self.keys.data_key),
+        };
+        let mut result = pool.submit(kind, id, data, |s| self.append(s));
+        while result.is_ok()
+            && let Some(s) = pool.try_take()
+        {
+            result = self.append(s);
+        }
+        self.sealer = Some(pool);
+        result
+    }
+
+    /// Waits for every blob still being sealed and appends it.
+    fn drain_sealer(&mut self) -> Result<(), StoreError> {
+        let Some(mut pool) = self.sealer.take() else {
+            return Ok(());
+        };
+        let mut result = Ok(());
+        while let Some(s) = pool.wait() {
+            if result.is_ok() {
+                result = self.append(s);
+            }
+        }
+        self.sealer = Some(pool);
+        result
+    }
+
+    /// Appends a sealed blob to the open pack of its kind, closing the pack when it is full.
+    fn append(&mut self, s: Sealed) -> Result<(), StoreError> {
+        let (slot, target) = if s.kind.is_metadata() {
             (&mut self.meta_pack, META_PACK_TARGET)
         } else {
             (&mut self.data_pack, DATA_PACK_TARGET)
@@ -205,18 +267,15 @@ impl Store {
             *slot = Some(PackWriter::new(&self.backend)?);
         }
         let writer = slot.as_mut().expect("just set");
-        writer.add(kind, id, raw_length, &sealed)?;
+        writer.add(s.kind, s.id, s.raw_length, &s.bytes)?;
         if writer.bytes_written() >= target {
             let full = slot.take().expect("present");
             let (name, entries, sync) = full.finish(&self.keys.data_key)?;
             self.closed.push((name, entries));
             self.syncs.push(sync);
         }
-        self.pending.insert(id);
-        if kind.is_metadata() {
-            self.pending_meta.insert(id, (kind, data.to_vec()));
-        }
-        Ok((id, true))
+        self.pending.insert(s.id);
+        Ok(())
     }
 
     pub fn locate(&self, id: &ObjectId) -> Result<Location, StoreError> {
@@ -268,6 +327,7 @@ impl Store {
     /// Closes open packs and writes their index. After this returns, every blob put so far is durable
     /// and readable. Returns what was written.
     pub fn flush(&mut self) -> Result<FlushStats, StoreError> {
+        self.drain_sealer()?;
         for slot in [self.data_pack.take(), self.meta_pack.take()]
             .into_iter()
             .flatten()

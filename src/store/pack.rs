@@ -78,26 +78,24 @@ fn looks_compressible(data: &[u8]) -> bool {
     }
 }
 
-/// Compresses (when that helps) and seals one blob.
+/// Compresses (when that helps) and seals one blob, with a single copy of its bytes.
 pub fn seal_blob(key: &SecretKey, kind: BlobKind, id: &ObjectId, data: &[u8]) -> Vec<u8> {
-    let mut plain = Vec::with_capacity(data.len() + 1);
     let compressed = if data.len() >= 64 && looks_compressible(data) {
         zstd::bulk::compress(data, 3).ok()
     } else {
         None
     };
-    match compressed {
+    let (flag, payload) = match &compressed {
         // Keep compression only when it saves at least 1/32: audio rarely compresses.
-        Some(c) if c.len() + c.len() / 32 < data.len() => {
-            plain.push(FLAG_ZSTD);
-            plain.extend_from_slice(&c);
-        }
-        _ => {
-            plain.push(FLAG_STORED);
-            plain.extend_from_slice(data);
-        }
-    }
-    crypto::seal(key, &blob_aad(kind, id), &plain)
+        Some(c) if c.len() + c.len() / 32 < data.len() => (FLAG_ZSTD, c.as_slice()),
+        _ => (FLAG_STORED, data),
+    };
+    let mut message = Vec::with_capacity(crypto::OVERHEAD + 1 + payload.len());
+    message.resize(crypto::NONCE_LEN, 0);
+    message.push(flag);
+    message.extend_from_slice(payload);
+    crypto::seal_in_place(key, &blob_aad(kind, id), &mut message);
+    message
 }
 
 #[derive(Debug, thiserror::Error)]

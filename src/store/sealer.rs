@@ -1,0 +1,198 @@
+//! Compresses and encrypts data blobs on worker threads while the caller goes on reading, chunking and
+//! hashing. Sealed blobs come back in the order they finish; the pack records each one's offset, so the
+//! order in a pack does not matter.
+//!
+//! Memory stays bounded: at most [`MAX_IN_FLIGHT_BYTES`] of plaintext (and [`MAX_IN_FLIGHT`] blobs) are
+//! waiting or being sealed at any time; submitting more first waits for a result.
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::object::{BlobKind, ObjectId};
+
+use super::crypto::SecretKey;
+use super::pack;
+
+const MAX_IN_FLIGHT_BYTES: usize = 8 << 20;
+const MAX_IN_FLIGHT: usize = 256;
+
+/// A sealed blob, ready to be appended to a pack.
+pub struct Sealed {
+    pub kind: BlobKind,
+    pub id: ObjectId,
+    pub raw_length: u32,
+    pub bytes: Vec<u8>,
+}
+
+struct Job {
+    kind: BlobKind,
+    id: ObjectId,
+    data: Vec<u8>,
+}
+
+pub struct SealPool {
+    jobs: Option<mpsc::Sender<Job>>,
+    results: mpsc::Receiver<Sealed>,
+    workers: Vec<JoinHandle<()>>,
+    in_flight: usize,
+    in_flight_bytes: usize,
+}
+
+impl SealPool {
+    /// A pool with one worker per core (at most four).
+    pub fn new(key: &SecretKey) -> Self {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (result_tx, results) = mpsc::channel();
+        let workers = (0..threads)
+            .map(|i| {
+                let job_rx = Arc::clone(&job_rx);
+                let result_tx = result_tx.clone();
+                let key = key.clone();
+                std::thread::Builder::new()
+                    .name(format!("daw-seal-{i}"))
+                    .spawn(move || {
+                        lower_priority();
+                        loop {
+                            // The lock is held only while taking a job, never while sealing.
+                            let job = match job_rx.lock() {
+                                Ok(rx) => rx.recv(),
+                                Err(_) => return,
+                            };
+                            let Ok(job) = job else { return };
+                            let bytes = pack::seal_blob(&key, job.kind, &job.id, &job.data);
+                            let sealed = Sealed {
+                                kind: job.kind,
+                                id: job.id,
+                                raw_length: u32::try_from(job.data.len())
+                                    .expect("blobs are far below 4 GiB"),
+                                bytes,
+                            };
+                            if result_tx.send(sealed).is_err() {
+                                return;
+                            }
+                        }
+                    })
+                    .expect("spawn a sealing thread")
+            })
+            .collect();
+        Self {
+            jobs: Some(job_tx),
+            results,
+            workers,
+            in_flight: 0,
+            in_flight_bytes: 0,
+        }
+    }
+
+    /// Hands a blob to the workers. When too much is already in flight, first waits for one result
+    /// and passes it to `done`.
+    pub fn submit<E>(
+        &mut self,
+        kind: BlobKind,
+        id: ObjectId,
+        data: Vec<u8>,
+        mut done: impl FnMut(Sealed) -> Result<(), E>,
+    ) -> Result<(), E> {
+        while self.in_flight > 0
+            && (self.in_flight >= MAX_IN_FLIGHT
+                || self.in_flight_bytes + data.len() > MAX_IN_FLIGHT_BYTES)
+        {
+            let s = self.wait().expect("a blob is in flight");
+            done(s)?;
+        }
+        self.in_flight += 1;
+        self.in_flight_bytes += data.len();
+        self.jobs
+            .as_ref()
+            .expect("pool is open")
+            .send(Job { kind, id, data })
+            .expect("sealing threads run until the pool is dropped");
+        Ok(())
+    }
+
+    /// A finished blob, if one is ready.
+    pub fn try_take(&mut self) -> Option<Sealed> {
+        let s = self.results.try_recv().ok()?;
+        self.account(&s);
+        Some(s)
+    }
+
+    /// Waits for the next finished blob; `None` when nothing is in flight.
+    pub fn wait(&mut self) -> Option<Sealed> {
+        if self.in_flight == 0 {
+            return None;
+        }
+        let s = self
+            .results
+            .recv()
+            .expect("sealing threads do not stop while blobs are in flight");
+        self.account(&s);
+        Some(s)
+    }
+
+    fn account(&mut self, s: &Sealed) {
+        self.in_flight -= 1;
+        self.in_flight_bytes -= s.raw_length as usize;
+    }
+}
+
+/// Sealing yields the CPU to the caller's other threads (reading, and verifying that a Live set can
+/// be re-created, the longest single job in a commit): they decide when the commit can finish, while
+/// sealing soaks up whatever CPU is left.
+fn lower_priority() {
+    let nice: libc::c_int = std::env::var("DAW_SEAL_NICE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes this thread.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice);
+    }
+}
+
+impl Drop for SealPool {
+    fn drop(&mut self) {
+        self.jobs = None;
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_submitted_blob_comes_back_sealed_and_memory_stays_bounded() {
+        let key = SecretKey::random();
+        let mut pool = SealPool::new(&key);
+        let mut got = Vec::new();
+        for i in 0..40u8 {
+            let data = vec![i; 1 << 20];
+            let id = ObjectId::from_bytes([i; 32]);
+            pool.submit(BlobKind::Chunk, id, data, |s| {
+                got.push(s);
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+            assert!(pool.in_flight_bytes <= MAX_IN_FLIGHT_BYTES);
+        }
+        while let Some(s) = pool.wait() {
+            got.push(s);
+        }
+        assert_eq!(got.len(), 40);
+        for s in got {
+            let i = s.id.as_bytes()[0];
+            let plain = pack::open_blob(&key, s.kind, &s.id, s.raw_length, &s.bytes).unwrap();
+            assert_eq!(plain, vec![i; 1 << 20]);
+        }
+    }
+}
