@@ -34,8 +34,7 @@ trap '"$daw" lock >/dev/null 2>&1 || true' EXIT
 # samples, recordings and bounces in folders as Live lays them out, plus Live sets: gzip (Live's
 # parameters) of generated XML.
 echo "== generating $files files in $project"
-openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f -iv 00000000000000000000000000000000 \
-    < /dev/zero 2>/dev/null | python3 - "$project" "$files" <<'PY'
+cat > "$work/generate.py" <<'PY'
 import os, random, struct, sys, zlib
 
 project, count = sys.argv[1], int(sys.argv[2])
@@ -85,7 +84,14 @@ for i in range(8):
     write(f"Presets/preset {i}.adv", stream.read(4_000))
 print(f"{sum(len(fs) for _, _, fs in os.walk(project))} files, {total / 1e9:.2f} GB of audio")
 PY
+# The bytes come on stdin (so the script is a file, not a here-document); openssl dies of SIGPIPE once
+# python3 has read enough, which is expected.
+{ openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f \
+    -iv 00000000000000000000000000000000 < /dev/zero 2>/dev/null || true; } |
+    python3 "$work/generate.py" "$project" "$files"
 du -sh "$project" | sed 's/^/== project size: /'
+bytes=$(du -sb "$project" | cut -f1)
+[ "$bytes" -ge 2000000000 ] || { echo "bench-status: the project is only $bytes bytes" >&2; exit 1; }
 
 echo "== git add -A && git commit"
 git --git-dir="$work/git" --work-tree="$project" init -q

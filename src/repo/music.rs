@@ -8,6 +8,7 @@
 //! say why (`FormatError`). Errors of the repository itself (a damaged store) are `RepoError`s.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
@@ -556,12 +557,23 @@ pub fn state_part(line: &str) -> &str {
 }
 
 /// A tree entry found by path.
-fn lookup(repo: &Repository, root: &ObjectId, rel: &Path) -> Result<Option<TreeEntry>> {
-    let mut tree = repo.read_tree(root)?;
+/// The entry at `rel` in the tree `root`; `trees` keeps every folder read, so that checking thousands
+/// of sample paths reads each folder's tree once.
+fn lookup(
+    repo: &Repository,
+    trees: &mut HashMap<ObjectId, Tree>,
+    root: &ObjectId,
+    rel: &Path,
+) -> Result<Option<TreeEntry>> {
+    let mut id = *root;
     let mut parts = rel.components().peekable();
     while let Some(part) = parts.next() {
         let Component::Normal(name) = part else {
             return Ok(None);
+        };
+        let tree = match trees.entry(id) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(repo.read_tree(&id)?),
         };
         let Some(entry) = tree.get(name.as_encoded_bytes()) else {
             return Ok(None);
@@ -570,7 +582,7 @@ fn lookup(repo: &Repository, root: &ObjectId, rel: &Path) -> Result<Option<TreeE
             return Ok(Some(entry.clone()));
         }
         match &entry.kind {
-            EntryKind::Dir { tree: t } => tree = repo.read_tree(t)?,
+            EntryKind::Dir { tree: t } => id = *t,
             _ => return Ok(None),
         }
     }
@@ -584,6 +596,8 @@ struct Summarizer<'a> {
     /// Parse unchanged sets too (to re-check their samples after files were removed).
     recheck_all: bool,
     report: ProjectReport,
+    /// Folders of the new tree read so far (sample checks look up many paths).
+    trees: HashMap<ObjectId, Tree>,
 }
 
 impl Repository {
@@ -604,6 +618,7 @@ impl Repository {
             new_root: *new_tree,
             recheck_all,
             report: ProjectReport::default(),
+            trees: HashMap::new(),
         };
         let old = parent.map(|c| self.read_tree(&c.tree)).transpose()?;
         let new = self.read_tree(new_tree)?;
@@ -695,13 +710,14 @@ impl Summarizer<'_> {
         if let Ok(project) = &new {
             let root = self.new_root;
             let repo = self.repo;
+            let trees = &mut self.trees;
             let checks = check_samples(
                 project,
                 Path::new(path),
                 repo.work_tree(),
                 &mut |rel: &Path| {
                     Ok(matches!(
-                        lookup(repo, &root, rel)?.map(|e| e.kind),
+                        lookup(repo, trees, &root, rel)?.map(|e| e.kind),
                         Some(EntryKind::File { .. })
                     ))
                 },

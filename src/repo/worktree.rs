@@ -134,22 +134,25 @@ pub fn walk(
         Ok(r) => r,
         Err(e) => return Found::Unreadable(e.to_string()),
     };
-    let mut names: Vec<OsString> = Vec::new();
+    let mut entries: Vec<(OsString, std::fs::DirEntry)> = Vec::new();
     for entry in reader {
         match entry {
-            Ok(e) => names.push(e.file_name()),
+            Ok(e) => entries.push((e.file_name(), e)),
             Err(e) => return Found::Unreadable(e.to_string()),
         }
     }
-    names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let skip_name = skip_dir.file_name();
     let mut out = Vec::new();
-    for name in names {
+    for (name, entry) in entries {
         let rel_path = rel.join(&name);
-        let full = work_tree.join(&rel_path);
-        if full == skip_dir || (rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME) {
+        if (rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME)
+            || (Some(name.as_os_str()) == skip_name && work_tree.join(&rel_path) == skip_dir)
+        {
             continue;
         }
-        let meta = match std::fs::symlink_metadata(&full) {
+        // lstat relative to the open folder (fstatat), not by full path: cheaper on big projects.
+        let meta = match entry.metadata() {
             Ok(m) => m,
             Err(e) => {
                 out.push((name.into_vec(), Found::Unreadable(e.to_string())));
@@ -166,7 +169,7 @@ pub fn walk(
             *total_bytes += meta.len();
             Found::File(meta)
         } else if ft.is_symlink() {
-            match std::fs::read_link(&full) {
+            match std::fs::read_link(work_tree.join(&rel_path)) {
                 Ok(t) => Found::Symlink(meta, t.into_os_string().into_vec()),
                 Err(e) => Found::Unreadable(e.to_string()),
             }
