@@ -168,7 +168,9 @@ impl Backend {
         Ok(ObjectWriter {
             backend: self.clone(),
             path: path.to_string(),
-            inner: Some(WriteMultipart::new_with_chunk_size(upload, 8 << 20)),
+            // 5 MiB: S3's smallest part, and little memory (at most two parts in flight plus one
+            // filling).
+            inner: Some(WriteMultipart::new_with_chunk_size(upload, PART_SIZE)),
         })
     }
 
@@ -235,6 +237,9 @@ impl Drop for PendingSync {
 }
 
 /// A streaming upload; nothing is visible under its name until `finish`.
+/// Size of the parts an object is written in.
+const PART_SIZE: usize = 5 << 20;
+
 pub struct ObjectWriter {
     backend: Backend,
     path: String,

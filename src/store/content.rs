@@ -133,8 +133,8 @@ impl TreeBuilder {
 }
 
 /// Cuts a stream into content-defined chunks: the same cut points as `fastcdc::v2020::StreamCDC`, but
-/// reading ahead into a buffer of three maximum chunks, so that the bytes after a cut are moved to the
-/// front once per two or more chunks' worth instead of after every chunk.
+/// reading ahead into a buffer of two maximum chunks, so that the bytes after a cut are moved to the
+/// front once per maximum chunk's worth instead of after every chunk.
 struct Chunker<R> {
     reader: R,
     buf: Vec<u8>,
@@ -174,7 +174,7 @@ impl<R: Read> Chunker<R> {
     fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
         if self.end - self.start < self.max && !self.eof {
             if self.buf.is_empty() {
-                self.buf = vec![0; 3 * self.max];
+                self.buf = vec![0; 2 * self.max];
             }
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;

@@ -58,44 +58,24 @@ pub fn peak_daw_rss_kib() -> u64 {
     PEAK_RSS_KIB.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-/// Like [`Command::output`], and also returns the child's own peak RSS in KiB (from `wait4`, so
-/// other processes the tests start, such as python3 or git, do not count).
-// We reap the child ourselves with wait4, which clippy cannot see.
-#[allow(clippy::zombie_processes)]
+/// Like [`Command::output`], and also returns daw's own peak RSS in KiB, which daw reports at exit
+/// through `DAW_PEAK_RSS_FILE` (0 if it did not get to report it). A parent's `wait4` figure cannot be
+/// used: after fork and exec it includes the memory of the forked test process.
 pub fn output_with_peak_rss(mut cmd: Command) -> (Output, u64) {
-    use std::io::Read;
-    use std::os::unix::process::ExitStatusExt;
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let report = std::env::temp_dir().join(format!("daw-test-rss-{}-{n}", std::process::id()));
+    let out = cmd
+        .env("DAW_PEAK_RSS_FILE", &report)
+        .output()
         .expect("run daw");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr.read_to_end(&mut buf).map(|_| buf)
-    });
-    let mut out = Vec::new();
-    stdout.read_to_end(&mut out).expect("read stdout");
-    let err = err_reader.join().unwrap().expect("read stderr");
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; it is written by wait4.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `child` is our unreaped child; status and usage are valid for writes. std never waits
-    // for it afterwards (we do not call wait on `child`, and dropping a Child does not reap it).
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4");
-    let peak = usage.ru_maxrss as u64;
+    let peak = std::fs::read_to_string(&report)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let _ = std::fs::remove_file(&report);
     PEAK_RSS_KIB.fetch_max(peak, std::sync::atomic::Ordering::SeqCst);
-    (
-        Output {
-            status: std::process::ExitStatus::from_raw(status),
-            stdout: out,
-            stderr: err,
-        },
-        peak,
-    )
+    (out, peak)
 }
 
 pub fn daw_bin() -> &'static str {

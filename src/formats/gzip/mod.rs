@@ -22,8 +22,17 @@ use std::os::raw::{c_int, c_void};
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 use libz_sys::{uInt, voidpf, z_stream};
 
-/// The only layout version this code writes and reads.
+mod split;
+pub use split::{MAX_SPLIT_PAYLOAD, probe_split, rebuild_split};
+
+/// The layout version of a stream re-created in one piece.
 const LAYOUT_VERSION: u8 = 1;
+
+/// The layout version of a stream re-created in two halves at once (see [`split`]).
+const LAYOUT_VERSION_SPLIT: u8 = 2;
+
+/// Size of the split fields that version 2 adds after the fixed part.
+const LAYOUT_SPLIT_LEN: usize = 24;
 
 /// Size of the fixed part of an encoded layout, before the header bytes.
 const LAYOUT_FIXED_LEN: usize = 21;
@@ -122,7 +131,8 @@ pub enum GzipError {
 
     /// A stored layout has a version this build of daw does not know.
     #[error(
-        "gzip layout version {version} is not supported (this daw reads version {LAYOUT_VERSION}); \
+        "gzip layout version {version} is not supported (this daw reads versions {LAYOUT_VERSION} and \
+         {LAYOUT_VERSION_SPLIT}); \
          the repository was probably written by a newer daw: upgrade daw"
     )]
     UnsupportedLayoutVersion {
@@ -250,6 +260,21 @@ pub struct GzipLayout {
     params: DeflateParams,
     payload_len: u64,
     payload_crc: u32,
+    /// Where the stream is cut to be re-created in two halves at once (layout version 2).
+    split: Option<Split>,
+}
+
+/// A cut of the deflate stream at a block boundary: the second half is re-created by a compressor that
+/// starts there with the 32 KiB before it as its dictionary (see [`split`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// Payload offset where the block after the cut starts.
+    pub payload_offset: u64,
+    /// Bit offset of that block in the deflate stream (bits counted from the stream's first byte, least
+    /// significant bit first).
+    pub bit_offset: u64,
+    /// Length of the whole deflate stream in bytes.
+    pub deflate_len: u64,
 }
 
 impl GzipLayout {
@@ -273,10 +298,19 @@ impl GzipLayout {
         self.payload_crc
     }
 
+    /// The cut used to re-create the stream in two halves, if any.
+    pub fn split(&self) -> Option<Split> {
+        self.split
+    }
+
     /// Encodes the layout in the versioned binary form documented on the type.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(LAYOUT_FIXED_LEN + self.header.len());
-        out.push(LAYOUT_VERSION);
+        let mut out = Vec::with_capacity(LAYOUT_FIXED_LEN + LAYOUT_SPLIT_LEN + self.header.len());
+        out.push(if self.split.is_some() {
+            LAYOUT_VERSION_SPLIT
+        } else {
+            LAYOUT_VERSION
+        });
         out.push(self.params.level);
         out.push(self.params.mem_level);
         out.push(WINDOW_BITS);
@@ -285,6 +319,11 @@ impl GzipLayout {
         out.extend_from_slice(&self.payload_crc.to_le_bytes());
         // The header length is at most MAX_HEADER_LEN (checked where layouts are made), so it fits in u32.
         out.extend_from_slice(&(self.header.len() as u32).to_le_bytes());
+        if let Some(split) = &self.split {
+            out.extend_from_slice(&split.payload_offset.to_le_bytes());
+            out.extend_from_slice(&split.bit_offset.to_le_bytes());
+            out.extend_from_slice(&split.deflate_len.to_le_bytes());
+        }
         out.extend_from_slice(&self.header);
         out
     }
@@ -293,7 +332,7 @@ impl GzipLayout {
     pub fn decode(bytes: &[u8]) -> Result<Self, GzipError> {
         let corrupt = |reason| GzipError::CorruptLayout { reason };
         let version = *bytes.first().ok_or(corrupt("it is empty"))?;
-        if version != LAYOUT_VERSION {
+        if version != LAYOUT_VERSION && version != LAYOUT_VERSION_SPLIT {
             return Err(GzipError::UnsupportedLayoutVersion { version });
         }
         let fixed = bytes
@@ -309,7 +348,29 @@ impl GzipLayout {
         let payload_len = u64::from_le_bytes(le_array(&fixed[5..13]));
         let payload_crc = u32::from_le_bytes(le_array(&fixed[13..17]));
         let header_len = u32::from_le_bytes(le_array(&fixed[17..21])) as usize;
-        let header = &bytes[LAYOUT_FIXED_LEN..];
+        let mut rest = &bytes[LAYOUT_FIXED_LEN..];
+        let mut split = None;
+        if version == LAYOUT_VERSION_SPLIT {
+            let f = rest
+                .get(..LAYOUT_SPLIT_LEN)
+                .ok_or(corrupt("it is shorter than its split fields"))?;
+            let s = Split {
+                payload_offset: u64::from_le_bytes(le_array(&f[0..8])),
+                bit_offset: u64::from_le_bytes(le_array(&f[8..16])),
+                deflate_len: u64::from_le_bytes(le_array(&f[16..24])),
+            };
+            if s.payload_offset == 0
+                || s.payload_offset >= payload_len
+                || s.bit_offset == 0
+                || s.bit_offset >= s.deflate_len.saturating_mul(8)
+                || payload_len > MAX_SPLIT_PAYLOAD
+            {
+                return Err(corrupt("its split point is outside the stream"));
+            }
+            split = Some(s);
+            rest = &rest[LAYOUT_SPLIT_LEN..];
+        }
+        let header = rest;
         if header.len() != header_len {
             return Err(corrupt(
                 "its length does not match the recorded gzip header length",
@@ -326,6 +387,7 @@ impl GzipLayout {
             params,
             payload_len,
             payload_crc,
+            split,
         })
     }
 }
@@ -488,6 +550,20 @@ impl RawDeflater {
             return Err(zlib_error("deflateInit2_", code, &stream));
         }
         Ok(RawDeflater { stream })
+    }
+
+    /// Primes the compressor with the bytes that precede its input (at most the last 32 KiB count).
+    /// Must be called before the first [`RawDeflater::deflate`].
+    fn set_dictionary(&mut self, dictionary: &[u8]) -> Result<(), GzipError> {
+        let len = dictionary.len().min(uInt::MAX as usize) as uInt;
+        // SAFETY: the stream is initialised and has not moved; zlib copies `len` bytes from `dictionary`,
+        // which outlives the call, and keeps no pointer to it.
+        let code =
+            unsafe { libz_sys::deflateSetDictionary(&mut *self.stream, dictionary.as_ptr(), len) };
+        if code != libz_sys::Z_OK {
+            return Err(zlib_error("deflateSetDictionary", code, &self.stream));
+        }
+        Ok(())
     }
 
     /// Compresses from `input` into `output`; with `finish`, ends the stream once all input is consumed.
@@ -779,6 +855,7 @@ fn probe_window<R: Read>(
         params,
         payload_len,
         payload_crc: crc.sum(),
+        split: None,
     };
     Ok(Some(layout))
 }
@@ -1092,6 +1169,14 @@ pub fn rebuild<R: Read, W: Write>(
     mut payload: R,
     mut out: W,
 ) -> Result<u64, GzipError> {
+    if layout.split.is_some() {
+        // Both halves need random access: the payload (at most MAX_SPLIT_PAYLOAD) is read into memory.
+        let mut all = Vec::with_capacity(layout.payload_len.min(MAX_SPLIT_PAYLOAD) as usize);
+        (&mut payload)
+            .take(MAX_SPLIT_PAYLOAD + 1)
+            .read_to_end(&mut all)?;
+        return rebuild_split(layout, &all, out);
+    }
     let mut deflater = RawDeflater::new(layout.params)?;
     out.write_all(&layout.header)?;
     let mut written = layout.header.len() as u64;
@@ -1169,6 +1254,7 @@ mod tests {
             params,
             payload_len: data.len() as u64,
             payload_crc: crc.sum(),
+            split: None,
         };
         let mut gzip = Vec::new();
         rebuild(&layout, data, &mut gzip).expect("compress in memory");
@@ -1738,6 +1824,7 @@ mod tests {
             params: DeflateParams::LIVE,
             payload_len: 16_503_043,
             payload_crc: 0xdead_beef,
+            split: None,
         };
         let encoded = layout.encode();
         // Version 1, level 6, memLevel 9, wbits 15, strategy 0, size, CRC, header length, header.
@@ -1759,6 +1846,7 @@ mod tests {
             params: params(9, 8),
             payload_len: 5,
             payload_crc: 1,
+            split: None,
         }
         .encode();
         let with = |index: usize, byte: u8| {
@@ -1767,8 +1855,8 @@ mod tests {
             bytes
         };
         assert!(matches!(
-            GzipLayout::decode(&with(0, 2)),
-            Err(GzipError::UnsupportedLayoutVersion { version: 2 })
+            GzipLayout::decode(&with(0, 3)),
+            Err(GzipError::UnsupportedLayoutVersion { version: 3 })
         ));
         assert!(matches!(
             GzipLayout::decode(&with(1, 10)),
