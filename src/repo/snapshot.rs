@@ -97,7 +97,7 @@ struct Speculative {
 }
 
 /// Gzip files up to this size are verified in memory, re-compressed in two halves at once.
-const MAX_SPLIT_FILE: u64 = 16 << 20;
+const MAX_SPLIT_FILE: u64 = 8 << 20;
 
 /// A gzip file checked ahead of time on the verification thread.
 struct Verified {

@@ -14,7 +14,7 @@
 //! compressor, or a cut where the state differs), the caller falls back to the one-piece layout.
 //!
 //! Both halves need random access to the payload, so it is held in memory: only payloads of at most
-//! [`MAX_SPLIT_PAYLOAD`] bytes are split.
+//! 24 MiB are split (the format allows [`MAX_SPLIT_PAYLOAD`]).
 
 use std::io::Write;
 use std::os::raw::{c_int, c_void};
@@ -27,8 +27,13 @@ use super::{
     parse_header, zalloc, zfree, zlib_error,
 };
 
-/// The largest payload re-created in two halves (it is held in memory while that runs).
+/// The largest payload a split layout may describe (a format limit: it is held in memory while it is
+/// rebuilt).
 pub const MAX_SPLIT_PAYLOAD: u64 = 32 << 20;
+
+/// The largest payload [`probe_split`] splits: a little below the format limit, so that a commit that
+/// proves a set this size while storing media stays well under daw's 100 MB memory budget.
+const SPLIT_UP_TO: u64 = 24 << 20;
 
 /// Below this, one compressor is quick enough that a split is not worth its memory.
 const MIN_SPLIT_PAYLOAD: u64 = 1 << 20;
@@ -48,11 +53,11 @@ pub fn probe_split(file: &[u8], params: DeflateParams) -> Result<Option<GzipLayo
         return Ok(None);
     }
     let deflate = &file[header_len..file.len() - 8];
-    let Some((payload, boundaries)) = inflate_with_boundaries(deflate)? else {
+    let Some((payload, boundaries)) = inflate_with_boundaries(deflate, SPLIT_UP_TO)? else {
         return Ok(None);
     };
     let payload_len = payload.len() as u64;
-    if !(MIN_SPLIT_PAYLOAD..=MAX_SPLIT_PAYLOAD).contains(&payload_len) {
+    if !(MIN_SPLIT_PAYLOAD..=SPLIT_UP_TO).contains(&payload_len) {
         return Ok(None);
     }
     let mut crc = Crc::new();
@@ -217,23 +222,19 @@ impl Write for Compare<'_> {
 type Blocks = (Vec<u8>, Vec<(u64, u64)>);
 
 /// Inflates a whole raw deflate stream and lists its block boundaries as (payload offset, bit offset).
-/// `None` when the stream is invalid, does not end exactly at the end of `deflate`, or inflates to more
-/// than [`MAX_SPLIT_PAYLOAD`] bytes.
-fn inflate_with_boundaries(deflate: &[u8]) -> Result<Option<Blocks>, GzipError> {
+/// `None` when the stream is invalid, does not end exactly at the end of `deflate`, or inflates to
+/// `limit` bytes or more.
+fn inflate_with_boundaries(deflate: &[u8], limit: u64) -> Result<Option<Blocks>, GzipError> {
     let mut inflater = RawInflater::new()?;
     let mut payload: Vec<u8> = Vec::with_capacity(4 << 20);
     let mut boundaries = Vec::new();
     let mut input = deflate;
     loop {
         if payload.len() == payload.capacity() {
-            if payload.len() as u64 >= MAX_SPLIT_PAYLOAD {
+            if payload.len() as u64 >= limit {
                 return Ok(None);
             }
-            payload.reserve(
-                payload
-                    .len()
-                    .min(MAX_SPLIT_PAYLOAD as usize - payload.len()),
-            );
+            payload.reserve(payload.len().min(limit as usize - payload.len()));
         }
         let step = inflater.inflate_block(input, &mut payload)?;
         input = &input[step.consumed..];
