@@ -146,14 +146,11 @@ impl SealPool {
 /// be re-created, the longest single job in a commit): they decide when the commit can finish, while
 /// sealing soaks up whatever CPU is left.
 fn lower_priority() {
-    let nice: libc::c_int = std::env::var("DAW_SEAL_NICE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10);
+    const NICE: libc::c_int = 10;
     // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes this thread.
     unsafe {
         let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice);
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICE);
     }
 }
 
