@@ -65,6 +65,9 @@ fn nothing_readable_about_the_music_under_the_daw_folder() {
         "HiddenSampleName",
         "PrivateCommitMessage",
         "UniqueLyricMarkerXYZ",
+        "SecretBranchName",
+        "SecretTagName",
+        "SecretTagMessage",
     ];
     env.write("SecretSongTitle.als", b"<xml>UniqueLyricMarkerXYZ</xml>");
     env.write("Samples/HiddenSampleName.wav", &pseudo_random(3, 50_000));
@@ -78,6 +81,14 @@ fn nothing_readable_about_the_music_under_the_daw_folder() {
         std::fs::copy(c.join("als/livedb__Foo.als"), env.project.join("Foo.als")).unwrap();
         env.run(&["commit", "-m", "PrivateCommitMessage two"]).ok();
     }
+    // Branches, tags, the operation log and the stat cache are written too.
+    env.run(&["branch", "SecretBranchName"]).ok();
+    env.run(&["tag", "SecretTagName", "-m", "SecretTagMessage"]).ok();
+    env.run(&["switch", "SecretBranchName"]).ok();
+    env.write("Notes/more.txt", b"UniqueLyricMarkerXYZ again");
+    env.run(&["commit", "-m", "PrivateCommitMessage three"]).ok();
+    env.run(&["status"]).ok();
+    env.run(&["undo"]).ok();
     let daw = env.daw_dir();
     let mut checked = 0;
     for f in files_below(&daw) {
