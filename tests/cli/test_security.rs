@@ -83,10 +83,12 @@ fn nothing_readable_about_the_music_under_the_daw_folder() {
     }
     // Branches, tags, the operation log and the stat cache are written too.
     env.run(&["branch", "SecretBranchName"]).ok();
-    env.run(&["tag", "SecretTagName", "-m", "SecretTagMessage"]).ok();
+    env.run(&["tag", "SecretTagName", "-m", "SecretTagMessage"])
+        .ok();
     env.run(&["switch", "SecretBranchName"]).ok();
     env.write("Notes/more.txt", b"UniqueLyricMarkerXYZ again");
-    env.run(&["commit", "-m", "PrivateCommitMessage three"]).ok();
+    env.run(&["commit", "-m", "PrivateCommitMessage three"])
+        .ok();
     env.run(&["status"]).ok();
     env.run(&["undo"]).ok();
     let daw = env.daw_dir();
