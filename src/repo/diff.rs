@@ -7,10 +7,10 @@
 //! modification time as recorded at commit time is no change (the stat shortcut Git also takes);
 //! anything else is hashed with the repository's keyed hash and compared with the committed hash.
 
-use std::fs::{File, Metadata};
+use std::fs::Metadata;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::object::{EntryKind, ObjectId, Tree, TreeEntry};
@@ -399,10 +399,7 @@ impl Comparer<'_> {
 
     fn hash_file(&self, rel: &Path) -> io::Result<ObjectId> {
         let full = self.repo.work_tree().join(rel);
-        let mut file = File::options()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(full)?;
+        let mut file = super::fsutil::open_no_follow(&full)?;
         let mut hasher = self.repo.store().keys().hasher();
         io::copy(&mut file, &mut hasher)?;
         Ok(ObjectId::from_bytes(*hasher.finalize().as_bytes()))

@@ -23,6 +23,16 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), RepoError> {
     sync_dir(dir)
 }
 
+/// Opens a file of the project for reading without following a symlink in its place (a file that
+/// became a symlink since the walk is then an error, never read through).
+pub fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::File::options()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
 pub fn sync_dir(dir: &Path) -> Result<(), RepoError> {
     std::fs::File::open(dir)
         .and_then(|f| f.sync_all())

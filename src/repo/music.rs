@@ -10,7 +10,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
@@ -742,11 +741,7 @@ impl Summarizer<'_> {
     /// ones; `None` when the file changed since.
     fn parse_committed(&self, path: &str, hash: &ObjectId) -> Result<Option<Parsed>> {
         let full = self.repo.work_tree().join(path);
-        let Ok(file) = std::fs::File::options()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&full)
-        else {
+        let Ok(file) = super::fsutil::open_no_follow(&full) else {
             return Ok(None);
         };
         let mut tap = HashTap {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -124,10 +124,7 @@ fn spawn_verifier(
             let full = work_tree.join(&rel);
             // Live's own parameters first (cheap); all 18 candidates only when they do not fit.
             let attempt = |all: bool| -> io::Result<Verified> {
-                let mut file = File::options()
-                    .read(true)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .open(&full)?;
+                let mut file = super::fsutil::open_no_follow(&full)?;
                 let before = file.metadata()?;
                 let mut reader = HashingReader {
                     inner: BufReader::with_capacity(256 << 10, &mut file),
@@ -152,10 +149,7 @@ fn spawn_verifier(
             };
             // Quickest: Live's parameters, the stream re-created in two halves at once.
             let split = || -> io::Result<Option<Verified>> {
-                let mut file = File::options()
-                    .read(true)
-                    .custom_flags(libc::O_NOFOLLOW)
-                    .open(&full)?;
+                let mut file = super::fsutil::open_no_follow(&full)?;
                 let before = file.metadata()?;
                 if before.len() > MAX_SPLIT_FILE {
                     return Ok(None);
@@ -431,11 +425,7 @@ impl Snapshotter<'_> {
     /// Stores the decompressed payload of a gzip file (see [`Speculative`]); `None` when it is not
     /// valid gzip or cannot be read (the verifier reports why).
     fn store_payload(&mut self, full: &Path) -> Result<Option<Speculative>> {
-        let Ok(mut file) = File::options()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(full)
-        else {
+        let Ok(mut file) = super::fsutil::open_no_follow(full) else {
             return Ok(None);
         };
         let Ok(before) = file.metadata() else {
@@ -503,11 +493,7 @@ impl Snapshotter<'_> {
         speculative: Option<Speculative>,
     ) -> Result<ReadOutcome> {
         let io_err = |e| RepoError::io(full, e);
-        let mut file = File::options()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(full)
-            .map_err(io_err)?;
+        let mut file = super::fsutil::open_no_follow(full).map_err(io_err)?;
         let before = file.metadata().map_err(io_err)?;
         if !before.is_file() {
             return Ok(ReadOutcome::Changed);

@@ -7,10 +7,10 @@
 //! walk, the same ignore rules.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::{File, Metadata};
+use std::fs::Metadata;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -253,11 +253,7 @@ impl WorkTreeView {
         let full = repo.work_tree().join(rel);
         let mut last_error = String::new();
         for _ in 0..HASH_ATTEMPTS {
-            let mut file = match File::options()
-                .read(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&full)
-            {
+            let mut file = match super::fsutil::open_no_follow(&full) {
                 Ok(f) => f,
                 Err(e) => return Ok(OnDisk::Unreadable(e.to_string())),
             };

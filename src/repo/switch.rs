@@ -16,10 +16,9 @@
 //! target is never counted as an uncommitted change.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::object::{BlobKind, EntryKind, FileStorage, ObjectId, Tree, TreeEntry};
@@ -350,11 +349,7 @@ impl Repository {
     /// Stores one file as it is on disk (raw), checking it did not change while being read.
     fn store_file(&mut self, full: &Path, name: Vec<u8>) -> Result<TreeEntry> {
         let io_err = |e| RepoError::io(full, e);
-        let mut file = File::options()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(full)
-            .map_err(io_err)?;
+        let mut file = super::fsutil::open_no_follow(full).map_err(io_err)?;
         let before = file.metadata().map_err(io_err)?;
         let mut hasher = self.store().keys().hasher();
         let content = {
