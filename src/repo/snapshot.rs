@@ -431,8 +431,16 @@ impl Snapshotter<'_> {
         let Ok(before) = file.metadata() else {
             return Ok(None);
         };
-        let Ok(inflater) = gzip::Inflater::new(BufReader::with_capacity(256 << 10, &mut file))
-        else {
+        self.store_payload_of(&mut file, before)
+    }
+
+    /// [`Snapshotter::store_payload`] for a file already open, whose stat before reading was `before`.
+    fn store_payload_of(
+        &mut self,
+        file: &mut File,
+        before: Metadata,
+    ) -> Result<Option<Speculative>> {
+        let Ok(inflater) = gzip::Inflater::new(BufReader::with_capacity(256 << 10, file)) else {
             return Ok(None);
         };
         let mut crc = flate2::CrcReader::new(inflater);
@@ -503,41 +511,26 @@ impl Snapshotter<'_> {
             if changed(&v.before, &before) {
                 return Ok(ReadOutcome::Changed);
             }
-            let fits = |sp: &Speculative, layout: &gzip::GzipLayout| {
-                !changed(&sp.before, &v.before)
-                    && sp.crc == layout.payload_crc()
-                    && sp.payload.size == layout.payload_len()
-            };
-            if let Some(layout) = &v.layout
-                && let Some(sp) = speculative.filter(|sp| fits(sp, layout))
-            {
-                self.bytes_read += v.size;
-                stored = Some((
-                    FileStorage::GzipPayload {
-                        layout: layout.encode(),
-                        payload: sp.payload,
+            if let Some(layout) = v.layout {
+                let fits = |sp: &Speculative| {
+                    !changed(&sp.before, &v.before)
+                        && sp.crc == layout.payload_crc()
+                        && sp.payload.size == layout.payload_len()
+                };
+                // The payload stored while the verifier ran; if the file was re-saved between that
+                // read and the verifier's, the payload read now.
+                let payload = match speculative.filter(|sp| fits(sp)) {
+                    Some(sp) => sp,
+                    None => match self.store_payload_of(&mut file, before.clone())? {
+                        Some(sp) if fits(&sp) => sp,
+                        _ => return Ok(ReadOutcome::Changed),
                     },
-                    v.hash,
-                    v.size,
-                ));
-            } else if let Some(layout) = v.layout {
-                let inflater = gzip::Inflater::new(BufReader::with_capacity(256 << 10, &mut file))
-                    .map_err(|e| RepoError::io(full, io::Error::other(e)))?;
-                let mut crc = flate2::CrcReader::new(inflater);
-                let payload = store::content::write_stream(
-                    self.repo.store_mut(),
-                    &mut crc,
-                    Profile::Document,
-                    &mut self.stats,
-                )?;
+                };
                 self.bytes_read += v.size;
-                if crc.crc().sum() != layout.payload_crc() || payload.size != layout.payload_len() {
-                    return Ok(ReadOutcome::Changed);
-                }
                 stored = Some((
                     FileStorage::GzipPayload {
                         layout: layout.encode(),
-                        payload,
+                        payload: payload.payload,
                     },
                     v.hash,
                     v.size,
