@@ -210,6 +210,7 @@ impl Store {
             raw_length: u32::try_from(data.len()).expect("blobs are far below 4 GiB"),
             bytes: sealed,
         })?;
+        self.pending.insert(id);
         self.pending_meta.insert(id, (kind, data.to_vec()));
         Ok((id, true))
     }
@@ -274,7 +275,6 @@ impl Store {
             self.closed.push((name, entries));
             self.syncs.push(sync);
         }
-        self.pending.insert(s.id);
         Ok(())
     }
 

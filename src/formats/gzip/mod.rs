@@ -498,6 +498,27 @@ unsafe extern "C" fn zfree(_opaque: voidpf, address: voidpf) {
     unsafe { libc::free(address) }
 }
 
+/// A `z_stream` with no input, output or state yet and daw's allocators, boxed so that it keeps its
+/// address (zlib's state points back at it) from `*Init2_` to `*End`.
+fn new_stream() -> Box<z_stream> {
+    Box::new(z_stream {
+        next_in: std::ptr::null_mut(),
+        avail_in: 0,
+        total_in: 0,
+        next_out: std::ptr::null_mut(),
+        avail_out: 0,
+        total_out: 0,
+        msg: std::ptr::null_mut(),
+        state: std::ptr::null_mut(),
+        zalloc,
+        zfree,
+        opaque: std::ptr::null_mut::<c_void>(),
+        data_type: 0,
+        adler: 0,
+        reserved: 0,
+    })
+}
+
 /// One step of [`RawDeflater::deflate`].
 struct DeflateStep {
     consumed: usize,
@@ -514,22 +535,7 @@ struct RawDeflater {
 
 impl RawDeflater {
     fn new(params: DeflateParams) -> Result<Self, GzipError> {
-        let mut stream = Box::new(z_stream {
-            next_in: std::ptr::null_mut(),
-            avail_in: 0,
-            total_in: 0,
-            next_out: std::ptr::null_mut(),
-            avail_out: 0,
-            total_out: 0,
-            msg: std::ptr::null_mut(),
-            state: std::ptr::null_mut(),
-            zalloc,
-            zfree,
-            opaque: std::ptr::null_mut::<c_void>(),
-            data_type: 0,
-            adler: 0,
-            reserved: 0,
-        });
+        let mut stream = new_stream();
         // SAFETY: `stream` is a fully initialised z_stream with valid allocator callbacks and no input or
         // output yet, at a stable heap address. The version string is zlib's own static string and
         // stream_size is the size of the struct libz-sys declares, so zlib checks our layout matches its own.

@@ -17,14 +17,14 @@
 //! 24 MiB are split (the format allows [`MAX_SPLIT_PAYLOAD`]).
 
 use std::io::Write;
-use std::os::raw::{c_int, c_void};
+use std::os::raw::c_int;
 
 use flate2::Crc;
 use libz_sys::{uInt, z_stream};
 
 use super::{
     DeflateParams, GzipError, GzipLayout, HeaderParse, RawDeflater, Split, WINDOW_BITS, WORK_CHUNK,
-    parse_header, zalloc, zfree, zlib_error,
+    new_stream, parse_header, zlib_error,
 };
 
 /// The largest payload a split layout may describe (a format limit: it is held in memory while it is
@@ -86,7 +86,8 @@ pub fn probe_split(file: &[u8], params: DeflateParams) -> Result<Option<GzipLayo
         pos: 0,
         equal: true,
     };
-    match rebuild_split(&layout, &payload, &mut compare) {
+    // The payload's length and CRC-32 were just taken from it: write without checking them again.
+    match write_split(&layout, &payload, &mut compare) {
         Ok(_) => Ok((compare.equal && compare.pos == file.len()).then_some(layout)),
         // The halves do not even fit the cut: not a stream these parameters re-create.
         Err(GzipError::CorruptLayout { .. }) => Ok(None),
@@ -100,11 +101,8 @@ pub fn probe_split(file: &[u8], params: DeflateParams) -> Result<Option<GzipLayo
 pub fn rebuild_split<W: Write>(
     layout: &GzipLayout,
     payload: &[u8],
-    mut out: W,
+    out: W,
 ) -> Result<u64, GzipError> {
-    let split = layout.split.ok_or(GzipError::CorruptLayout {
-        reason: "it records no split point",
-    })?;
     let mut crc = Crc::new();
     crc.update(payload);
     if payload.len() as u64 != layout.payload_len || crc.sum() != layout.payload_crc {
@@ -115,6 +113,18 @@ pub fn rebuild_split<W: Write>(
             actual_crc: crc.sum(),
         });
     }
+    write_split(layout, payload, out)
+}
+
+/// [`rebuild_split`] for a payload already known to be the layout's.
+fn write_split<W: Write>(
+    layout: &GzipLayout,
+    payload: &[u8],
+    mut out: W,
+) -> Result<u64, GzipError> {
+    let split = layout.split.ok_or(GzipError::CorruptLayout {
+        reason: "it records no split point",
+    })?;
     let bad = |reason| GzipError::CorruptLayout { reason };
     let cut = usize::try_from(split.payload_offset).map_err(|_| bad("split point too far"))?;
     if cut == 0 || cut >= payload.len() {
@@ -282,22 +292,7 @@ struct RawInflater {
 
 impl RawInflater {
     fn new() -> Result<Self, GzipError> {
-        let mut stream = Box::new(z_stream {
-            next_in: std::ptr::null_mut(),
-            avail_in: 0,
-            total_in: 0,
-            next_out: std::ptr::null_mut(),
-            avail_out: 0,
-            total_out: 0,
-            msg: std::ptr::null_mut(),
-            state: std::ptr::null_mut(),
-            zalloc,
-            zfree,
-            opaque: std::ptr::null_mut::<c_void>(),
-            data_type: 0,
-            adler: 0,
-            reserved: 0,
-        });
+        let mut stream = new_stream();
         // SAFETY: a fully initialised z_stream with valid allocators at a stable heap address; zlib
         // checks the struct size against its own.
         let code = unsafe {
