@@ -117,7 +117,11 @@ impl Context {
     /// Finds and unlocks the repository (with the key the agent keeps, else the passphrase), and
     /// tells it who is acting.
     pub fn open(&self) -> Result<Repository, CommandError> {
-        let location = self.locate()?;
+        self.open_at(self.locate()?)
+    }
+
+    /// [`Context::open`] of a repository already located.
+    pub fn open_at(&self, location: Location) -> Result<Repository, CommandError> {
         let use_agent = agent::enabled();
         let repo_id = if use_agent {
             Repository::repository_id(&location).ok()
@@ -142,21 +146,18 @@ impl Context {
                 repo
             }
         };
-        let meta = self.op_meta(Some(&repo));
-        repo.set_op_meta(meta);
+        // Who is acting is looked up only when an operation is recorded: reading the user's git
+        // config costs more than a whole `daw status`.
+        let configured = configured_identity(&repo);
+        let command = self.command_line.clone();
+        repo.set_op_meta(Box::new(move || {
+            op_meta(identity_from(configured.clone()), command.clone())
+        }));
         Ok(repo)
     }
 
     pub fn op_meta(&self, repo: Option<&Repository>) -> OpMeta {
-        let id = identity(repo);
-        let (time, tz) = now();
-        OpMeta {
-            time,
-            tz_offset_minutes: tz,
-            user: format!("{} <{}>", id.0, id.1),
-            hostname: hostname(),
-            command: self.command_line.clone(),
-        }
+        op_meta(identity(repo), self.command_line.clone())
     }
 
     /// `text` coloured when colours are on.
@@ -274,12 +275,34 @@ pub fn hostname() -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
+fn op_meta((name, email): (String, String), command: String) -> OpMeta {
+    let (time, tz) = now();
+    OpMeta {
+        time,
+        tz_offset_minutes: tz,
+        user: format!("{name} <{email}>"),
+        hostname: hostname(),
+        command,
+    }
+}
+
+/// `user.name` and `user.email` from the repository config, where set.
+fn configured_identity(repo: &Repository) -> (Option<String>, Option<String>) {
+    (
+        repo.config().get("user.name"),
+        repo.config().get("user.email"),
+    )
+}
+
 /// (name, email): the repository's config, else the user's git config, else the OS user.
 pub fn identity(repo: Option<&Repository>) -> (String, String) {
-    let mut name = repo.and_then(|r| r.config().get("user.name"));
-    let mut email = repo.and_then(|r| r.config().get("user.email"));
+    identity_from(repo.map(configured_identity).unwrap_or_default())
+}
+
+/// The author: the repository config, else the user's git config, else the OS user.
+fn identity_from((mut name, mut email): (Option<String>, Option<String>)) -> (String, String) {
     if (name.is_none() || email.is_none())
-        && let Ok(globals) = gix_config::File::from_globals()
+        && let Some(globals) = git_globals()
     {
         name = name.or_else(|| globals.string("user.name").map(|v| v.to_string()));
         email = email.or_else(|| globals.string("user.email").map(|v| v.to_string()));
@@ -290,6 +313,32 @@ pub fn identity(repo: Option<&Repository>) -> (String, String) {
     let name = name.unwrap_or_else(|| user.clone());
     let email = email.unwrap_or_else(|| format!("{user}@{}", hostname()));
     (name, email)
+}
+
+/// The user's system and global git config (`/etc/gitconfig`, `~/.gitconfig`, `$XDG_CONFIG_HOME/git/config`
+/// and their `GIT_CONFIG_*` overrides). Unlike `File::from_globals`, it does not run `git` to find the
+/// installation's own config, which never holds a user's name.
+fn git_globals() -> Option<gix_config::File> {
+    use gix_config::source::Kind;
+    let metas = [Kind::System, Kind::Global]
+        .iter()
+        .flat_map(|kind| kind.sources())
+        .map(|source| gix_config::file::Metadata {
+            path: source
+                .storage_location(&mut gix_path::env::var)
+                .and_then(|p| p.is_file().then_some(p)),
+            source: *source,
+            level: 0,
+            trust: gix_sec::Trust::Full,
+        });
+    let home = gix_path::env::home_dir();
+    let options = gix_config::file::init::Options {
+        includes: gix_config::file::includes::Options::follow_without_conditional(home.as_deref()),
+        ..Default::default()
+    };
+    gix_config::File::from_paths_metadata(metas, options)
+        .ok()
+        .flatten()
 }
 
 /// The command line for the operation log: `daw` and the arguments, quoted for a POSIX shell where

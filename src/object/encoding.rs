@@ -79,6 +79,14 @@ impl Writer {
     pub fn finish(self) -> Vec<u8> {
         self.buf
     }
+    /// What was written so far.
+    pub fn as_slice(&self) -> &[u8] {
+        &self.buf
+    }
+    /// Empties the buffer, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.buf.clear();
+    }
 }
 
 /// Reads canonical encodings from a buffer; `what` names the structure in errors.
@@ -93,6 +101,10 @@ impl<'a> Reader<'a> {
     }
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
+    }
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.buf.len()
     }
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
         let (&b, rest) = self

@@ -174,7 +174,7 @@ impl Checker<'_> {
                     let result = content::walk_ids(repo.store(), c, &mut |id, kind| {
                         let first = !referrers.contains_key(&id);
                         referrers.entry(id).or_insert_with(|| by.clone());
-                        if !repo.store().index().contains(&id) {
+                        if !repo.store().index()?.contains(&id) {
                             missing.push((id, kind, "missing from every index".into()));
                             return Ok(false);
                         }
@@ -219,7 +219,7 @@ impl Checker<'_> {
         }
         // Every indexed blob must lie inside an existing pack.
         let mut by_pack: HashMap<ObjectId, Vec<(ObjectId, Location)>> = HashMap::new();
-        for (id, loc) in store.index().iter() {
+        for (id, loc) in store.index()?.iter() {
             by_pack.entry(loc.pack).or_default().push((id, loc));
         }
         for (p, blobs) in &by_pack {

@@ -212,8 +212,12 @@ pub struct Repository {
     location: Location,
     config: Config,
     store: Store,
-    meta: Option<OpMeta>,
+    meta: Option<MetaSource>,
 }
+
+/// Produces the metadata of an operation when one is recorded (who, when, which command), so that
+/// commands that record nothing never look up who the user is.
+pub type MetaSource = Box<dyn Fn() -> OpMeta + Send + Sync>;
 
 impl Repository {
     /// Creates a repository. Writes the key slot and the first operation before the config, so an
@@ -262,11 +266,11 @@ impl Repository {
             location: Location { daw_dir, work_tree },
             config,
             store,
-            meta: Some(opts.meta),
+            meta: None,
         };
         let op = Operation {
             parents: Vec::new(),
-            meta: repo.meta.clone().expect("set above"),
+            meta: opts.meta,
             description: "initialize repository".into(),
             undoes: None,
             refs: RefTable::new(DEFAULT_BRANCH),
@@ -307,7 +311,7 @@ impl Repository {
     }
 
     /// Opens the repository with a master key kept from an earlier unlock (a key agent). The key is
-    /// trusted only if it opens the indexes and the current operation (authenticated encryption: a
+    /// trusted only if it opens the current operation (authenticated encryption: a
     /// wrong key opens nothing); otherwise this fails with `WrongPassphrase`.
     pub fn open_with_master(location: Location, master: store::crypto::SecretKey) -> Result<Self> {
         let config = Config::load(&location.daw_dir.join("config"))?;
@@ -329,9 +333,14 @@ impl Repository {
         Config::load(&location.daw_dir.join("config"))?.repository_id()
     }
 
-    /// Who is acting, for the operation log; required before any command that changes refs.
-    pub fn set_op_meta(&mut self, meta: OpMeta) {
+    /// Who is acting, for the operation log; required before any command that changes refs. Called
+    /// each time an operation is recorded.
+    pub fn set_op_meta(&mut self, meta: MetaSource) {
         self.meta = Some(meta);
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 
     pub fn work_tree(&self) -> &Path {
@@ -435,7 +444,8 @@ impl Repository {
         let parent = self.op_head()?;
         let meta = self
             .meta
-            .clone()
+            .as_ref()
+            .map(|source| source())
             .ok_or_else(|| RepoError::Refused("internal: no operation metadata".into()))?;
         let op = Operation {
             parents: vec![parent],

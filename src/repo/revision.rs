@@ -52,7 +52,7 @@ impl Repository {
         if lower.len() >= 4 && lower.len() <= 64 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
             let matches = self
                 .store()
-                .index()
+                .index()?
                 .ids_with_prefix(&lower, BlobKind::Commit);
             return match matches.len() {
                 1 => Ok(matches[0]),

@@ -707,6 +707,10 @@ impl Repository {
         }
         let first_line = commit.message.lines().next().unwrap_or("").to_string();
         self.update_refs(format!("commit {}: {}", id.short(12), first_line), new_refs)?;
+        // The cache keeps the new HEAD's files, so that `status` need not read its trees.
+        if let Ok(files) = super::status::flatten(self, Some(&tree)) {
+            cache.set_head(id, std::sync::Arc::new(files));
+        }
         let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;

@@ -17,20 +17,21 @@
 //! files), written atomically, and only ever a hint: a missing, damaged, foreign or newer-version
 //! cache is ignored and rebuilt. Format: `docs/FORMAT.md`, "Stat cache".
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::object::{EntryKind, FileStorage, Reader, TreeEntry, Writer};
+use crate::object::{DecodeError, EntryKind, FileStorage, ObjectId, Reader, TreeEntry, Writer};
 use crate::store::Store;
 
 use super::{Repository, Result, fsutil};
 
 /// Version of the cache encoding.
-const CACHE_VERSION: u64 = 1;
+const CACHE_VERSION: u64 = 2;
 /// How far the coarse kernel clock that stamps files may lag behind the system clock.
 const CLOCK_LAG: Duration = Duration::from_millis(100);
 
@@ -107,6 +108,16 @@ pub fn settled_before(start: SystemTime) -> i64 {
 struct Cached {
     stat: FileStat,
     entry: TreeEntry,
+    /// Looked up or recorded since loading (what is not was not found by a walk of the whole project).
+    visited: bool,
+}
+
+/// Paths as bytes, hashed with FxHash: `Path`'s own hash walks its components, and this map is looked
+/// up once per file of the project by every `commit`.
+type Entries = HashMap<Vec<u8>, Cached, rustc_hash::FxBuildHasher>;
+
+fn key(rel: &Path) -> &[u8] {
+    rel.as_os_str().as_bytes()
 }
 
 /// Counts for `--verbose` and the benchmark.
@@ -118,13 +129,30 @@ pub struct CacheStats {
     pub misses: u64,
 }
 
+/// Every file and symlink of a commit's tree, by relative path.
+pub type HeadFiles = Arc<BTreeMap<PathBuf, TreeEntry>>;
+
+/// The cache as read from disk: the plaintext, decoded only as far as a command needs. `daw status`
+/// of an unchanged project reads the paths and stats in order and never builds a map.
+#[derive(Default)]
+struct Loaded {
+    plain: Vec<u8>,
+    /// The commit the cache was written for, and how many files it has (`in_head` records + extras).
+    head: Option<(ObjectId, usize)>,
+    /// Where the records start, and how many there are.
+    records_at: usize,
+    records: usize,
+}
+
 /// The cache: loaded, then updated as files are looked up and read.
 pub struct StatCache {
-    entries: HashMap<PathBuf, Cached>,
-    /// Paths looked up or recorded since loading.
-    visited: HashSet<PathBuf>,
+    loaded: Loaded,
+    /// The records as a map, decoded from `loaded` on first use.
+    entries: Option<Entries>,
+    /// HEAD's files when a command set them (else they are in `loaded`).
+    head: Option<(ObjectId, HeadFiles)>,
     settled_before: i64,
-    /// Whether `entries` differs from what is on disk.
+    /// Whether the cache differs from what is on disk.
     dirty: bool,
     pub stats: CacheStats,
 }
@@ -136,12 +164,124 @@ fn cache_path(repo: &Repository) -> PathBuf {
     repo.daw_dir().join("cache").join("stat")
 }
 
+/// Reads the records of a cache's plaintext in order.
+struct Records<'a> {
+    r: Reader<'a>,
+    left: usize,
+}
+
+/// One record: the entry is left encoded until asked for.
+struct Record<'a> {
+    path: &'a [u8],
+    in_head: bool,
+    stat: FileStat,
+    entry: &'a [u8],
+}
+
+impl<'a> Records<'a> {
+    fn of(loaded: &'a Loaded) -> Self {
+        Self {
+            r: Reader::new(&loaded.plain[loaded.records_at..], "stat cache"),
+            left: loaded.records,
+        }
+    }
+
+    fn next_record(&mut self) -> std::result::Result<Option<Record<'a>>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let path = self.r.bytes()?;
+        let in_head = decode_flag(&mut self.r)?;
+        let stat = FileStat::decode(&mut self.r)?;
+        let entry = self.r.bytes()?;
+        Ok(Some(Record {
+            path,
+            in_head,
+            stat,
+            entry,
+        }))
+    }
+
+    /// HEAD's files that have no record (after the records).
+    fn extras(mut self) -> std::result::Result<Vec<(PathBuf, TreeEntry)>, DecodeError> {
+        while self.next_record()?.is_some() {}
+        let n = self.r.count(8)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let path = PathBuf::from(std::ffi::OsStr::from_bytes(self.r.bytes()?));
+            out.push((path, decode_entry(self.r.bytes()?)?));
+        }
+        self.r.finish()?;
+        Ok(out)
+    }
+}
+
+fn decode_entry(bytes: &[u8]) -> std::result::Result<TreeEntry, DecodeError> {
+    let mut r = Reader::new(bytes, "stat cache entry");
+    let e = TreeEntry::decode_from(&mut r)?;
+    r.finish()?;
+    Ok(e)
+}
+
+/// A pass over the records that checks, file by file in walk order, that each is unchanged since
+/// HEAD: see [`StatCache::head_check`].
+pub struct HeadCheck<'a> {
+    records: Records<'a>,
+    /// Files matched so far.
+    matched: usize,
+    /// HEAD's files.
+    expected: usize,
+    /// Records that are not HEAD's (stale ones the next full pass prunes).
+    others: usize,
+    failed: bool,
+}
+
+impl HeadCheck<'_> {
+    /// Whether the next file of the walk, at `path` with `meta`, is the next of HEAD's files and has
+    /// the stat the cache recorded for it.
+    pub fn next_is_unchanged(&mut self, path: &[u8], meta: &Metadata) -> bool {
+        if self.failed {
+            return false;
+        }
+        loop {
+            match self.records.next_record() {
+                Ok(Some(rec)) if !rec.in_head => self.others += 1,
+                Ok(Some(rec)) if rec.path == path && rec.stat == FileStat::of(meta) => {
+                    self.matched += 1;
+                    return true;
+                }
+                _ => {
+                    self.failed = true;
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// After the last file: whether every file of HEAD was matched, and whether stale records remain.
+    pub fn finish(mut self) -> (bool, bool) {
+        while let Ok(Some(rec)) = self.records.next_record() {
+            if rec.in_head {
+                self.failed = true;
+            } else {
+                self.others += 1;
+            }
+        }
+        (
+            !self.failed && self.matched == self.expected,
+            self.others > 0,
+        )
+    }
+}
+
 impl StatCache {
     /// An empty cache for a command that started reading at `start`.
     pub fn empty(start: SystemTime) -> Self {
         Self {
-            entries: HashMap::new(),
-            visited: HashSet::new(),
+            loaded: Loaded::default(),
+            entries: None,
+            head: None,
             settled_before: settled_before(start),
             dirty: false,
             stats: CacheStats::default(),
@@ -151,49 +291,109 @@ impl StatCache {
     /// Loads the cache; anything unreadable counts as an empty cache.
     pub fn load(repo: &Repository, start: SystemTime) -> Self {
         let mut cache = Self::empty(start);
-        let Ok(sealed) = std::fs::read(cache_path(repo)) else {
+        let Ok(mut plain) = std::fs::read(cache_path(repo)) else {
             return cache;
         };
-        let Ok(plain) = repo.store().open_file(SEAL_WHAT, SEAL_NAME, &sealed) else {
+        if repo
+            .store()
+            .open_file_in_place(SEAL_WHAT, SEAL_NAME, &mut plain)
+            .is_err()
+        {
             cache.dirty = true;
             return cache;
-        };
-        match decode(&plain) {
-            Ok(entries) => cache.entries = entries,
+        }
+        match Loaded::read(plain) {
+            Ok(loaded) => cache.loaded = loaded,
             Err(_) => cache.dirty = true,
         }
         cache
     }
 
-    /// How many files the cache knows.
-    pub fn len(&self) -> usize {
-        self.entries.len()
+    /// The records as a map (decoded now if they were not yet; a damaged cache counts as empty).
+    fn entries(&mut self) -> &mut Entries {
+        if self.entries.is_none() {
+            let decoded = decode_records(&self.loaded);
+            if decoded.is_err() {
+                self.loaded = Loaded::default();
+                self.dirty = true;
+            }
+            self.entries = Some(decoded.unwrap_or_default());
+        }
+        self.entries.as_mut().expect("decoded above")
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+    /// The files of commit `head` as recorded with the cache, if it was written for that commit.
+    pub fn head_files(&self, head: &ObjectId) -> Option<HeadFiles> {
+        if let Some((id, files)) = &self.head {
+            return (id == head).then(|| files.clone());
+        }
+        match self.loaded.head {
+            Some((id, _)) if id == *head => decode_head_files(&self.loaded).ok().map(Arc::new),
+            _ => None,
+        }
+    }
+
+    /// Checks the walk against HEAD's files as the cache recorded them, if it was written for commit
+    /// `head` and nothing changed it since it was loaded.
+    pub fn head_check(&self, head: &ObjectId) -> Option<HeadCheck<'_>> {
+        if self.head.is_some() || self.entries.is_some() {
+            return None;
+        }
+        match self.loaded.head {
+            Some((id, count)) if id == *head => Some(HeadCheck {
+                records: Records::of(&self.loaded),
+                matched: 0,
+                expected: count,
+                others: 0,
+                failed: false,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Records that HEAD is now `head` with these files (written with the cache).
+    pub fn set_head(&mut self, head: ObjectId, files: HeadFiles) {
+        let before = match &self.head {
+            Some((id, _)) => Some(*id),
+            None => self.loaded.head.map(|(id, _)| id),
+        };
+        if before != Some(head) {
+            self.dirty = true;
+        }
+        self.head = Some((head, files));
+    }
+
+    /// How many files the cache knows.
+    pub fn len(&mut self) -> usize {
+        self.entries().len()
+    }
+
+    pub fn is_empty(&mut self) -> bool {
+        self.entries().is_empty()
     }
 
     /// The cached entry for the file at `rel` if its `lstat` is unchanged.
-    pub fn lookup(&mut self, rel: &Path, meta: &Metadata) -> Option<TreeEntry> {
+    pub fn lookup(&mut self, rel: &Path, meta: &Metadata) -> Option<&TreeEntry> {
         let stat = FileStat::of(meta);
-        if !self.visited.contains(rel) {
-            self.visited.insert(rel.to_path_buf());
-        }
-        match self.entries.get(rel) {
+        let entries = self.entries();
+        let hit = match entries.get_mut(key(rel)) {
             Some(c) if c.stat == stat => {
-                self.stats.hits += 1;
-                Some(c.entry.clone())
+                c.visited = true;
+                true
             }
-            stale => {
-                if stale.is_some() {
-                    self.entries.remove(rel);
-                    self.dirty = true;
-                }
-                self.stats.misses += 1;
-                None
+            Some(_) => {
+                entries.remove(key(rel));
+                self.dirty = true;
+                false
             }
+            None => false,
+        };
+        if !hit {
+            self.stats.misses += 1;
+            return None;
         }
+        self.stats.hits += 1;
+        self.entries().get(key(rel)).map(|c| &c.entry)
     }
 
     /// Like `lookup`, for a commit: also checks that the blobs the entry names are in the store (a
@@ -204,7 +404,7 @@ impl StatCache {
         meta: &Metadata,
         store: &Store,
     ) -> Option<TreeEntry> {
-        let entry = self.lookup(rel, meta)?;
+        let entry = self.lookup(rel, meta)?.clone();
         let EntryKind::File { storage, .. } = &entry.kind else {
             return None;
         };
@@ -212,10 +412,13 @@ impl StatCache {
             FileStorage::Raw(c) => c,
             FileStorage::GzipPayload { payload, .. } => payload,
         };
-        if content.tree.is_some_and(|t| !store.contains(&t.root)) {
+        if content
+            .tree
+            .is_some_and(|t| !store.contains(&t.root).unwrap_or(false))
+        {
             self.stats.hits -= 1;
             self.stats.misses += 1;
-            self.entries.remove(rel);
+            self.entries().remove(key(rel));
             self.dirty = true;
             return None;
         }
@@ -225,9 +428,6 @@ impl StatCache {
     /// Records what reading the file at `rel` (whose `lstat` was `meta` before and after reading)
     /// produced. Files changed too recently to be trusted are left out (see the module docs).
     pub fn record(&mut self, rel: &Path, meta: &Metadata, entry: TreeEntry) {
-        if !self.visited.contains(rel) {
-            self.visited.insert(rel.to_path_buf());
-        }
         if !matches!(entry.kind, EntryKind::File { .. }) {
             return;
         }
@@ -235,32 +435,106 @@ impl StatCache {
         if stat.mtime.0 >= self.settled_before || stat.ctime.0 >= self.settled_before {
             return;
         }
-        self.entries
-            .insert(rel.to_path_buf(), Cached { stat, entry });
+        let visited = true;
+        self.entries().insert(
+            key(rel).to_vec(),
+            Cached {
+                stat,
+                entry,
+                visited,
+            },
+        );
         self.dirty = true;
     }
 
     /// Drops the files not looked up since loading: after a walk of the whole project, they are gone.
     pub fn prune_unvisited(&mut self) {
-        let before = self.entries.len();
-        let visited = &self.visited;
-        self.entries.retain(|p, _| visited.contains(p));
-        if self.entries.len() != before {
+        let entries = self.entries();
+        let before = entries.len();
+        entries.retain(|_, c| c.visited);
+        if entries.len() != before {
             self.dirty = true;
         }
     }
 
+    /// After a [`HeadCheck`] found every file unchanged: keeps only HEAD's records.
+    pub fn keep_head_records(&mut self) {
+        let Ok(head) = Records::of(&self.loaded).head_paths() else {
+            return;
+        };
+        for (path, c) in self.entries().iter_mut() {
+            c.visited = head.contains(path.as_slice());
+        }
+        self.prune_unvisited();
+    }
+
+    /// Whether the cache changed since it was loaded.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
     /// Writes the cache if it changed since it was loaded.
-    pub fn save(&self, repo: &Repository) -> Result<()> {
+    pub fn save(&mut self, repo: &Repository) -> Result<()> {
         if !self.dirty {
             return Ok(());
         }
         let path = cache_path(repo);
         let dir = path.parent().expect("the cache path has a folder");
         std::fs::create_dir_all(dir).map_err(|e| super::RepoError::io(dir, e))?;
-        let plain = encode(&self.entries, self.settled_before);
+        let head = match (&self.head, self.loaded.head) {
+            (Some((id, files)), _) => Some((*id, files.clone())),
+            (None, Some((id, _))) => decode_head_files(&self.loaded)
+                .ok()
+                .map(|files| (id, Arc::new(files))),
+            (None, None) => None,
+        };
+        let settled_before = self.settled_before;
+        let plain = encode(self.entries(), head.as_ref(), settled_before);
         let sealed = repo.store().seal_file(SEAL_WHAT, SEAL_NAME, &plain);
         fsutil::write_atomic(&path, &sealed)
+    }
+}
+
+impl Records<'_> {
+    /// The paths of the records that are HEAD's.
+    fn head_paths(mut self) -> std::result::Result<HashSet<Vec<u8>>, DecodeError> {
+        let mut out = HashSet::new();
+        while let Some(rec) = self.next_record()? {
+            if rec.in_head {
+                out.insert(rec.path.to_vec());
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Loaded {
+    fn read(plain: Vec<u8>) -> std::result::Result<Self, DecodeError> {
+        let mut r = Reader::new(&plain, "stat cache");
+        r.version(CACHE_VERSION)?;
+        let _written_settled_before = r.ivar()?;
+        let head = match r.u8()? {
+            0 => None,
+            1 => Some(r.id()?),
+            _ => return Err(r.invalid("bad head marker")),
+        };
+        let records = r.count(16)?;
+        let head_files = r.uvar()?;
+        let head = match head {
+            Some(id) => Some((
+                id,
+                usize::try_from(head_files).map_err(|_| r.invalid("count"))?,
+            )),
+            None if head_files == 0 => None,
+            None => return Err(r.invalid("files listed for no commit")),
+        };
+        let records_at = plain.len() - r.remaining();
+        Ok(Self {
+            plain,
+            head,
+            records_at,
+            records,
+        })
     }
 }
 
@@ -305,38 +579,103 @@ pub(crate) fn learn_from_commit(
     }
 }
 
-/// `version ‖ settled_before (ivar) ‖ count ‖ (path (bytes) ‖ stat ‖ tree entry)*`, paths sorted.
-fn encode(entries: &HashMap<PathBuf, Cached>, settled_before: i64) -> Vec<u8> {
-    let mut sorted: Vec<(&PathBuf, &Cached)> = entries.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+/// `version ‖ settled_before (ivar) ‖ head ‖ count ‖ head file count ‖ (path ‖ in_head (u8) ‖ stat ‖
+/// tree entry (bytes))* ‖ extra count ‖ (path ‖ tree entry (bytes))*`, both lists sorted by path
+/// (`docs/FORMAT.md`, "Stat cache"). `head` is 0, or 1 and a commit id; `in_head` says the entry is
+/// also that commit's entry for the path, and the extra list holds the commit's other files, so its
+/// whole file list is kept without writing an entry twice.
+fn encode(entries: &Entries, head: Option<&(ObjectId, HeadFiles)>, settled_before: i64) -> Vec<u8> {
+    let mut sorted: Vec<(&Path, &Cached)> = entries
+        .iter()
+        .map(|(p, c)| (Path::new(std::ffi::OsStr::from_bytes(p)), c))
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let empty = BTreeMap::new();
+    let head_files = head.map_or(&empty, |(_, f)| f.as_ref());
     let mut w = Writer::new();
-    w.uvar(CACHE_VERSION)
-        .ivar(settled_before)
-        .uvar(sorted.len() as u64);
+    w.uvar(CACHE_VERSION).ivar(settled_before);
+    match head {
+        Some((id, _)) => w.u8(1).id(id),
+        None => w.u8(0),
+    };
+    w.uvar(sorted.len() as u64).uvar(head_files.len() as u64);
+    let mut in_head = HashSet::new();
+    let mut entry_bytes = Writer::new();
     for (path, c) in sorted {
-        w.bytes(path.as_os_str().as_bytes());
+        let same = head_files.get(path) == Some(&c.entry);
+        if same {
+            in_head.insert(path);
+        }
+        w.bytes(path.as_os_str().as_bytes()).u8(u8::from(same));
         c.stat.encode(&mut w);
-        c.entry.encode_to(&mut w);
+        entry_bytes.clear();
+        c.entry.encode_to(&mut entry_bytes);
+        w.bytes(entry_bytes.as_slice());
+    }
+    w.uvar((head_files.len() - in_head.len()) as u64);
+    for (path, entry) in head_files {
+        if !in_head.contains(path.as_path()) {
+            w.bytes(path.as_os_str().as_bytes());
+            entry_bytes.clear();
+            entry.encode_to(&mut entry_bytes);
+            w.bytes(entry_bytes.as_slice());
+        }
     }
     w.finish()
 }
 
-fn decode(
-    plain: &[u8],
-) -> std::result::Result<HashMap<PathBuf, Cached>, crate::object::DecodeError> {
-    let mut r = Reader::new(plain, "stat cache");
-    r.version(CACHE_VERSION)?;
-    let _written_settled_before = r.ivar()?;
-    let n = r.count(16)?;
-    let mut out = HashMap::with_capacity(n);
-    for _ in 0..n {
-        let path = PathBuf::from(std::ffi::OsStr::from_bytes(r.bytes()?));
-        let stat = FileStat::decode(&mut r)?;
-        let entry = TreeEntry::decode_from(&mut r)?;
-        out.insert(path, Cached { stat, entry });
+fn decode_flag(r: &mut Reader<'_>) -> std::result::Result<bool, DecodeError> {
+    match r.u8()? {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(r.invalid("bad in-head flag")),
     }
-    r.finish()?;
+}
+
+/// Every record, as a map (the extras are checked too: a damaged cache is dropped whole).
+fn decode_records(loaded: &Loaded) -> std::result::Result<Entries, DecodeError> {
+    let mut out = Entries::with_capacity_and_hasher(loaded.records, Default::default());
+    let mut records = Records::of(loaded);
+    let mut in_head = 0;
+    while let Some(rec) = records.next_record()? {
+        in_head += usize::from(rec.in_head);
+        let visited = false;
+        out.insert(
+            rec.path.to_vec(),
+            Cached {
+                stat: rec.stat,
+                entry: decode_entry(rec.entry)?,
+                visited,
+            },
+        );
+    }
+    let extras = Records::of(loaded).extras()?;
+    if loaded.head.map_or(0, |(_, n)| n) != in_head + extras.len() {
+        return Err(DecodeError::Invalid {
+            what: "stat cache",
+            detail: "wrong number of HEAD's files".into(),
+        });
+    }
     Ok(out)
+}
+
+/// HEAD's files from a cache: the records marked as HEAD's and the extra list, merged in path order.
+fn decode_head_files(
+    loaded: &Loaded,
+) -> std::result::Result<BTreeMap<PathBuf, TreeEntry>, DecodeError> {
+    let mut files = Vec::new();
+    let mut records = Records::of(loaded);
+    while let Some(rec) = records.next_record()? {
+        if rec.in_head {
+            files.push((
+                PathBuf::from(std::ffi::OsStr::from_bytes(rec.path)),
+                decode_entry(rec.entry)?,
+            ));
+        }
+    }
+    files.extend(records.extras()?);
+    // Two sorted runs: the map is built after one merge-friendly sort.
+    Ok(files.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -376,12 +715,71 @@ mod tests {
         // The ctime is now, so the entry is not settled yet: pretend the command started later.
         cache.settled_before = i64::MAX;
         cache.record(Path::new("Samples/kick.wav"), &meta, entry("kick.wav", 7));
-        let plain = encode(&cache.entries, 5);
-        let back = decode(&plain).unwrap();
-        let c = &back[Path::new("Samples/kick.wav")];
+        cache.record(Path::new("Samples/snare.wav"), &meta, entry("snare.wav", 8));
+        // HEAD: kick as cached, snare with other content, and a file the cache does not know.
+        let head_id = ObjectId::from_bytes([9; 32]);
+        let head: BTreeMap<PathBuf, TreeEntry> = [
+            ("Samples/kick.wav", entry("kick.wav", 7)),
+            ("Samples/snare.wav", entry("snare.wav", 1)),
+            ("Set.als", entry("Set.als", 2)),
+        ]
+        .into_iter()
+        .map(|(p, e)| (PathBuf::from(p), e))
+        .collect();
+        let plain = encode(cache.entries(), Some(&(head_id, Arc::new(head.clone()))), 5);
+        let loaded = Loaded::read(plain.clone()).unwrap();
+        assert_eq!(loaded.head, Some((head_id, 3)));
+        let back = decode_records(&loaded).unwrap();
+        let c = &back[&b"Samples/kick.wav"[..]];
         assert_eq!(c.stat, FileStat::of(&meta));
         assert_eq!(c.entry, entry("kick.wav", 7));
-        assert!(decode(&plain[..plain.len() - 1]).is_err());
+        assert_eq!(back.len(), 2);
+        assert_eq!(decode_head_files(&loaded).unwrap(), head);
+        // The check of an unchanged walk: kick is HEAD's with the same stat, snare is not HEAD's.
+        let mut reloaded = StatCache::empty(SystemTime::now());
+        reloaded.loaded = loaded;
+        let mut check = reloaded.head_check(&head_id).unwrap();
+        assert!(check.next_is_unchanged(b"Samples/kick.wav", &meta));
+        assert!(!check.next_is_unchanged(b"Samples/snare.wav", &meta));
+        assert!(!check.finish().0);
+        assert!(
+            reloaded
+                .head_check(&ObjectId::from_bytes([1; 32]))
+                .is_none()
+        );
+        // A truncated cache is rejected whole.
+        let cut = Loaded::read(plain[..plain.len() - 1].to_vec());
+        assert!(cut.is_err() || decode_records(&cut.unwrap()).is_err());
+    }
+
+    #[test]
+    fn a_walk_that_matches_every_head_file_is_unchanged() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
+        let mut cache = StatCache::empty(SystemTime::now());
+        cache.settled_before = i64::MAX;
+        cache.record(Path::new("a"), &meta, entry("a", 1));
+        cache.record(Path::new("b"), &meta, entry("b", 2));
+        let head_id = ObjectId::from_bytes([9; 32]);
+        let head: BTreeMap<PathBuf, TreeEntry> = [("a", entry("a", 1)), ("b", entry("b", 2))]
+            .into_iter()
+            .map(|(p, e)| (PathBuf::from(p), e))
+            .collect();
+        let plain = encode(cache.entries(), Some(&(head_id, Arc::new(head))), 5);
+        let mut reloaded = StatCache::empty(SystemTime::now());
+        reloaded.loaded = Loaded::read(plain).unwrap();
+        let mut check = reloaded.head_check(&head_id).unwrap();
+        assert!(check.next_is_unchanged(b"a", &meta));
+        assert!(check.next_is_unchanged(b"b", &meta));
+        assert_eq!(check.finish(), (true, false));
+        // A file of HEAD missing from the walk is a change.
+        let mut check = reloaded.head_check(&head_id).unwrap();
+        assert!(check.next_is_unchanged(b"a", &meta));
+        assert!(!check.finish().0);
+        // So is a new file in between.
+        let mut check = reloaded.head_check(&head_id).unwrap();
+        assert!(check.next_is_unchanged(b"a", &meta));
+        assert!(!check.next_is_unchanged(b"a2", &meta));
     }
 
     #[test]
@@ -393,15 +791,15 @@ mod tests {
         let mut cache = StatCache::empty(SystemTime::now());
         cache.settled_before = ctime;
         cache.record(Path::new("a"), &meta, entry("a", 1));
-        assert!(cache.entries.is_empty());
+        assert!(cache.is_empty());
         // One second later, the same stat is settled and cached.
         cache.settled_before = ctime + 1;
         cache.record(Path::new("a"), &meta, entry("a", 1));
-        assert_eq!(cache.entries.len(), 1);
+        assert_eq!(cache.len(), 1);
         // An mtime set into the future (an archive from a skewed clock) is never trusted.
         let (_, future) = file_with_times(tmp.path(), "b", 4_000_000_000);
         cache.record(Path::new("b"), &future, entry("b", 1));
-        assert_eq!(cache.entries.len(), 1);
+        assert_eq!(cache.len(), 1);
     }
 
     #[test]
@@ -409,14 +807,15 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let (p, meta) = file_with_times(tmp.path(), "a", 1_000);
         let mut cache = StatCache::empty(SystemTime::now());
-        cache.entries.insert(
-            PathBuf::from("a"),
+        cache.entries().insert(
+            b"a".to_vec(),
             Cached {
                 stat: FileStat::of(&meta),
                 entry: entry("a", 1),
+                visited: false,
             },
         );
-        assert_eq!(cache.lookup(Path::new("a"), &meta), Some(entry("a", 1)));
+        assert_eq!(cache.lookup(Path::new("a"), &meta), Some(&entry("a", 1)));
         // Same size and mtime, new content: the ctime moved.
         std::thread::sleep(Duration::from_millis(20));
         std::fs::write(&p, b"xyz").unwrap();

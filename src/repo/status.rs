@@ -12,14 +12,15 @@ use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::object::{EntryKind, ObjectId, TreeEntry};
 
 use super::lock::RepoLock;
 use super::ops::Head;
-use super::statcache::StatCache;
-use super::worktree::{self, Found, Ignores, WalkWarning};
+use super::statcache::{HeadCheck, HeadFiles, StatCache};
+use super::worktree::{self, Found, Walk, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// How often a file that changes while it is hashed is tried.
@@ -114,37 +115,11 @@ pub(crate) struct WorkTreeView {
 }
 
 impl WorkTreeView {
-    /// Walks the project.
+    /// Walks the project (on a second thread, while this one loads the stat cache).
     pub fn scan(repo: &Repository) -> Result<Self> {
-        Self::scan_while(repo, || ()).0
-    }
-
-    /// Walks the project on a second thread while this one loads the stat cache and runs `meanwhile`
-    /// (status reads HEAD's trees then).
-    pub fn scan_while<T>(repo: &Repository, meanwhile: impl FnOnce() -> T) -> (Result<Self>, T) {
-        let start = SystemTime::now();
-        let work_tree = repo.work_tree().to_path_buf();
-        let daw_dir = repo.daw_dir().to_path_buf();
-        let (root, cache, other) = std::thread::scope(|scope| {
-            let walker = scope.spawn(|| {
-                let mut ignores = Ignores::new();
-                let mut total = 0;
-                worktree::walk(
-                    &work_tree,
-                    Path::new(""),
-                    &mut ignores,
-                    &daw_dir,
-                    &mut total,
-                )
-            });
-            let cache = StatCache::load(repo, start);
-            let other = meanwhile();
-            let root = walker
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (root, cache, other)
-        });
-        (Self::from_walk(&work_tree, root, cache), other)
+        let walk = Walk::start(repo.location());
+        let cache = StatCache::load(repo, walk.started());
+        Self::from_walk(repo.work_tree(), walk.finish(), cache)
     }
 
     fn from_walk(work_tree: &Path, root: Found, cache: StatCache) -> Result<Self> {
@@ -304,15 +279,47 @@ impl WorkTreeView {
         if whole_tree {
             self.cache.prune_unvisited();
         }
-        let holder = format!("daw (updating the stat cache, pid {})", std::process::id());
-        if let Ok(_lock) = RepoLock::acquire(repo.daw_dir(), Duration::ZERO, &holder) {
-            let _ = self.cache.save(repo);
-        }
+        save_cache(repo, &mut self.cache);
     }
 
     /// Writes the cache; the caller holds the repository lock.
     pub fn save_cache_locked(&mut self, repo: &Repository) {
         let _ = self.cache.save(repo);
+    }
+}
+
+/// Writes the stat cache if it changed and no other command holds the repository (the cache is only a
+/// hint: a command that cannot update it just leaves it for the next one).
+fn save_cache(repo: &Repository, cache: &mut StatCache) {
+    if !cache.is_dirty() {
+        return;
+    }
+    let holder = format!("daw (updating the stat cache, pid {})", std::process::id());
+    if let Ok(_lock) = RepoLock::acquire(repo.daw_dir(), Duration::ZERO, &holder) {
+        let _ = cache.save(repo);
+    }
+}
+
+/// How many files the walk found, if each of them is unchanged since HEAD by the stat cache; `None`
+/// as soon as one is not (or is not a plain file). `path` is scratch space for the relative path.
+fn unchanged_files(found: &Found, check: &mut HeadCheck<'_>, path: &mut Vec<u8>) -> Option<usize> {
+    match found {
+        Found::File(meta) => check.next_is_unchanged(path, meta).then_some(1),
+        Found::Dir(_, children) => {
+            let mut files = 0;
+            for (name, child) in children {
+                let len = path.len();
+                if len > 0 {
+                    path.push(b'/');
+                }
+                path.extend_from_slice(name);
+                let n = unchanged_files(child, check, path);
+                path.truncate(len);
+                files += n?;
+            }
+            Some(files)
+        }
+        _ => None,
     }
 }
 
@@ -367,15 +374,15 @@ pub struct Status {
 impl Repository {
     /// Compares the project with HEAD, reading only files the stat cache cannot vouch for.
     pub fn status(&self) -> Result<Status> {
+        self.status_of(Walk::start(self.location()))
+    }
+
+    /// [`Repository::status`] of a walk started earlier (the CLI starts it before it unlocks the
+    /// repository: the walk is most of the time `daw status` takes).
+    pub fn status_of(&self, walk: Walk) -> Result<Status> {
         let refs = self.refs()?;
         let head = refs.head_commit();
-        let base_tree = match &head {
-            Some(c) => Some(self.read_commit(c)?.tree),
-            None => None,
-        };
-        // Reading HEAD's trees and walking the project are independent: both at once.
-        let (view, base) = WorkTreeView::scan_while(self, || flatten(self, base_tree.as_ref()));
-        let (base, mut view) = (base?, view?);
+        let mut cache = StatCache::load(self, walk.started());
         let mut status = Status {
             branch: match &refs.head {
                 Head::Branch(b) => Some(b.clone()),
@@ -384,6 +391,34 @@ impl Repository {
             head,
             ..Default::default()
         };
+        let root = walk.finish();
+        // The common case, nothing changed: every file has the stat the cache recorded for HEAD's
+        // version of it, and HEAD has no other file. Decided without building a single map.
+        if let Some(h) = &head
+            && let Some(mut check) = cache.head_check(h)
+            && let Some(files) = unchanged_files(&root, &mut check, &mut Vec::new())
+            && let (true, stale) = check.finish()
+        {
+            if stale {
+                cache.keep_head_records();
+                save_cache(self, &mut cache);
+            }
+            status.files = files as u64;
+            return Ok(status);
+        }
+        // HEAD's files: kept with the stat cache while HEAD does not move, else read from its trees.
+        let base: HeadFiles = match &head {
+            Some(c) => match cache.head_files(c) {
+                Some(files) => files,
+                None => {
+                    let files = Arc::new(flatten(self, Some(&self.read_commit(c)?.tree))?);
+                    cache.set_head(*c, files.clone());
+                    files
+                }
+            },
+            None => HeadFiles::default(),
+        };
+        let mut view = WorkTreeView::from_walk(self.work_tree(), root, cache)?;
         let mut new: Vec<(PathBuf, OnDisk)> = Vec::new();
         let mut modified: Vec<PathBuf> = Vec::new();
         let mut deleted: Vec<PathBuf> = Vec::new();

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::fs::Metadata;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use gix_ignore::glob::pattern::Case;
 
@@ -39,6 +40,7 @@ desktop.ini
 pub const IGNORE_FILE: &str = ".dawignore";
 
 /// Ignore rules for one work tree.
+#[derive(Clone)]
 pub struct Ignores {
     search: gix_ignore::Search,
 }
@@ -60,21 +62,36 @@ impl Ignores {
 
     /// Adds the `.dawignore` of folder `dir` (relative path `rel_dir`, empty for the root).
     pub fn add_file(&mut self, work_tree: &Path, rel_dir: &Path) -> std::io::Result<()> {
-        let dir = work_tree.join(rel_dir);
-        let path = dir.join(IGNORE_FILE);
+        match Self::file_in(work_tree, rel_dir)? {
+            Some((path, bytes)) => self.add_buffer(work_tree, rel_dir, path, &bytes),
+            None => Ok(()),
+        }
+    }
+
+    /// The `.dawignore` of folder `rel_dir`, if it has one: its path and its bytes.
+    fn file_in(work_tree: &Path, rel_dir: &Path) -> std::io::Result<Option<(PathBuf, Vec<u8>)>> {
+        let path = work_tree.join(rel_dir).join(IGNORE_FILE);
         match std::fs::read(&path) {
-            Ok(bytes) => {
-                let root = if rel_dir.as_os_str().is_empty() {
-                    None
-                } else {
-                    Some(work_tree)
-                };
-                self.search
-                    .add_patterns_buffer(&bytes, path, root, Default::default())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Ok(bytes) => Ok(Some((path, bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    fn add_buffer(
+        &mut self,
+        work_tree: &Path,
+        rel_dir: &Path,
+        path: PathBuf,
+        bytes: &[u8],
+    ) -> std::io::Result<()> {
+        let root = if rel_dir.as_os_str().is_empty() {
+            None
+        } else {
+            Some(work_tree)
+        };
+        self.search
+            .add_patterns_buffer(bytes, path, root, Default::default())
     }
 
     pub fn is_ignored(&self, rel: &Path, is_dir: bool) -> bool {
@@ -114,7 +131,60 @@ pub struct WalkWarning {
     pub message: String,
 }
 
+/// A walk of the whole project running on its own thread.
+pub struct Walk {
+    started: SystemTime,
+    thread: std::thread::JoinHandle<Found>,
+}
+
+impl Walk {
+    /// Starts walking the project of `location` (skipping its repository folder).
+    pub fn start(location: &super::Location) -> Self {
+        let started = SystemTime::now();
+        let work_tree = location.work_tree.clone();
+        let daw_dir = location.daw_dir.clone();
+        let thread = std::thread::spawn(move || {
+            let mut total = 0;
+            walk(
+                &work_tree,
+                Path::new(""),
+                &mut Ignores::new(),
+                &daw_dir,
+                &mut total,
+            )
+        });
+        Self { started, thread }
+    }
+
+    /// When the walk started: what it found is at least this recent.
+    pub fn started(&self) -> SystemTime {
+        self.started
+    }
+
+    /// What the walk found.
+    pub fn finish(self) -> Found {
+        self.thread
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    }
+}
+
+/// Folders with at least this many entries have their entries looked at in parallel.
+const PARALLEL_MIN: usize = 64;
+
+/// One entry of a folder, once looked at.
+enum Seen {
+    Ignored,
+    /// A sub-folder, to walk next.
+    Dir(Metadata),
+    Leaf(Found),
+}
+
 /// Lists a folder recursively (names sorted as bytes), skipping ignored paths and `skip_dir`.
+///
+/// The walk runs on rayon's threads: folders are walked in parallel and a big folder's entries are
+/// `lstat`ed in parallel, as `git status` stats its index on several threads; on a project of
+/// thousands of samples this is most of what `daw status` does.
 pub fn walk(
     work_tree: &Path,
     rel: &Path,
@@ -122,14 +192,46 @@ pub fn walk(
     skip_dir: &Path,
     total_bytes: &mut u64,
 ) -> Found {
-    let dir = work_tree.join(rel);
-    if let Err(e) = ignores.add_file(work_tree, rel) {
-        return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE));
-    }
-    let dir_meta = match std::fs::metadata(&dir) {
-        Ok(m) => m,
-        Err(e) => return Found::Unreadable(e.to_string()),
+    let found = match std::fs::metadata(work_tree.join(rel)) {
+        Ok(m) => walk_dir(work_tree, rel, m, ignores, skip_dir),
+        Err(e) => Found::Unreadable(e.to_string()),
     };
+    *total_bytes += found.file_bytes();
+    found
+}
+
+impl Found {
+    /// The size of the files found, in all.
+    fn file_bytes(&self) -> u64 {
+        match self {
+            Found::File(meta) => meta.len(),
+            Found::Dir(_, children) => children.iter().map(|(_, f)| f.file_bytes()).sum(),
+            _ => 0,
+        }
+    }
+}
+
+fn walk_dir(
+    work_tree: &Path,
+    rel: &Path,
+    dir_meta: Metadata,
+    inherited: &Ignores,
+    skip_dir: &Path,
+) -> Found {
+    let dir = work_tree.join(rel);
+    let mut own = None;
+    match Ignores::file_in(work_tree, rel) {
+        Ok(None) => {}
+        Ok(Some((path, bytes))) => {
+            let mut i = inherited.clone();
+            if let Err(e) = i.add_buffer(work_tree, rel, path, &bytes) {
+                return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE));
+            }
+            own = Some(i);
+        }
+        Err(e) => return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE)),
+    }
+    let ignores = own.as_ref().unwrap_or(inherited);
     let reader = match std::fs::read_dir(&dir) {
         Ok(r) => r,
         Err(e) => return Found::Unreadable(e.to_string()),
@@ -141,44 +243,70 @@ pub fn walk(
             Err(e) => return Found::Unreadable(e.to_string()),
         }
     }
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let skip_name = skip_dir.file_name();
-    let mut out = Vec::new();
-    for (name, entry) in entries {
-        let rel_path = rel.join(&name);
-        if (rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME)
-            || (Some(name.as_os_str()) == skip_name && work_tree.join(&rel_path) == skip_dir)
-        {
-            continue;
-        }
-        // lstat relative to the open folder (fstatat), not by full path: cheaper on big projects.
-        let meta = match entry.metadata() {
-            Ok(m) => m,
-            Err(e) => {
-                out.push((name.into_vec(), Found::Unreadable(e.to_string())));
-                continue;
+    entries.retain(|(name, _)| {
+        !((rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME)
+            || (Some(name.as_os_str()) == skip_name && dir.join(name) == skip_dir))
+    });
+    // lstat (relative to the open folder: fstatat, cheaper than by full path) and the ignore rules,
+    // then the sub-folders, each in parallel.
+    let look = |(name, entry): (OsString, std::fs::DirEntry)| -> Option<(Vec<u8>, Found)> {
+        let found = match look_at(&dir, rel, &name, &entry, ignores) {
+            Seen::Ignored => return None,
+            Seen::Dir(meta) => {
+                drop(entry);
+                walk_dir(work_tree, &rel.join(&name), meta, ignores, skip_dir)
             }
+            Seen::Leaf(found) => found,
         };
-        let ft = meta.file_type();
-        if ignores.is_ignored(&rel_path, ft.is_dir()) {
-            continue;
-        }
-        let found = if ft.is_dir() {
-            walk(work_tree, &rel_path, ignores, skip_dir, total_bytes)
-        } else if ft.is_file() {
-            *total_bytes += meta.len();
-            Found::File(meta)
-        } else if ft.is_symlink() {
-            match std::fs::read_link(work_tree.join(&rel_path)) {
-                Ok(t) => Found::Symlink(meta, t.into_os_string().into_vec()),
-                Err(e) => Found::Unreadable(e.to_string()),
-            }
-        } else {
-            Found::Special
-        };
-        out.push((name.into_vec(), found));
-    }
+        Some((name.into_vec(), found))
+    };
+    let seen: Vec<Option<(Vec<u8>, Found)>> = if entries.len() >= PARALLEL_MIN
+        || entries
+            .iter()
+            .filter(|(_, e)| e.file_type().is_ok_and(|t| t.is_dir()))
+            .count()
+            > 1
+    {
+        use rayon::prelude::*;
+        entries.into_par_iter().with_max_len(64).map(look).collect()
+    } else {
+        entries.into_iter().map(look).collect()
+    };
+    // Same size as the Option (a niche): collected in place, not copied into a second array.
+    let out = seen.into_iter().flatten().collect();
     Found::Dir(dir_meta, out)
+}
+
+/// What one entry of folder `dir` (`rel` in the project) is.
+fn look_at(
+    dir: &Path,
+    rel: &Path,
+    name: &OsString,
+    entry: &std::fs::DirEntry,
+    ignores: &Ignores,
+) -> Seen {
+    let meta = match entry.metadata() {
+        Ok(m) => m,
+        Err(e) => return Seen::Leaf(Found::Unreadable(e.to_string())),
+    };
+    let ft = meta.file_type();
+    if ignores.is_ignored(&rel.join(name), ft.is_dir()) {
+        return Seen::Ignored;
+    }
+    Seen::Leaf(if ft.is_dir() {
+        return Seen::Dir(meta);
+    } else if ft.is_file() {
+        Found::File(meta)
+    } else if ft.is_symlink() {
+        match std::fs::read_link(dir.join(name)) {
+            Ok(t) => Found::Symlink(meta, t.into_os_string().into_vec()),
+            Err(e) => Found::Unreadable(e.to_string()),
+        }
+    } else {
+        Found::Special
+    })
 }
 
 /// Whether a path (relative to the work tree) is selected by path arguments: all when none are given.

@@ -52,7 +52,8 @@ pub struct Backend(Arc<Inner>);
 
 struct Inner {
     store: Arc<dyn ObjectStore>,
-    runtime: tokio::runtime::Runtime,
+    /// For multipart writes (their parts are tasks) and, later, network stores; made on first use.
+    runtime: std::sync::OnceLock<tokio::runtime::Runtime>,
     /// Set for a local folder: writes are fsynced there.
     local_root: Option<PathBuf>,
 }
@@ -75,9 +76,31 @@ impl Backend {
             })?;
         Ok(Self(Arc::new(Inner {
             store: Arc::new(store),
-            runtime: runtime()?,
+            runtime: std::sync::OnceLock::new(),
             local_root: Some(root.to_path_buf()),
         })))
+    }
+
+    /// Runs a call to the store to completion. A local folder's calls do their file work on this
+    /// thread (object_store's local store does so outside a tokio runtime), which spares a command
+    /// that only reads a few small files the runtime and its worker thread.
+    fn run<F: std::future::Future>(&self, f: F) -> F::Output {
+        if self.0.local_root.is_some() {
+            futures::executor::block_on(f)
+        } else {
+            match self.runtime() {
+                Ok(rt) => rt.block_on(f),
+                Err(_) => futures::executor::block_on(f),
+            }
+        }
+    }
+
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
+        if let Some(rt) = self.0.runtime.get() {
+            return Ok(rt);
+        }
+        let rt = runtime()?;
+        Ok(self.0.runtime.get_or_init(|| rt))
     }
 
     fn map_err(path: &str, e: object_store::Error) -> BackendError {
@@ -93,37 +116,31 @@ impl Backend {
     /// Writes a whole object atomically (and durably, for a local folder).
     pub fn put(&self, path: &str, data: Vec<u8>) -> Result<()> {
         let p = StorePath::from(path);
-        self.0
-            .runtime
-            .block_on(self.0.store.put(&p, PutPayload::from(Bytes::from(data))))
+        self.run(self.0.store.put(&p, PutPayload::from(Bytes::from(data))))
             .map_err(|e| Self::map_err(path, e))?;
         self.sync(path)
     }
 
     pub fn get(&self, path: &str) -> Result<Vec<u8>> {
         let p = StorePath::from(path);
-        self.0
-            .runtime
-            .block_on(async {
-                let r = self.0.store.get(&p).await?;
-                r.bytes().await
-            })
-            .map(|b| b.to_vec())
-            .map_err(|e| Self::map_err(path, e))
+        self.run(async {
+            let r = self.0.store.get(&p).await?;
+            r.bytes().await
+        })
+        .map(|b| b.to_vec())
+        .map_err(|e| Self::map_err(path, e))
     }
 
     pub fn get_range(&self, path: &str, range: Range<u64>) -> Result<Bytes> {
         let p = StorePath::from(path);
-        self.0
-            .runtime
-            .block_on(self.0.store.get_range(&p, range))
+        self.run(self.0.store.get_range(&p, range))
             .map_err(|e| Self::map_err(path, e))
     }
 
     /// The size of an object, or `None` when it does not exist.
     pub fn size(&self, path: &str) -> Result<Option<u64>> {
         let p = StorePath::from(path);
-        match self.0.runtime.block_on(self.0.store.head(&p)) {
+        match self.run(self.0.store.head(&p)) {
             Ok(meta) => Ok(Some(meta.size)),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(Self::map_err(path, e)),
@@ -133,7 +150,7 @@ impl Backend {
     /// Every object under `prefix` (a folder name such as `packs`), sorted by path.
     pub fn list(&self, prefix: &str) -> Result<Vec<Listed>> {
         let p = StorePath::from(prefix);
-        let mut out: Vec<Listed> = self.0.runtime.block_on(async {
+        let mut out: Vec<Listed> = self.run(async {
             let mut stream = self.0.store.list(Some(&p));
             let mut out = Vec::new();
             while let Some(item) = stream.next().await {
@@ -151,7 +168,7 @@ impl Backend {
 
     pub fn delete(&self, path: &str) -> Result<()> {
         let p = StorePath::from(path);
-        match self.0.runtime.block_on(self.0.store.delete(&p)) {
+        match self.run(self.0.store.delete(&p)) {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(Self::map_err(path, e)),
         }
@@ -161,8 +178,7 @@ impl Backend {
     pub fn writer(&self, path: &str) -> Result<ObjectWriter> {
         let p = StorePath::from(path);
         let upload = self
-            .0
-            .runtime
+            .runtime()?
             .block_on(self.0.store.put_multipart(&p))
             .map_err(|e| Self::map_err(path, e))?;
         Ok(ObjectWriter {
@@ -252,12 +268,11 @@ impl ObjectWriter {
         let path = &self.path;
         // Apply back-pressure: at most two parts in flight.
         self.backend
-            .0
-            .runtime
+            .runtime()?
             .block_on(inner.wait_for_capacity(2))
             .map_err(|e| Backend::map_err(path, e))?;
         // Parts are uploaded by tasks spawned on the runtime.
-        let _guard = self.backend.0.runtime.enter();
+        let _guard = self.backend.runtime()?.enter();
         inner.write(data);
         Ok(())
     }
@@ -271,8 +286,7 @@ impl ObjectWriter {
     pub fn finish_deferred(mut self) -> Result<PendingSync> {
         let inner = self.inner.take().expect("finish twice");
         self.backend
-            .0
-            .runtime
+            .runtime()?
             .block_on(inner.finish())
             .map_err(|e| Backend::map_err(&self.path, e))?;
         let backend = self.backend.clone();
@@ -287,7 +301,9 @@ impl Drop for ObjectWriter {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.take() {
             // Best effort: remove the staged parts of an upload that was not finished.
-            let _ = self.backend.0.runtime.block_on(inner.abort());
+            if let Ok(runtime) = self.backend.runtime() {
+                let _ = runtime.block_on(inner.abort());
+            }
         }
     }
 }

@@ -71,6 +71,34 @@ pub fn seal_in_place(key: &SecretKey, aad: &[u8], message: &mut Vec<u8>) {
     message.extend_from_slice(&tag);
 }
 
+/// Opens `buf[skip..]` (as sealed by [`seal`]) in place: on success `buf` holds the plaintext and
+/// no second buffer is allocated (for big sealed files such as the stat cache).
+pub fn open_in_place(
+    key: &SecretKey,
+    aad: &[u8],
+    buf: &mut Vec<u8>,
+    skip: usize,
+) -> Result<(), AuthError> {
+    if buf.len() < skip + OVERHEAD {
+        return Err(AuthError);
+    }
+    let tag_at = buf.len() - TAG_LEN;
+    let cipher = XChaCha20Poly1305::new(key.as_bytes().into());
+    let (head, rest) = buf.split_at_mut(skip + NONCE_LEN);
+    let (ct, tag) = rest.split_at_mut(tag_at - skip - NONCE_LEN);
+    cipher
+        .decrypt_in_place_detached(
+            XNonce::from_slice(&head[skip..]),
+            aad,
+            ct,
+            chacha20poly1305::Tag::from_slice(tag),
+        )
+        .map_err(|_| AuthError)?;
+    buf.truncate(tag_at);
+    buf.drain(..skip + NONCE_LEN);
+    Ok(())
+}
+
 pub fn open(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, AuthError> {
     if sealed.len() < OVERHEAD {
         return Err(AuthError);

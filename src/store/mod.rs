@@ -60,6 +60,13 @@ pub enum StoreError {
     },
 }
 
+/// Every index file of the repository, merged into one table.
+#[derive(Default)]
+struct LoadedIndex {
+    table: IndexTable,
+    files: Vec<ObjectId>,
+}
+
 /// What one flush wrote.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FlushStats {
@@ -70,8 +77,9 @@ pub struct FlushStats {
 pub struct Store {
     backend: Backend,
     keys: Keys,
-    index: IndexTable,
-    index_files: Vec<ObjectId>,
+    /// The index files, read on first use: a command that needs no blob (status with a current stat
+    /// cache, oplog) never reads them.
+    index: std::sync::OnceLock<LoadedIndex>,
     /// Blobs written since the last flush (not yet in the table).
     pending: HashSet<ObjectId>,
     /// Metadata blobs written since the last flush, readable before their pack is complete.
@@ -90,11 +98,10 @@ pub struct Store {
 impl Store {
     /// Opens the store and loads every index.
     pub fn open(backend: Backend, keys: Keys) -> Result<Self, StoreError> {
-        let mut store = Self {
+        let store = Self {
             backend,
             keys,
-            index: IndexTable::default(),
-            index_files: Vec::new(),
+            index: std::sync::OnceLock::new(),
             pending: HashSet::new(),
             pending_meta: HashMap::new(),
             data_pack: None,
@@ -104,11 +111,24 @@ impl Store {
             written_bytes: 0,
             sealer: None,
         };
-        store.load_index()?;
         Ok(store)
     }
 
-    fn load_index(&mut self) -> Result<(), StoreError> {
+    /// The index, read now if it was not yet.
+    fn loaded(&self) -> Result<&LoadedIndex, StoreError> {
+        if let Some(l) = self.index.get() {
+            return Ok(l);
+        }
+        let loaded = self.load_index()?;
+        Ok(self.index.get_or_init(|| loaded))
+    }
+
+    fn loaded_mut(&mut self) -> Result<&mut LoadedIndex, StoreError> {
+        self.loaded()?;
+        Ok(self.index.get_mut().expect("loaded above"))
+    }
+
+    fn load_index(&self) -> Result<LoadedIndex, StoreError> {
         // A concurrent compaction may delete an index between listing and reading: list again.
         let mut attempts = 0;
         'retry: loop {
@@ -131,17 +151,22 @@ impl Store {
                 names.push(name);
             }
             table.finish();
-            self.index = table;
-            self.index_files = names;
-            return Ok(());
+            return Ok(LoadedIndex {
+                table,
+                files: names,
+            });
         }
     }
 
     /// Loads index files written by other processes since this store was opened (call after taking
     /// the repository lock, before reading what another writer may have just committed).
     pub fn refresh(&mut self) -> Result<(), StoreError> {
-        let known: HashSet<ObjectId> = self.index_files.iter().copied().collect();
-        let mut changed = false;
+        if self.index.get().is_none() {
+            // Not read yet: the first use reads what is there then.
+            return Ok(());
+        }
+        let known: HashSet<ObjectId> = self.loaded()?.files.iter().copied().collect();
+        let mut found = Vec::new();
         for listed in self.backend.list("index")? {
             let Some(name) = index::index_name_from_path(&listed.path) else {
                 continue;
@@ -155,16 +180,19 @@ impl Store {
                 Err(BackendError::NotFound(_)) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let file = IndexFile::open(&self.keys.data_key, &name, &bytes)?;
+            found.push((name, IndexFile::open(&self.keys.data_key, &name, &bytes)?));
+        }
+        if found.is_empty() {
+            return Ok(());
+        }
+        let index = self.loaded_mut()?;
+        for (name, file) in found {
             for (p, entries) in &file.packs {
-                self.index.add_pack(*p, entries);
+                index.table.add_pack(*p, entries);
             }
-            self.index_files.push(name);
-            changed = true;
+            index.files.push(name);
         }
-        if changed {
-            self.index.finish();
-        }
+        index.table.finish();
         Ok(())
     }
 
@@ -176,8 +204,8 @@ impl Store {
         &self.backend
     }
 
-    pub fn index(&self) -> &IndexTable {
-        &self.index
+    pub fn index(&self) -> Result<&IndexTable, StoreError> {
+        Ok(&self.loaded()?.table)
     }
 
     /// Bytes written to the backend by this handle (packs and indexes).
@@ -185,8 +213,8 @@ impl Store {
         self.written_bytes
     }
 
-    pub fn contains(&self, id: &ObjectId) -> bool {
-        self.pending.contains(id) || self.index.contains(id)
+    pub fn contains(&self, id: &ObjectId) -> Result<bool, StoreError> {
+        Ok(self.pending.contains(id) || self.loaded()?.table.contains(id))
     }
 
     /// Stores a blob unless it is already there; returns its id and whether it was new.
@@ -196,7 +224,7 @@ impl Store {
         data: &[u8],
     ) -> Result<(ObjectId, bool), StoreError> {
         let id = self.keys.object_id(data);
-        if self.contains(&id) {
+        if self.contains(&id)? {
             return Ok((id, false));
         }
         if !kind.is_metadata() {
@@ -219,7 +247,7 @@ impl Store {
     /// worker thread while the caller reads on.
     pub fn put_chunk(&mut self, data: Vec<u8>) -> Result<(ObjectId, bool), StoreError> {
         let id = self.keys.object_id(&data);
-        if self.contains(&id) {
+        if self.contains(&id)? {
             return Ok((id, false));
         }
         self.submit(BlobKind::Chunk, id, data)?;
@@ -279,7 +307,7 @@ impl Store {
     }
 
     pub fn locate(&self, id: &ObjectId) -> Result<Location, StoreError> {
-        self.index.get(id).ok_or(StoreError::Missing(*id))
+        self.loaded()?.table.get(id).ok_or(StoreError::Missing(*id))
     }
 
     /// Reads, decrypts and verifies a blob (its keyed hash must equal its id).
@@ -348,40 +376,41 @@ impl Store {
             stats.packs += 1;
             stats.bytes += entries.iter().map(|e| u64::from(e.length)).sum::<u64>();
         }
-        let compact = self.index_files.len() >= INDEX_COMPACT_THRESHOLD;
+        let compact = self.loaded()?.files.len() >= INDEX_COMPACT_THRESHOLD;
         let mut file = IndexFile {
             supersedes: Vec::new(),
             packs: std::mem::take(&mut self.closed),
         };
         if compact {
-            file.supersedes = self.index_files.clone();
-            file.packs.extend(self.packs_from_table());
+            file.supersedes = self.loaded()?.files.clone();
+            file.packs.extend(self.packs_from_table()?);
         }
         let name = random_name();
         let bytes = file.seal(&self.keys.data_key, &name);
         stats.bytes += bytes.len() as u64;
         self.backend.put(&index::index_path(&name), bytes)?;
+        let index = self.loaded_mut()?;
         for (p, entries) in &file.packs {
-            self.index.add_pack(*p, entries);
+            index.table.add_pack(*p, entries);
         }
-        self.index.finish();
+        index.table.finish();
         self.pending.clear();
         self.pending_meta.clear();
         if compact {
             // The new index covers everything; the old ones can go. A crash here leaves duplicates only.
-            for old in std::mem::take(&mut self.index_files) {
+            for old in std::mem::take(&mut self.loaded_mut()?.files) {
                 self.backend.delete(&index::index_path(&old))?;
             }
         }
-        self.index_files.push(name);
+        self.loaded_mut()?.files.push(name);
         self.written_bytes += stats.bytes;
         Ok(stats)
     }
 
-    fn packs_from_table(&self) -> Vec<(ObjectId, Vec<pack::PackEntry>)> {
+    fn packs_from_table(&self) -> Result<Vec<(ObjectId, Vec<pack::PackEntry>)>, StoreError> {
         let mut by_pack: std::collections::BTreeMap<ObjectId, Vec<pack::PackEntry>> =
             Default::default();
-        for (id, loc) in self.index.iter() {
+        for (id, loc) in self.loaded()?.table.iter() {
             by_pack.entry(loc.pack).or_default().push(pack::PackEntry {
                 id,
                 kind: loc.kind,
@@ -390,18 +419,28 @@ impl Store {
                 raw_length: loc.raw_length,
             });
         }
-        by_pack
+        Ok(by_pack
             .into_iter()
             .map(|(p, mut e)| {
                 e.sort_by_key(|x| x.offset);
                 (p, e)
             })
-            .collect()
+            .collect())
     }
 
     /// Seals a small file (an operation, a cache) under the data key, bound to its kind and name.
     pub fn seal_file(&self, what: &'static str, name: &str, plaintext: &[u8]) -> Vec<u8> {
         seal_named(&self.keys, what, name, plaintext)
+    }
+
+    /// [`Store::open_file`] in place: `bytes` becomes the plaintext.
+    pub fn open_file_in_place(
+        &self,
+        what: &'static str,
+        name: &str,
+        bytes: &mut Vec<u8>,
+    ) -> Result<(), StoreError> {
+        open_named_in_place(&self.keys, what, name, bytes)
     }
 
     pub fn open_file(
@@ -425,12 +464,23 @@ pub fn seal_named(keys: &Keys, what: &str, name: &str, plaintext: &[u8]) -> Vec<
     out
 }
 
-pub fn open_named(
+/// [`open_named`] in place: `bytes` becomes the plaintext.
+pub fn open_named_in_place(
     keys: &Keys,
     what: &'static str,
     name: &str,
-    bytes: &[u8],
-) -> Result<Vec<u8>, StoreError> {
+    bytes: &mut Vec<u8>,
+) -> Result<(), StoreError> {
+    check_named_header(what, name, bytes)?;
+    crypto::open_in_place(&keys.data_key, &named_aad(what, name), bytes, 5).map_err(|_| {
+        StoreError::SealedAuth {
+            what,
+            name: name.into(),
+        }
+    })
+}
+
+fn check_named_header(what: &'static str, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
     if bytes.len() < 5 || &bytes[..4] != b"DAWS" {
         return Err(StoreError::SealedMalformed {
             what,
@@ -445,6 +495,16 @@ pub fn open_named(
             detail: format!("unsupported version {}; upgrade daw", bytes[4]),
         });
     }
+    Ok(())
+}
+
+pub fn open_named(
+    keys: &Keys,
+    what: &'static str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<Vec<u8>, StoreError> {
+    check_named_header(what, name, bytes)?;
     crypto::open(&keys.data_key, &named_aad(what, name), &bytes[5..]).map_err(|_| {
         StoreError::SealedAuth {
             what,

@@ -11,13 +11,13 @@ use crate::common::history::redact;
 /// command yet; merges arrive from remotes), put on branch `branch`.
 fn merge(env: &TestEnv, branch: &str, ours: &str, theirs: &str, message: &str) -> String {
     let mut repo = env.open_repo();
-    repo.set_op_meta(OpMeta {
+    repo.set_op_meta(Box::new(|| OpMeta {
         time: 1_763_800_000,
         tz_offset_minutes: 0,
         user: "tester <tester@example.com>".into(),
         hostname: "test".into(),
         command: "test merge".into(),
-    });
+    }));
     let ours = repo.resolve(ours).unwrap();
     let theirs = repo.resolve(theirs).unwrap();
     // Ours, with their Samples folder (the merge keeps both sides' samples).

@@ -182,6 +182,53 @@ fn unchanged_files_are_never_read_again_and_a_commit_reads_only_what_changed() {
 }
 
 #[test]
+fn the_cache_keeps_heads_files_and_never_hides_a_change_or_a_moved_head() {
+    // Once status has run on an unchanged project, the cache holds HEAD's file list and status checks
+    // the walk against it alone. Every kind of change must still show, and so must HEAD moving.
+    let env = TestEnv::new();
+    project(&env);
+    env.init();
+    settle();
+    env.commit("First");
+    env.write("Notes.txt", b"more ideas");
+    settle();
+    env.commit("Second");
+    // The commit taught the cache HEAD's files: status reads nothing.
+    assert_eq!(reads(&env), (4, 0));
+    let short = |env: &TestEnv| env.run(&["status", "--short"]).stdout;
+    assert_eq!(short(&env), "");
+
+    // A new file, then a deleted one, then a file in a new folder.
+    env.write("Samples/hat.wav", &pseudo_random(5, 1_000));
+    assert_eq!(short(&env), "A Samples/hat.wav\n");
+    std::fs::remove_file(env.project.join("Samples/hat.wav")).unwrap();
+    assert_eq!(short(&env), "");
+    std::fs::remove_file(env.project.join("Samples/snare.wav")).unwrap();
+    assert_eq!(short(&env), "D Samples/snare.wav\n");
+    env.write("Samples/snare.wav", &pseudo_random(2, 20_000));
+    assert_eq!(short(&env), "");
+    env.write("Bounces/mix.wav", &pseudo_random(6, 1_000));
+    assert_eq!(short(&env), "A Bounces/mix.wav\n");
+    std::fs::remove_dir_all(env.project.join("Bounces")).unwrap();
+    // A symlink is never vouched for by the cache.
+    std::os::unix::fs::symlink("Song.als", env.project.join("Link.als")).unwrap();
+    assert_eq!(short(&env), "A Link.als\n");
+    std::fs::remove_file(env.project.join("Link.als")).unwrap();
+    settle();
+    assert_eq!(reads(&env), (4, 1), "snare.wav was written again");
+    assert_eq!(reads(&env), (4, 0));
+
+    // HEAD moves back without touching the files: Notes.txt now differs from HEAD.
+    env.run(&["reset", "HEAD~1"]).ok();
+    assert_eq!(short(&env), "M Notes.txt\n");
+    assert_eq!(short(&env), "M Notes.txt\n");
+    // And forward again (undo): clean, from the cache.
+    env.run(&["undo"]).ok();
+    assert_eq!(short(&env), "");
+    assert_eq!(reads(&env), (4, 0));
+}
+
+#[test]
 fn a_same_size_edit_that_keeps_the_old_mtime_is_caught() {
     let env = TestEnv::new();
     env.write("Song.als", b"tempo 120");

@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use daw::repo::status::{Status, StatusKind};
+use daw::repo::worktree::Walk;
 
 use crate::cli::ui::{self, Color, human_bytes};
 use crate::cli::{CommandError, Context};
@@ -79,8 +80,12 @@ pub fn quote_path(p: &str) -> String {
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
-    let repo = ctx.open()?;
-    let status = repo.status()?;
+    // The walk of the project starts before the repository is unlocked: it is most of the time a
+    // status takes, and needs nothing from the store.
+    let location = ctx.locate()?;
+    let walk = Walk::start(&location);
+    let repo = ctx.open_at(location)?;
+    let status = repo.status_of(walk)?;
     for w in &status.warnings {
         ui::warn(&format!("{}: {}", w.path.display(), w.message));
     }
