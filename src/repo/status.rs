@@ -404,6 +404,8 @@ impl Repository {
                 save_cache(self, &mut cache);
             }
             status.files = files as u64;
+            // Thousands of small allocations that the process is about to hand back whole.
+            std::mem::forget(root);
             return Ok(status);
         }
         // HEAD's files: kept with the stat cache while HEAD does not move, else read from its trees.

@@ -131,10 +131,10 @@ pub struct WalkWarning {
     pub message: String,
 }
 
-/// A walk of the whole project running on its own thread.
+/// A walk of the whole project running in the background (on rayon's threads).
 pub struct Walk {
     started: SystemTime,
-    thread: std::thread::JoinHandle<Found>,
+    result: std::sync::mpsc::Receiver<std::thread::Result<Found>>,
 }
 
 impl Walk {
@@ -143,17 +143,21 @@ impl Walk {
         let started = SystemTime::now();
         let work_tree = location.work_tree.clone();
         let daw_dir = location.daw_dir.clone();
-        let thread = std::thread::spawn(move || {
-            let mut total = 0;
-            walk(
-                &work_tree,
-                Path::new(""),
-                &mut Ignores::new(),
-                &daw_dir,
-                &mut total,
-            )
+        let (tx, result) = std::sync::mpsc::sync_channel(1);
+        rayon::spawn(move || {
+            let found = std::panic::catch_unwind(|| {
+                let mut total = 0;
+                walk(
+                    &work_tree,
+                    Path::new(""),
+                    &mut Ignores::new(),
+                    &daw_dir,
+                    &mut total,
+                )
+            });
+            let _ = tx.send(found);
         });
-        Self { started, thread }
+        Self { started, result }
     }
 
     /// When the walk started: what it found is at least this recent.
@@ -163,9 +167,11 @@ impl Walk {
 
     /// What the walk found.
     pub fn finish(self) -> Found {
-        self.thread
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        match self.result.recv() {
+            Ok(Ok(found)) => found,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => Found::Unreadable("the walk of the project stopped".into()),
+        }
     }
 }
 
