@@ -65,6 +65,34 @@ fn header_aad(pack: &ObjectId) -> Vec<u8> {
 
 /// Large blobs are sampled before being compressed whole: recordings and other media rarely shrink by
 /// more than a few percent, and compressing them costs more time than the bytes are worth.
+/// zstd levels daw uses: a quick probe, and the level blobs are kept at.
+const PROBE_LEVEL: i32 = 1;
+const BLOB_LEVEL: i32 = 3;
+
+thread_local! {
+    /// This thread's zstd contexts (probe, blob), kept from blob to blob: making a context costs more
+    /// than compressing a small chunk.
+    static ZSTD: std::cell::RefCell<Option<[zstd::bulk::Compressor<'static>; 2]>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's compressor for `level` (`None` if zstd cannot make one).
+fn with_compressor<R>(
+    level: i32,
+    f: impl FnOnce(&mut zstd::bulk::Compressor<'static>) -> R,
+) -> Option<R> {
+    ZSTD.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let probe = zstd::bulk::Compressor::new(PROBE_LEVEL).ok()?;
+            let blob = zstd::bulk::Compressor::new(BLOB_LEVEL).ok()?;
+            *slot = Some([probe, blob]);
+        }
+        let [probe, blob] = slot.as_mut()?;
+        Some(f(if level == PROBE_LEVEL { probe } else { blob }))
+    })
+}
+
 fn looks_compressible(data: &[u8]) -> bool {
     const SAMPLE: usize = 16 << 10;
     if data.len() < 4 * SAMPLE {
@@ -72,28 +100,43 @@ fn looks_compressible(data: &[u8]) -> bool {
     }
     // Sample from the middle: file headers are often more compressible than the body.
     let start = data.len() / 2 - SAMPLE / 2;
-    match zstd::bulk::compress(&data[start..start + SAMPLE], 1) {
-        Ok(c) => c.len() < SAMPLE * 9 / 10,
-        Err(_) => false,
+    let mut out = [0u8; SAMPLE];
+    match with_compressor(PROBE_LEVEL, |c| {
+        c.compress_to_buffer(&data[start..start + SAMPLE], &mut out[..])
+    }) {
+        Some(Ok(n)) => n < SAMPLE * 9 / 10,
+        // Did not fit in the sample's size: incompressible.
+        _ => false,
     }
 }
 
 /// Compresses (when that helps) and seals one blob, with a single copy of its bytes.
 pub fn seal_blob(key: &SecretKey, kind: BlobKind, id: &ObjectId, data: &[u8]) -> Vec<u8> {
-    let compressed = if data.len() >= 64 && looks_compressible(data) {
-        zstd::bulk::compress(data, 3).ok()
-    } else {
-        None
-    };
-    let (flag, payload) = match &compressed {
-        // Keep compression only when it saves at least 1/32: audio rarely compresses.
-        Some(c) if c.len() + c.len() / 32 < data.len() => (FLAG_ZSTD, c.as_slice()),
-        _ => (FLAG_STORED, data),
-    };
-    let mut message = Vec::with_capacity(crypto::OVERHEAD + 1 + payload.len());
-    message.resize(crypto::NONCE_LEN, 0);
-    message.push(flag);
-    message.extend_from_slice(payload);
+    let header = crypto::NONCE_LEN + 1;
+    let mut message = Vec::new();
+    if data.len() >= 64 && looks_compressible(data) {
+        // Compressed straight into the envelope, after room for the nonce and the flag; kept only
+        // when it saves at least 1/32 (audio rarely compresses).
+        let limit = data.len() - data.len() / 32;
+        message.reserve_exact(header + limit + crypto::TAG_LEN);
+        message.resize(header, 0);
+        let mut out = std::io::Cursor::new(message);
+        out.set_position(header as u64);
+        let fits = with_compressor(BLOB_LEVEL, |c| c.compress_to_buffer(data, &mut out))
+            .is_some_and(|r| r.is_ok_and(|n| n < limit));
+        message = out.into_inner();
+        if fits {
+            message[header - 1] = FLAG_ZSTD;
+        } else {
+            message.clear();
+        }
+    }
+    if message.is_empty() {
+        message.reserve_exact(header + data.len() + crypto::TAG_LEN);
+        message.resize(header, 0);
+        message[header - 1] = FLAG_STORED;
+        message.extend_from_slice(data);
+    }
     crypto::seal_in_place(key, &blob_aad(kind, id), &mut message);
     message
 }
