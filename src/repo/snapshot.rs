@@ -78,6 +78,8 @@ impl Progress for NoProgress {}
 struct Snapshotter<'a> {
     repo: &'a mut Repository,
     paths: &'a [PathBuf],
+    /// HEAD's root tree, if there is a HEAD.
+    parent: Option<&'a Tree>,
     progress: &'a mut dyn Progress,
     stats: WriteStats,
     bytes_read: u64,
@@ -381,9 +383,21 @@ impl Snapshotter<'_> {
     /// stored last.
     fn read_all(&mut self, files: Vec<(PathBuf, Metadata)>) -> Result<()> {
         let work_tree = self.repo.work_tree().to_path_buf();
-        let (plain, gz): (Vec<_>, Vec<_>) = files
+        let (plain, mut gz): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(rel, meta)| !has_gzip_magic(&work_tree.join(rel), meta));
+        // A set that holds exactly what HEAD has (Live saved it again without a change, or it was
+        // only touched) keeps HEAD's entry: hashing it is cheap, proving it can be rebuilt is not.
+        let mut to_verify = Vec::with_capacity(gz.len());
+        for (rel, meta) in gz.drain(..) {
+            match self.unchanged_since_parent(&rel)? {
+                Some(entry) => {
+                    self.files.insert(rel, Some(entry));
+                }
+                None => to_verify.push((rel, meta)),
+            }
+        }
+        let gz = to_verify;
         let (verifier, results) = spawn_verifier(
             work_tree.clone(),
             gz.iter().map(|(rel, _)| rel.clone()).collect(),
@@ -420,6 +434,71 @@ impl Snapshotter<'_> {
         }
         let _ = verifier.join();
         Ok(())
+    }
+
+    /// HEAD's entry for the file at `rel`, with the file's current mode and mtime, if the file holds
+    /// exactly the bytes HEAD has there (same size and keyed hash, unchanged while it was hashed).
+    fn unchanged_since_parent(&mut self, rel: &Path) -> Result<Option<TreeEntry>> {
+        let Some(committed) = self.committed_entry(rel)? else {
+            return Ok(None);
+        };
+        let EntryKind::File { size, hash, .. } = &committed.kind else {
+            return Ok(None);
+        };
+        let full = self.repo.work_tree().join(rel);
+        let Ok(mut file) = super::fsutil::open_no_follow(&full) else {
+            return Ok(None);
+        };
+        let Ok(before) = file.metadata() else {
+            return Ok(None);
+        };
+        if before.len() != *size {
+            return Ok(None);
+        }
+        let mut reader = HashingReader {
+            inner: BufReader::with_capacity(256 << 10, &mut file),
+            hasher: self.repo.store().keys().hasher(),
+            count: 0,
+            progress: None,
+        };
+        if io::copy(&mut reader, &mut io::sink()).is_err() || reader.count != *size {
+            return Ok(None);
+        }
+        let same = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes()) == *hash;
+        let now = std::fs::symlink_metadata(&full);
+        if !same || now.is_err() || now.is_ok_and(|now| changed(&before, &now)) {
+            return Ok(None);
+        }
+        self.bytes_read += size;
+        self.progress.advance(*size);
+        let (mtime_secs, mtime_nanos) = mtime_of(&before);
+        Ok(Some(TreeEntry {
+            mode: before.permissions().mode() & 0o7777,
+            mtime_secs,
+            mtime_nanos,
+            ..committed
+        }))
+    }
+
+    /// HEAD's entry at `rel`, read down from the root tree.
+    fn committed_entry(&self, rel: &Path) -> Result<Option<TreeEntry>> {
+        let Some(mut tree) = self.parent.cloned() else {
+            return Ok(None);
+        };
+        let mut names = rel.iter().peekable();
+        while let Some(name) = names.next() {
+            let Some(entry) = tree.get(name.as_encoded_bytes()).cloned() else {
+                return Ok(None);
+            };
+            if names.peek().is_none() {
+                return Ok(Some(entry));
+            }
+            match entry.kind {
+                EntryKind::Dir { tree: id } => tree = self.repo.read_tree(&id)?,
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     /// Stores the decompressed payload of a gzip file (see [`Speculative`]); `None` when it is not
@@ -636,6 +715,7 @@ impl Repository {
         let mut snap = Snapshotter {
             repo: self,
             paths: &opts.paths,
+            parent: parent_tree.as_ref(),
             progress,
             stats: WriteStats::default(),
             bytes_read: 0,

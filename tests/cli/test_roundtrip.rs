@@ -175,6 +175,42 @@ fn a_small_edit_to_a_large_set_stores_little() {
     assert_eq!(std::fs::read(out.join("Foo.als")).unwrap(), gz);
 }
 
+#[test]
+fn a_set_saved_again_unchanged_keeps_its_entry() {
+    // Live writes the same bytes when a set is saved without a change: the commit recognises HEAD's
+    // content by its hash and keeps HEAD's entry (no new proof that the gzip can be rebuilt).
+    use std::os::unix::fs::PermissionsExt;
+    let Some(corpus) = corpus() else { return };
+    let env = TestEnv::new();
+    let bytes = std::fs::read(corpus.join("als/livedb__Foo.als")).unwrap();
+    env.write("Foo.als", &bytes);
+    env.init();
+    env.run(&["commit", "-m", "v1"]).ok();
+    let stored = |env: &TestEnv| storage_by_path(&env.open_repo())["Foo.als"].clone();
+    let before = stored(&env);
+    assert!(matches!(before, FileStorage::GzipPayload { .. }));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(env.project.join("Foo.als"), &bytes).unwrap();
+    let c = env.run(&["commit", "-m", "saved again"]);
+    c.ok();
+    assert!(c.stdout.contains("Nothing"), "{}", c.stdout);
+    // The same bytes with another mode: a change of mode, same storage.
+    let path = env.project.join("Foo.als");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let c = env.run(&["commit", "-m", "executable"]);
+    c.ok();
+    assert!(c.stdout.contains("1 modified"), "{}", c.stdout);
+    assert_eq!(stored(&env), before);
+    let out = env.tmp.path().join("x");
+    env.run(&["export", "HEAD", out.to_str().unwrap()]).ok();
+    let exported = out.join("Foo.als");
+    assert_eq!(std::fs::read(&exported).unwrap(), bytes);
+    assert_eq!(
+        std::fs::metadata(&exported).unwrap().permissions().mode() & 0o777,
+        0o755
+    );
+}
+
 /// Gzips `xml` with the header and zlib parameters of an encoded layout (through daw's own zlib, as
 /// Live would): the layout's payload length and CRC fields (bytes 5..17) are patched for the new XML.
 fn write_gzip_like(layout: &[u8], xml: &[u8], out: &mut Vec<u8>) {
