@@ -3,7 +3,7 @@
 # same tree in the same run, and the bytes a commit reads after one Live set changed.
 # docs/BENCHMARKS.md ("Status and incremental commit") records a run.
 #
-#   scripts/bench-status.sh            # WORK=/tmp/daw-bench-status FILES=2400 RUNS=10
+#   scripts/bench-status.sh            # WORK=/tmp/daw-bench-status FILES=2400 RUNS=30
 #
 # Needs python3, git, restic, hyperfine and openssl (apt-get install -y git restic hyperfine openssl);
 # uses about 9 GB in $WORK (the project, and a git, a restic and a daw repository of it).
@@ -11,7 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${WORK:-/tmp/daw-bench-status}"
 files="${FILES:-2400}"
-runs="${RUNS:-10}"
+runs="${RUNS:-30}"
 project="$work/project"
 
 for tool in python3 git restic hyperfine openssl; do
@@ -107,10 +107,13 @@ sleep 1.2   # files written by the commit's second are re-read once (racy-timest
 "$daw" --daw-dir "$work/daw" -C "$project" status
 
 echo "== nothing changed: $runs runs each"
-hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$work/status.md" \
+# git and daw side by side, restic after them: each restic run takes most of a second of CPU and about
+# 100 MB, and slows down whatever hyperfine runs right after it (seen: daw 8.2 ms right after restic's
+# runs, 5.8 ms at the end of the same hyperfine run).
+hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status.md" \
     -n "git status" "git --git-dir=$work/git --work-tree=$project status --porcelain" \
-    -n "restic backup (no change)" "restic -r $work/restic backup -q $project" \
     -n "daw status" "$daw --daw-dir $work/daw -C $project status --porcelain" \
+    -n "restic backup (no change)" "restic -r $work/restic backup -q $project" \
     -n "daw status, DAW_NO_AGENT=1 (Argon2id every run)" \
     "env DAW_NO_AGENT=1 $daw --daw-dir $work/daw -C $project status --porcelain"
 

@@ -597,6 +597,8 @@ struct Summarizer<'a> {
     report: ProjectReport,
     /// Folders of the new tree read so far (sample checks look up many paths).
     trees: HashMap<ObjectId, Tree>,
+    /// Project files already parsed by the commit, by content hash.
+    parsed: HashMap<ObjectId, Parsed>,
 }
 
 impl Repository {
@@ -604,12 +606,14 @@ impl Repository {
     /// `parent`, and checks the samples of the sets it reads. Only project files whose content
     /// changed are parsed (from the work tree, verified against the committed hash, because their
     /// chunks are not readable before the commit is flushed); unchanged ones keep the parent's line.
-    /// With `recheck_all`, unchanged sets are parsed too, for their samples only.
+    /// With `recheck_all`, unchanged sets are parsed too, for their samples only. `parsed` holds files
+    /// the commit already parsed, by the hash of the bytes parsed.
     pub fn project_report(
         &self,
         parent: Option<&Commit>,
         new_tree: &ObjectId,
         recheck_all: bool,
+        parsed: HashMap<ObjectId, Parsed>,
     ) -> Result<ProjectReport> {
         let mut s = Summarizer {
             repo: self,
@@ -618,6 +622,7 @@ impl Repository {
             recheck_all,
             report: ProjectReport::default(),
             trees: HashMap::new(),
+            parsed,
         };
         let old = parent.map(|c| self.read_tree(&c.tree)).transpose()?;
         let new = self.read_tree(new_tree)?;
@@ -739,7 +744,10 @@ impl Summarizer<'_> {
 
     /// Parses a committed file from the work tree, checking that the bytes read are the committed
     /// ones; `None` when the file changed since.
-    fn parse_committed(&self, path: &str, hash: &ObjectId) -> Result<Option<Parsed>> {
+    fn parse_committed(&mut self, path: &str, hash: &ObjectId) -> Result<Option<Parsed>> {
+        if let Some(parsed) = self.parsed.remove(hash) {
+            return Ok(Some(parsed));
+        }
         let full = self.repo.work_tree().join(path);
         let Ok(file) = super::fsutil::open_no_follow(&full) else {
             return Ok(None);

@@ -21,7 +21,7 @@ use crate::object::{
 use crate::store::{self, Profile, StoreError, WriteStats};
 
 use super::history::{self, ChangeKind, FileChange};
-use super::music::SampleCheck;
+use super::music::{self, SampleCheck};
 use super::ops::Head;
 use super::statcache::{StatCache, learn_from_commit, reuse_for_commit};
 use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
@@ -86,6 +86,8 @@ struct Snapshotter<'a> {
     warnings: Vec<WalkWarning>,
     /// Files read in phase two, by path: `None` when a file was skipped (with a warning).
     files: HashMap<PathBuf, Option<TreeEntry>>,
+    /// Project files parsed while they were read, by content hash (for the commit's summary).
+    parsed: HashMap<ObjectId, music::Parsed>,
 }
 
 /// A gzip file's decompressed payload, stored while the verification thread was still checking that
@@ -108,6 +110,8 @@ struct Verified {
     hash: ObjectId,
     size: u64,
     before: Metadata,
+    /// A Live set parsed from the same bytes (for its summary), when the verifier had them in memory.
+    parsed: Option<music::Parsed>,
 }
 
 /// Verifies gzip files on a second thread while the main thread stores everything else: re-compressing
@@ -147,6 +151,7 @@ fn spawn_verifier(
                     hash,
                     size: reader.count,
                     before,
+                    parsed: None,
                 })
             };
             // Quickest: Live's parameters, the stream re-created in two halves at once.
@@ -165,11 +170,17 @@ fn spawn_verifier(
                 };
                 let mut hasher = keys.hasher();
                 hasher.update(&bytes);
+                // The summary of the commit parses the set: here, from the bytes just proven, on this
+                // thread (idle once the proof is done), instead of reading the file again at the end.
+                let name = rel.to_string_lossy();
+                let parsed = music::is_project_path(&name)
+                    .then(|| crate::formats::project::parse_project(&name, &bytes[..]));
                 Ok(Some(Verified {
                     layout: Some(layout),
                     hash: ObjectId::from_bytes(*hasher.finalize().as_bytes()),
                     size: bytes.len() as u64,
                     before,
+                    parsed,
                 }))
             };
             let result = match split() {
@@ -419,7 +430,10 @@ impl Snapshotter<'_> {
                 break;
             };
             let entry = match verified {
-                Ok(v) => {
+                Ok(mut v) => {
+                    if let Some(parsed) = v.parsed.take() {
+                        self.parsed.insert(v.hash, parsed);
+                    }
                     self.bytes_read += v.size;
                     self.progress.advance(v.size);
                     let sp = speculative.remove(&rel);
@@ -721,6 +735,7 @@ impl Repository {
             bytes_read: 0,
             warnings: Vec::new(),
             files: HashMap::new(),
+            parsed: HashMap::new(),
         };
         let mut to_read = Vec::new();
         snap.collect(Path::new(""), &children, &mut to_read);
@@ -732,7 +747,7 @@ impl Repository {
             cache.prune_unvisited();
         }
         let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
-        let (bytes_read, warnings) = (snap.bytes_read, snap.warnings);
+        let (bytes_read, warnings, parsed) = (snap.bytes_read, snap.warnings, snap.parsed);
         let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;
         let mut report = CommitReport {
             parent,
@@ -754,7 +769,8 @@ impl Repository {
         // Summaries for `daw log`; a set that cannot be read never fails the commit.
         let parent_commit = parent.map(|p| self.read_commit(&p)).transpose()?;
         let removed_any = report.changes.iter().any(|c| c.kind == ChangeKind::Removed);
-        let summary = match self.project_report(parent_commit.as_ref(), &tree, removed_any) {
+        let summary = match self.project_report(parent_commit.as_ref(), &tree, removed_any, parsed)
+        {
             Ok(projects) => {
                 report.samples = projects.samples;
                 projects.summary
