@@ -213,6 +213,8 @@ pub struct Repository {
     config: Config,
     store: Store,
     meta: Option<MetaSource>,
+    /// The last operation read (operations never change: it is reused while `op_head` names it).
+    last_op: std::sync::Mutex<Option<(ObjectId, Operation)>>,
 }
 
 /// Produces the metadata of an operation when one is recorded (who, when, which command), so that
@@ -267,6 +269,7 @@ impl Repository {
             config,
             store,
             meta: None,
+            last_op: Default::default(),
         };
         let op = Operation {
             parents: Vec::new(),
@@ -307,6 +310,7 @@ impl Repository {
             config,
             store,
             meta: None,
+            last_op: Default::default(),
         })
     }
 
@@ -323,6 +327,7 @@ impl Repository {
             config,
             store,
             meta: None,
+            last_op: Default::default(),
         };
         repo.current_op().map_err(|_| RepoError::WrongPassphrase)?;
         Ok(repo)
@@ -385,6 +390,20 @@ impl Repository {
     }
 
     pub fn read_op(&self, id: &ObjectId) -> Result<Operation> {
+        if let Ok(last) = self.last_op.lock()
+            && let Some((last_id, op)) = last.as_ref()
+            && last_id == id
+        {
+            return Ok(op.clone());
+        }
+        let op = self.read_op_uncached(id)?;
+        if let Ok(mut last) = self.last_op.lock() {
+            *last = Some((*id, op.clone()));
+        }
+        Ok(op)
+    }
+
+    fn read_op_uncached(&self, id: &ObjectId) -> Result<Operation> {
         let path = ops::op_path(id);
         let sealed = self.store.backend().get(&path).map_err(StoreError::from)?;
         let plain = self.store.open_file("operation", &id.to_hex(), &sealed)?;
