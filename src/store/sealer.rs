@@ -16,6 +16,10 @@ use super::pack;
 
 const MAX_IN_FLIGHT_BYTES: usize = 8 << 20;
 const MAX_IN_FLIGHT: usize = 256;
+/// Small blobs (a Live set's XML is cut into chunks of a few KB) go to the workers in batches of about
+/// this many bytes: one hand-over per batch instead of a thread wake-up per chunk.
+const BATCH_BYTES: usize = 128 << 10;
+const BATCH_BLOBS: usize = 64;
 
 /// A sealed blob, ready to be appended to a pack.
 pub struct Sealed {
@@ -32,7 +36,10 @@ struct Job {
 }
 
 pub struct SealPool {
-    jobs: Option<mpsc::Sender<Job>>,
+    jobs: Option<mpsc::Sender<Vec<Job>>>,
+    /// Small blobs not handed over yet (counted in flight already).
+    batch: Vec<Job>,
+    batch_bytes: usize,
     results: mpsc::Receiver<Sealed>,
     workers: Vec<JoinHandle<()>>,
     in_flight: usize,
@@ -46,7 +53,7 @@ impl SealPool {
             .map(|n| n.get())
             .unwrap_or(1)
             .clamp(1, 4);
-        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let (job_tx, job_rx) = mpsc::channel::<Vec<Job>>();
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (result_tx, results) = mpsc::channel();
         let workers = (0..threads)
@@ -64,17 +71,19 @@ impl SealPool {
                                 Ok(rx) => rx.recv(),
                                 Err(_) => return,
                             };
-                            let Ok(job) = job else { return };
-                            let bytes = pack::seal_blob(&key, job.kind, &job.id, &job.data);
-                            let sealed = Sealed {
-                                kind: job.kind,
-                                id: job.id,
-                                raw_length: u32::try_from(job.data.len())
-                                    .expect("blobs are far below 4 GiB"),
-                                bytes,
-                            };
-                            if result_tx.send(sealed).is_err() {
-                                return;
+                            let Ok(jobs) = job else { return };
+                            for job in jobs {
+                                let bytes = pack::seal_blob(&key, job.kind, &job.id, &job.data);
+                                let sealed = Sealed {
+                                    kind: job.kind,
+                                    id: job.id,
+                                    raw_length: u32::try_from(job.data.len())
+                                        .expect("blobs are far below 4 GiB"),
+                                    bytes,
+                                };
+                                if result_tx.send(sealed).is_err() {
+                                    return;
+                                }
                             }
                         }
                     })
@@ -83,6 +92,8 @@ impl SealPool {
             .collect();
         Self {
             jobs: Some(job_tx),
+            batch: Vec::new(),
+            batch_bytes: 0,
             results,
             workers,
             in_flight: 0,
@@ -108,12 +119,25 @@ impl SealPool {
         }
         self.in_flight += 1;
         self.in_flight_bytes += data.len();
+        self.batch_bytes += data.len();
+        self.batch.push(Job { kind, id, data });
+        if self.batch_bytes >= BATCH_BYTES || self.batch.len() >= BATCH_BLOBS {
+            self.send_batch();
+        }
+        Ok(())
+    }
+
+    /// Hands the blobs gathered so far to the workers.
+    fn send_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        self.batch_bytes = 0;
         self.jobs
             .as_ref()
             .expect("pool is open")
-            .send(Job { kind, id, data })
+            .send(std::mem::take(&mut self.batch))
             .expect("sealing threads run until the pool is dropped");
-        Ok(())
     }
 
     /// A finished blob, if one is ready.
@@ -128,6 +152,8 @@ impl SealPool {
         if self.in_flight == 0 {
             return None;
         }
+        // What is waited for may still be in the batch.
+        self.send_batch();
         let s = self
             .results
             .recv()
@@ -166,6 +192,37 @@ impl Drop for SealPool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_blobs_go_in_batches_and_all_come_back() {
+        let key = SecretKey::random();
+        let mut pool = SealPool::new(&key);
+        let mut got = Vec::new();
+        for i in 0..1000u32 {
+            let data = i.to_le_bytes().repeat(1000);
+            let mut id = [0u8; 32];
+            id[..4].copy_from_slice(&i.to_le_bytes());
+            pool.submit(BlobKind::Chunk, ObjectId::from_bytes(id), data, |s| {
+                got.push(s);
+                Ok::<_, ()>(())
+            })
+            .unwrap();
+            while let Some(s) = pool.try_take() {
+                got.push(s);
+            }
+            assert!(pool.in_flight <= MAX_IN_FLIGHT);
+        }
+        // The last blobs are still in a batch: waiting hands it over.
+        while let Some(s) = pool.wait() {
+            got.push(s);
+        }
+        assert_eq!(got.len(), 1000);
+        for s in got {
+            let i = u32::from_le_bytes(s.id.as_bytes()[..4].try_into().unwrap());
+            let plain = pack::open_blob(&key, s.kind, &s.id, s.raw_length, &s.bytes).unwrap();
+            assert_eq!(plain, i.to_le_bytes().repeat(1000));
+        }
+    }
 
     #[test]
     fn every_submitted_blob_comes_back_sealed_and_memory_stays_bounded() {
