@@ -120,12 +120,12 @@ fn spawn_verifier(
     work_tree: PathBuf,
     candidates: Vec<PathBuf>,
     keys: crate::store::Keys,
-) -> (
-    std::thread::JoinHandle<()>,
-    mpsc::Receiver<(PathBuf, io::Result<Verified>)>,
-) {
+) -> Verifier {
     let (tx, rx) = mpsc::channel();
+    let (shared_tx, shared_rx) = mpsc::sync_channel(1);
     let handle = std::thread::spawn(move || {
+        // The first candidate's payload is shared with the main thread as soon as it is inflated.
+        let mut share = Some(shared_tx);
         for rel in candidates {
             let full = work_tree.join(&rel);
             // Live's own parameters first (cheap); all 18 candidates only when they do not fit.
@@ -155,7 +155,9 @@ fn spawn_verifier(
                 })
             };
             // Quickest: Live's parameters, the stream re-created in two halves at once.
-            let split = || -> io::Result<Option<Verified>> {
+            let mut split = || -> io::Result<Option<Verified>> {
+                // Dropped on every way out that does not share: the main thread then reads itself.
+                let share = share.take();
                 let mut file = super::fsutil::open_no_follow(&full)?;
                 let before = file.metadata()?;
                 if before.len() > MAX_SPLIT_FILE {
@@ -163,11 +165,25 @@ fn spawn_verifier(
                 }
                 let mut bytes = Vec::with_capacity(before.len() as usize);
                 (&mut file).take(MAX_SPLIT_FILE).read_to_end(&mut bytes)?;
-                let Some(layout) = gzip::probe_split(&bytes, gzip::DeflateParams::LIVE)
-                    .map_err(io::Error::other)?
+                let Some((layout, payload)) =
+                    gzip::prepare_split(&bytes, gzip::DeflateParams::LIVE)
+                        .map_err(io::Error::other)?
                 else {
                     return Ok(None);
                 };
+                let payload = std::sync::Arc::new(payload);
+                if let Some(share) = share {
+                    let _ = share.send(SharedPayload {
+                        rel: rel.clone(),
+                        payload: std::sync::Arc::clone(&payload),
+                        crc: layout.payload_crc(),
+                        before: before.clone(),
+                    });
+                }
+                if !gzip::prove_split(&bytes, &layout, &payload).map_err(io::Error::other)? {
+                    return Ok(None);
+                }
+                drop(payload);
                 let mut hasher = keys.hasher();
                 hasher.update(&bytes);
                 // The summary of the commit parses the set: here, from the bytes just proven, on this
@@ -196,7 +212,27 @@ fn spawn_verifier(
             }
         }
     });
-    (handle, rx)
+    Verifier {
+        thread: handle,
+        results: rx,
+        shared: shared_rx,
+    }
+}
+
+/// The verification thread: its verdicts in candidate order, and the first candidate's payload.
+struct Verifier {
+    thread: std::thread::JoinHandle<()>,
+    results: mpsc::Receiver<(PathBuf, io::Result<Verified>)>,
+    shared: mpsc::Receiver<SharedPayload>,
+}
+
+/// A set's decompressed payload, inflated once by the verifier and chunked from memory by the main
+/// thread while the verifier proves it.
+struct SharedPayload {
+    rel: PathBuf,
+    payload: std::sync::Arc<Vec<u8>>,
+    crc: u32,
+    before: Metadata,
 }
 
 /// Whether a file starts like a gzip stream.
@@ -409,15 +445,25 @@ impl Snapshotter<'_> {
             }
         }
         let gz = to_verify;
-        let (verifier, results) = spawn_verifier(
+        let Verifier {
+            thread: verifier,
+            results,
+            shared,
+        } = spawn_verifier(
             work_tree.clone(),
             gz.iter().map(|(rel, _)| rel.clone()).collect(),
             self.repo.store().keys().clone(),
         );
-        // While the verifier re-compresses, store what it will most likely approve.
+        // While the verifier re-compresses, store what it will most likely approve: the first set
+        // from the payload the verifier has just inflated, the others read here.
         let mut speculative: HashMap<PathBuf, Speculative> = HashMap::new();
+        let mut first = shared.recv().ok();
         for (rel, _) in &gz {
-            if let Some(sp) = self.store_payload(&work_tree.join(rel))? {
+            let sp = match first.take() {
+                Some(shared) if shared.rel == *rel => self.store_shared_payload(shared)?,
+                _ => self.store_payload(&work_tree.join(rel))?,
+            };
+            if let Some(sp) = sp {
                 speculative.insert(rel.clone(), sp);
             }
         }
@@ -525,6 +571,24 @@ impl Snapshotter<'_> {
             return Ok(None);
         };
         self.store_payload_of(&mut file, before)
+    }
+
+    /// [`Snapshotter::store_payload`] from a payload the verifier inflated.
+    fn store_shared_payload(&mut self, shared: SharedPayload) -> Result<Option<Speculative>> {
+        match store::content::write_stream(
+            self.repo.store_mut(),
+            &mut &shared.payload[..],
+            Profile::Document,
+            &mut self.stats,
+        ) {
+            Ok(payload) => Ok(Some(Speculative {
+                payload,
+                crc: shared.crc,
+                before: shared.before,
+            })),
+            Err(StoreError::Read(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// [`Snapshotter::store_payload`] for a file already open, whose stat before reading was `before`.

@@ -23,7 +23,7 @@ use flate2::{Crc, Decompress, FlushDecompress, Status};
 use libz_sys::{uInt, voidpf, z_stream};
 
 mod split;
-pub use split::{MAX_SPLIT_PAYLOAD, probe_split, rebuild_split};
+pub use split::{MAX_SPLIT_PAYLOAD, prepare_split, probe_split, prove_split, rebuild_split};
 
 /// The layout version of a stream re-created in one piece.
 const LAYOUT_VERSION: u8 = 1;

@@ -46,6 +46,19 @@ const DICTIONARY: usize = 32 << 10;
 /// file is not a single complete gzip member, its payload is outside the split size range, or the
 /// rebuilt bytes differ anywhere.
 pub fn probe_split(file: &[u8], params: DeflateParams) -> Result<Option<GzipLayout>, GzipError> {
+    let Some((layout, payload)) = prepare_split(file, params)? else {
+        return Ok(None);
+    };
+    Ok(prove_split(file, &layout, &payload)?.then_some(layout))
+}
+
+/// The first step of [`probe_split`]: decompresses `file` and chooses the cut. Returns the layout to
+/// prove and the payload (the decompressed bytes, whose length and CRC-32 the layout records), or
+/// `None` when the file cannot be split.
+pub fn prepare_split(
+    file: &[u8],
+    params: DeflateParams,
+) -> Result<Option<(GzipLayout, Vec<u8>)>, GzipError> {
     let HeaderParse::Complete(header_len) = parse_header(file) else {
         return Ok(None);
     };
@@ -81,16 +94,22 @@ pub fn probe_split(file: &[u8], params: DeflateParams) -> Result<Option<GzipLayo
             deflate_len: deflate.len() as u64,
         }),
     };
+    Ok(Some((layout, payload)))
+}
+
+/// The second step of [`probe_split`]: whether `layout` and `payload` (from [`prepare_split`] of the
+/// same `file`) re-create `file` byte for byte.
+pub fn prove_split(file: &[u8], layout: &GzipLayout, payload: &[u8]) -> Result<bool, GzipError> {
     let mut compare = Compare {
         expected: file,
         pos: 0,
         equal: true,
     };
     // The payload's length and CRC-32 were just taken from it: write without checking them again.
-    match write_split(&layout, &payload, &mut compare) {
-        Ok(_) => Ok((compare.equal && compare.pos == file.len()).then_some(layout)),
+    match write_split(layout, payload, &mut compare) {
+        Ok(_) => Ok(compare.equal && compare.pos == file.len()),
         // The halves do not even fit the cut: not a stream these parameters re-create.
-        Err(GzipError::CorruptLayout { .. }) => Ok(None),
+        Err(GzipError::CorruptLayout { .. }) => Ok(false),
         Err(e) => Err(e),
     }
 }
