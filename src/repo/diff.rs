@@ -167,12 +167,12 @@ impl Comparer<'_> {
             Side::Tree(id) => Some(Listing::Stored(self.repo.read_tree(id)?)),
             Side::WorkTree => {
                 let work_tree = self.repo.work_tree();
-                let mut ignores = Ignores::new();
+                let ignores = Ignores::new();
                 let mut total = 0;
                 let found = worktree::walk(
                     work_tree,
                     Path::new(""),
-                    &mut ignores,
+                    &ignores,
                     self.repo.daw_dir(),
                     &mut total,
                 );

@@ -430,21 +430,20 @@ impl Snapshotter<'_> {
     /// stored last.
     fn read_all(&mut self, files: Vec<(PathBuf, Metadata)>) -> Result<()> {
         let work_tree = self.repo.work_tree().to_path_buf();
-        let (plain, mut gz): (Vec<_>, Vec<_>) = files
+        let (plain, gzip_files): (Vec<_>, Vec<_>) = files
             .into_iter()
             .partition(|(rel, meta)| !has_gzip_magic(&work_tree.join(rel), meta));
         // A set that holds exactly what HEAD has (Live saved it again without a change, or it was
         // only touched) keeps HEAD's entry: hashing it is cheap, proving it can be rebuilt is not.
-        let mut to_verify = Vec::with_capacity(gz.len());
-        for (rel, meta) in gz.drain(..) {
+        let mut gz = Vec::with_capacity(gzip_files.len());
+        for (rel, meta) in gzip_files {
             match self.unchanged_since_parent(&rel)? {
                 Some(entry) => {
                     self.files.insert(rel, Some(entry));
                 }
-                None => to_verify.push((rel, meta)),
+                None => gz.push((rel, meta)),
             }
         }
-        let gz = to_verify;
         let Verifier {
             thread: verifier,
             results,
@@ -525,8 +524,8 @@ impl Snapshotter<'_> {
             return Ok(None);
         }
         let same = ObjectId::from_bytes(*reader.hasher.finalize().as_bytes()) == *hash;
-        let now = std::fs::symlink_metadata(&full);
-        if !same || now.is_err() || now.is_ok_and(|now| changed(&before, &now)) {
+        let steady = std::fs::symlink_metadata(&full).is_ok_and(|now| !changed(&before, &now));
+        if !same || !steady {
             return Ok(None);
         }
         self.bytes_read += size;
@@ -542,19 +541,22 @@ impl Snapshotter<'_> {
 
     /// HEAD's entry at `rel`, read down from the root tree.
     fn committed_entry(&self, rel: &Path) -> Result<Option<TreeEntry>> {
-        let Some(mut tree) = self.parent.cloned() else {
+        let Some(root) = self.parent else {
             return Ok(None);
         };
+        let mut tree = std::borrow::Cow::Borrowed(root);
         let mut names = rel.iter().peekable();
         while let Some(name) = names.next() {
-            let Some(entry) = tree.get(name.as_encoded_bytes()).cloned() else {
+            let Some(entry) = tree.get(name.as_encoded_bytes()) else {
                 return Ok(None);
             };
             if names.peek().is_none() {
-                return Ok(Some(entry));
+                return Ok(Some(entry.clone()));
             }
-            match entry.kind {
-                EntryKind::Dir { tree: id } => tree = self.repo.read_tree(&id)?,
+            match &entry.kind {
+                EntryKind::Dir { tree: id } => {
+                    tree = std::borrow::Cow::Owned(self.repo.read_tree(id)?)
+                }
                 _ => return Ok(None),
             }
         }
@@ -575,17 +577,24 @@ impl Snapshotter<'_> {
 
     /// [`Snapshotter::store_payload`] from a payload the verifier inflated.
     fn store_shared_payload(&mut self, shared: SharedPayload) -> Result<Option<Speculative>> {
-        match store::content::write_stream(
-            self.repo.store_mut(),
-            &mut &shared.payload[..],
-            Profile::Document,
-            &mut self.stats,
-        ) {
-            Ok(payload) => Ok(Some(Speculative {
+        Ok(self
+            .store_document(&mut &shared.payload[..])?
+            .map(|payload| Speculative {
                 payload,
                 crc: shared.crc,
                 before: shared.before,
-            })),
+            }))
+    }
+
+    /// Stores a decompressed payload as a document; `None` when reading it failed.
+    fn store_document(&mut self, payload: &mut dyn Read) -> Result<Option<Content>> {
+        match store::content::write_stream(
+            self.repo.store_mut(),
+            payload,
+            Profile::Document,
+            &mut self.stats,
+        ) {
+            Ok(content) => Ok(Some(content)),
             Err(StoreError::Read(_)) => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -601,20 +610,11 @@ impl Snapshotter<'_> {
             return Ok(None);
         };
         let mut crc = flate2::CrcReader::new(inflater);
-        match store::content::write_stream(
-            self.repo.store_mut(),
-            &mut crc,
-            Profile::Document,
-            &mut self.stats,
-        ) {
-            Ok(payload) => Ok(Some(Speculative {
-                payload,
-                crc: crc.crc().sum(),
-                before,
-            })),
-            Err(StoreError::Read(_)) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        Ok(self.store_document(&mut crc)?.map(|payload| Speculative {
+            payload,
+            crc: crc.crc().sum(),
+            before,
+        }))
     }
 
     /// Stores one file; `None` (with a warning) when it could not be read consistently.
@@ -767,15 +767,9 @@ impl Repository {
         let work_tree = self.work_tree().to_path_buf();
         let daw_dir = self.daw_dir().to_path_buf();
         let mut cache = StatCache::load(self, std::time::SystemTime::now());
-        let mut ignores = Ignores::new();
+        let ignores = Ignores::new();
         let mut total = 0;
-        let root = worktree::walk(
-            &work_tree,
-            Path::new(""),
-            &mut ignores,
-            &daw_dir,
-            &mut total,
-        );
+        let root = worktree::walk(&work_tree, Path::new(""), &ignores, &daw_dir, &mut total);
         let children = match root {
             Found::Dir(_, c) => c,
             Found::Unreadable(reason) => {

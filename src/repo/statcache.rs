@@ -203,7 +203,7 @@ impl<'a> Records<'a> {
         }))
     }
 
-    /// HEAD's files that have no record (after the records).
+    /// HEAD's files that have no record (after the records; any records not read yet are skipped).
     fn extras(mut self) -> std::result::Result<Vec<(PathBuf, TreeEntry)>, DecodeError> {
         while self.next_record()?.is_some() {}
         let n = self.r.count(8)?;
@@ -649,7 +649,7 @@ fn decode_records(loaded: &Loaded) -> std::result::Result<Entries, DecodeError> 
             },
         );
     }
-    let extras = Records::of(loaded).extras()?;
+    let extras = records.extras()?;
     if loaded.head.map_or(0, |(_, n)| n) != in_head + extras.len() {
         return Err(DecodeError::Invalid {
             what: "stat cache",
@@ -697,6 +697,13 @@ mod tests {
         }
     }
 
+    fn head_of<const N: usize>(files: [(&str, TreeEntry); N]) -> BTreeMap<PathBuf, TreeEntry> {
+        files
+            .into_iter()
+            .map(|(p, e)| (PathBuf::from(p), e))
+            .collect()
+    }
+
     fn file_with_times(dir: &Path, name: &str, secs: i64) -> (PathBuf, Metadata) {
         let p = dir.join(name);
         std::fs::write(&p, b"abc").unwrap();
@@ -718,14 +725,11 @@ mod tests {
         cache.record(Path::new("Samples/snare.wav"), &meta, entry("snare.wav", 8));
         // HEAD: kick as cached, snare with other content, and a file the cache does not know.
         let head_id = ObjectId::from_bytes([9; 32]);
-        let head: BTreeMap<PathBuf, TreeEntry> = [
+        let head = head_of([
             ("Samples/kick.wav", entry("kick.wav", 7)),
             ("Samples/snare.wav", entry("snare.wav", 1)),
             ("Set.als", entry("Set.als", 2)),
-        ]
-        .into_iter()
-        .map(|(p, e)| (PathBuf::from(p), e))
-        .collect();
+        ]);
         let plain = encode(cache.entries(), Some(&(head_id, Arc::new(head.clone()))), 5);
         let loaded = Loaded::read(plain.clone()).unwrap();
         assert_eq!(loaded.head, Some((head_id, 3)));
@@ -761,10 +765,7 @@ mod tests {
         cache.record(Path::new("a"), &meta, entry("a", 1));
         cache.record(Path::new("b"), &meta, entry("b", 2));
         let head_id = ObjectId::from_bytes([9; 32]);
-        let head: BTreeMap<PathBuf, TreeEntry> = [("a", entry("a", 1)), ("b", entry("b", 2))]
-            .into_iter()
-            .map(|(p, e)| (PathBuf::from(p), e))
-            .collect();
+        let head = head_of([("a", entry("a", 1)), ("b", entry("b", 2))]);
         let plain = encode(cache.entries(), Some(&(head_id, Arc::new(head))), 5);
         let mut reloaded = StatCache::empty(SystemTime::now());
         reloaded.loaded = Loaded::read(plain).unwrap();

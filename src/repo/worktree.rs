@@ -46,7 +46,7 @@ pub struct Ignores {
 }
 
 impl Ignores {
-    /// Defaults plus every `.dawignore` is loaded lazily as the walk enters folders.
+    /// The defaults; the walk adds each folder's `.dawignore` for that folder and those below it.
     pub fn new() -> Self {
         let mut search = gix_ignore::Search::default();
         search
@@ -60,14 +60,6 @@ impl Ignores {
         Self { search }
     }
 
-    /// Adds the `.dawignore` of folder `dir` (relative path `rel_dir`, empty for the root).
-    pub fn add_file(&mut self, work_tree: &Path, rel_dir: &Path) -> std::io::Result<()> {
-        match Self::file_in(work_tree, rel_dir)? {
-            Some((path, bytes)) => self.add_buffer(work_tree, rel_dir, path, &bytes),
-            None => Ok(()),
-        }
-    }
-
     /// The `.dawignore` of folder `rel_dir`, if it has one: its path and its bytes.
     fn file_in(work_tree: &Path, rel_dir: &Path) -> std::io::Result<Option<(PathBuf, Vec<u8>)>> {
         let path = work_tree.join(rel_dir).join(IGNORE_FILE);
@@ -78,6 +70,7 @@ impl Ignores {
         }
     }
 
+    /// Adds the patterns of the `.dawignore` at `path`, in folder `rel_dir` (empty for the root).
     fn add_buffer(
         &mut self,
         work_tree: &Path,
@@ -150,7 +143,7 @@ impl Walk {
                 walk(
                     &work_tree,
                     Path::new(""),
-                    &mut Ignores::new(),
+                    &Ignores::new(),
                     &daw_dir,
                     &mut total,
                 )
@@ -194,7 +187,7 @@ enum Seen {
 pub fn walk(
     work_tree: &Path,
     rel: &Path,
-    ignores: &mut Ignores,
+    ignores: &Ignores,
     skip_dir: &Path,
     total_bytes: &mut u64,
 ) -> Found {
@@ -301,9 +294,10 @@ fn look_at(
     if ignores.is_ignored(&rel.join(name), ft.is_dir()) {
         return Seen::Ignored;
     }
-    Seen::Leaf(if ft.is_dir() {
+    if ft.is_dir() {
         return Seen::Dir(meta);
-    } else if ft.is_file() {
+    }
+    Seen::Leaf(if ft.is_file() {
         Found::File(meta)
     } else if ft.is_symlink() {
         match std::fs::read_link(dir.join(name)) {

@@ -96,9 +96,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store and loads every index.
+    /// Opens the store; the indexes are read on first use.
     pub fn open(backend: Backend, keys: Keys) -> Result<Self, StoreError> {
-        let store = Self {
+        Ok(Self {
             backend,
             keys,
             index: std::sync::OnceLock::new(),
@@ -110,8 +110,7 @@ impl Store {
             syncs: Vec::new(),
             written_bytes: 0,
             sealer: None,
-        };
-        Ok(store)
+        })
     }
 
     /// The index, read now if it was not yet.

@@ -63,8 +63,6 @@ fn header_aad(pack: &ObjectId) -> Vec<u8> {
     aad
 }
 
-/// Large blobs are sampled before being compressed whole: recordings and other media rarely shrink by
-/// more than a few percent, and compressing them costs more time than the bytes are worth.
 /// zstd levels daw uses: a quick probe, and the level blobs are kept at.
 const PROBE_LEVEL: i32 = 1;
 const BLOB_LEVEL: i32 = 3;
@@ -93,6 +91,8 @@ fn with_compressor<R>(
     })
 }
 
+/// Large blobs are sampled before being compressed whole: recordings and other media rarely shrink by
+/// more than a few percent, and compressing them costs more time than the bytes are worth.
 fn looks_compressible(data: &[u8]) -> bool {
     const SAMPLE: usize = 16 << 10;
     if data.len() < 4 * SAMPLE {

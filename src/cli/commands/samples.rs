@@ -65,12 +65,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         .iter()
         .map(|p| relative_to_work_tree(ctx, &work_tree, p))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut ignores = Ignores::new();
+    let ignores = Ignores::new();
     let mut total = 0;
     let root = worktree::walk(
         &work_tree,
         Path::new(""),
-        &mut ignores,
+        &ignores,
         &location.daw_dir,
         &mut total,
     );
