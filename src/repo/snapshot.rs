@@ -454,9 +454,26 @@ impl Snapshotter<'_> {
             self.repo.store().keys().clone(),
         );
         // While the verifier re-compresses, store what it will most likely approve: the first set
-        // from the payload the verifier has just inflated, the others read here.
+        // from the payload the verifier inflates, the others read here. Until that payload is ready,
+        // other files are committed (the verifier inflates alone for the first moments).
+        let mut plain = plain.into_iter();
+        let mut first = None;
+        loop {
+            match shared.try_recv() {
+                Ok(payload) => first = Some(payload),
+                Err(std::sync::mpsc::TryRecvError::Empty) => {
+                    if let Some((rel, _)) = plain.next() {
+                        let entry = self.snapshot_file(&rel, None, None)?;
+                        self.files.insert(rel, entry);
+                        continue;
+                    }
+                    first = shared.recv().ok();
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+            }
+            break;
+        }
         let mut speculative: HashMap<PathBuf, Speculative> = HashMap::new();
-        let mut first = shared.recv().ok();
         for (rel, _) in &gz {
             let sp = match first.take() {
                 Some(shared) if shared.rel == *rel => self.store_shared_payload(shared)?,
