@@ -7,16 +7,14 @@
 //! modification time as recorded at commit time is no change (the stat shortcut Git also takes);
 //! anything else is hashed with the repository's keyed hash and compared with the committed hash.
 
-use std::fs::Metadata;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::object::{EntryKind, ObjectId, Tree, TreeEntry};
 
 use super::history::ChangeKind;
-use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
+use super::worktree::{self, FileStat, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// One side of a comparison.
@@ -116,7 +114,7 @@ enum DirRef<'a> {
 
 enum LeafRef<'a> {
     Stored(&'a TreeEntry),
-    DiskFile(&'a Metadata),
+    DiskFile(&'a FileStat),
     DiskLink(&'a [u8]),
 }
 
@@ -356,7 +354,7 @@ impl Comparer<'_> {
             LeafRef::Stored(e) => FileVersion::Stored((*e).clone()),
             LeafRef::DiskFile(m) => FileVersion::OnDisk {
                 rel: rel.to_path_buf(),
-                size: m.len(),
+                size: m.size,
                 link: None,
             },
             LeafRef::DiskLink(target) => FileVersion::OnDisk {
@@ -384,11 +382,10 @@ impl Comparer<'_> {
             (EntryKind::Symlink { target }, LeafRef::DiskLink(t)) => Ok(target.as_slice() == *t),
             (EntryKind::File { size, hash, .. }, LeafRef::DiskFile(m)) => {
                 let exec = |mode: u32| mode & 0o111 != 0;
-                if m.len() != *size || exec(e.mode) != exec(m.permissions().mode()) {
+                if m.size != *size || exec(e.mode) != m.is_executable() {
                     return Ok(false);
                 }
-                let mtime_nanos = m.mtime_nsec().clamp(0, 999_999_999) as u32;
-                if m.mtime() == e.mtime_secs && mtime_nanos == e.mtime_nanos {
+                if m.mtime == (e.mtime_secs, e.mtime_nanos) {
                     return Ok(true);
                 }
                 Ok(self.hash_file(rel)? == *hash)

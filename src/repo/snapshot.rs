@@ -24,7 +24,7 @@ use super::history::{self, ChangeKind, FileChange};
 use super::music::{self, SampleCheck};
 use super::ops::Head;
 use super::statcache::{StatCache, learn_from_commit, reuse_for_commit};
-use super::worktree::{self, Found, Ignores, Selection, WalkWarning};
+use super::worktree::{self, FileStat, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// How often a file that keeps changing while it is read is tried before it is skipped.
@@ -236,8 +236,8 @@ struct SharedPayload {
 }
 
 /// Whether a file starts like a gzip stream.
-fn has_gzip_magic(path: &Path, meta: &Metadata) -> bool {
-    if meta.len() < 18 {
+fn has_gzip_magic(path: &Path, size: u64) -> bool {
+    if size < 18 {
         return false;
     }
     let mut magic = [0u8; 2];
@@ -370,14 +370,14 @@ impl Snapshotter<'_> {
                     let tree = self.build_dir(&child_rel, children, parent_sub.as_ref())?;
                     entries.push(TreeEntry {
                         name,
-                        mode: meta.permissions().mode() & 0o7777,
+                        mode: meta.permissions(),
                         mtime_secs: 0,
                         mtime_nanos: 0,
                         kind: EntryKind::Dir { tree },
                     });
                 }
-                Found::Symlink(meta, target) => {
-                    let (s, n) = mtime_of(&meta);
+                Found::Symlink(stat, target) => {
+                    let (s, n) = stat.mtime;
                     entries.push(TreeEntry {
                         name,
                         mode: 0o777,
@@ -412,14 +412,14 @@ impl Snapshotter<'_> {
     }
 
     /// Collects the files that phase two must read: those on disk below selected paths.
-    fn collect(&self, rel: &Path, found: &[(Vec<u8>, Found)], out: &mut Vec<(PathBuf, Metadata)>) {
+    fn collect(&self, rel: &Path, found: &[(Vec<u8>, Found)], out: &mut Vec<(PathBuf, FileStat)>) {
         for (name, f) in found {
             let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(name));
             if worktree::select(self.paths, &child_rel) == Selection::None {
                 continue;
             }
             match f {
-                Found::File(meta) => out.push((child_rel, meta.clone())),
+                Found::File(stat) => out.push((child_rel, *stat)),
                 Found::Dir(_, children) => self.collect(&child_rel, children, out),
                 _ => {}
             }
@@ -428,11 +428,11 @@ impl Snapshotter<'_> {
 
     /// Phase two: reads every collected file. Gzip files are verified on a second thread meanwhile and
     /// stored last.
-    fn read_all(&mut self, files: Vec<(PathBuf, Metadata)>) -> Result<()> {
+    fn read_all(&mut self, files: Vec<(PathBuf, FileStat)>) -> Result<()> {
         let work_tree = self.repo.work_tree().to_path_buf();
         let (plain, gzip_files): (Vec<_>, Vec<_>) = files
             .into_iter()
-            .partition(|(rel, meta)| !has_gzip_magic(&work_tree.join(rel), meta));
+            .partition(|(rel, stat)| !has_gzip_magic(&work_tree.join(rel), stat.size));
         // A set that holds exactly what HEAD has (Live saved it again without a change, or it was
         // only touched) keeps HEAD's entry: hashing it is cheap, proving it can be rebuilt is not.
         let mut gz = Vec::with_capacity(gzip_files.len());

@@ -18,9 +18,7 @@
 //! cache is ignored and rebuilt. Format: `docs/FORMAT.md`, "Stat cache".
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -35,30 +33,10 @@ const CACHE_VERSION: u64 = 2;
 /// How far the coarse kernel clock that stamps files may lag behind the system clock.
 const CLOCK_LAG: Duration = Duration::from_millis(100);
 
-/// The `lstat` fields that must all be unchanged for a cached entry to be trusted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileStat {
-    pub size: u64,
-    pub mtime: (i64, u32),
-    pub ctime: (i64, u32),
-    pub ino: u64,
-    pub dev: u64,
-    pub mode: u32,
-}
+pub use super::worktree::FileStat;
 
+// Encoding of the stat fields in the cache's records (FORMAT.md, "Stat cache").
 impl FileStat {
-    pub fn of(meta: &Metadata) -> Self {
-        let nanos = |n: i64| n.clamp(0, 999_999_999) as u32;
-        Self {
-            size: meta.len(),
-            mtime: (meta.mtime(), nanos(meta.mtime_nsec())),
-            ctime: (meta.ctime(), nanos(meta.ctime_nsec())),
-            ino: meta.ino(),
-            dev: meta.dev(),
-            mode: meta.mode(),
-        }
-    }
-
     fn encode(&self, w: &mut Writer) {
         w.uvar(self.size)
             .ivar(self.mtime.0)
@@ -240,14 +218,14 @@ pub struct HeadCheck<'a> {
 impl HeadCheck<'_> {
     /// Whether the next file of the walk, at `path` with `meta`, is the next of HEAD's files and has
     /// the stat the cache recorded for it.
-    pub fn next_is_unchanged(&mut self, path: &[u8], meta: &Metadata) -> bool {
+    pub fn next_is_unchanged(&mut self, path: &[u8], stat: &FileStat) -> bool {
         if self.failed {
             return false;
         }
         loop {
             match self.records.next_record() {
                 Ok(Some(rec)) if !rec.in_head => self.others += 1,
-                Ok(Some(rec)) if rec.path == path && rec.stat == FileStat::of(meta) => {
+                Ok(Some(rec)) if rec.path == path && rec.stat == *stat => {
                     self.matched += 1;
                     return true;
                 }
@@ -373,8 +351,8 @@ impl StatCache {
     }
 
     /// The cached entry for the file at `rel` if its `lstat` is unchanged.
-    pub fn lookup(&mut self, rel: &Path, meta: &Metadata) -> Option<&TreeEntry> {
-        let stat = FileStat::of(meta);
+    pub fn lookup(&mut self, rel: &Path, stat: &FileStat) -> Option<&TreeEntry> {
+        let stat = *stat;
         let entries = self.entries();
         let hit = match entries.get_mut(key(rel)) {
             Some(c) if c.stat == stat => {
@@ -401,10 +379,10 @@ impl StatCache {
     pub fn lookup_stored(
         &mut self,
         rel: &Path,
-        meta: &Metadata,
+        stat: &FileStat,
         store: &Store,
     ) -> Option<TreeEntry> {
-        let entry = self.lookup(rel, meta)?.clone();
+        let entry = self.lookup(rel, stat)?.clone();
         let EntryKind::File { storage, .. } = &entry.kind else {
             return None;
         };
@@ -425,13 +403,13 @@ impl StatCache {
         Some(entry)
     }
 
-    /// Records what reading the file at `rel` (whose `lstat` was `meta` before and after reading)
+    /// Records what reading the file at `rel` (whose `lstat` was `stat` before and after reading)
     /// produced. Files changed too recently to be trusted are left out (see the module docs).
-    pub fn record(&mut self, rel: &Path, meta: &Metadata, entry: TreeEntry) {
+    pub fn record(&mut self, rel: &Path, stat: &FileStat, entry: TreeEntry) {
         if !matches!(entry.kind, EntryKind::File { .. }) {
             return;
         }
-        let stat = FileStat::of(meta);
+        let stat = *stat;
         if stat.mtime.0 >= self.settled_before || stat.ctime.0 >= self.settled_before {
             return;
         }
@@ -543,9 +521,9 @@ impl Loaded {
 pub(crate) fn reuse_for_commit(
     cache: &mut StatCache,
     store: &Store,
-    to_read: Vec<(PathBuf, Metadata)>,
+    to_read: Vec<(PathBuf, FileStat)>,
     files: &mut HashMap<PathBuf, Option<TreeEntry>>,
-) -> Vec<(PathBuf, Metadata)> {
+) -> Vec<(PathBuf, FileStat)> {
     let mut rest = Vec::with_capacity(to_read.len());
     for (rel, meta) in to_read {
         match cache.lookup_stored(&rel, &meta, store) {
@@ -563,7 +541,7 @@ pub(crate) fn reuse_for_commit(
 pub(crate) fn learn_from_commit(
     cache: &mut StatCache,
     work_tree: &Path,
-    read: &[(PathBuf, Metadata)],
+    read: &[(PathBuf, FileStat)],
     files: &HashMap<PathBuf, Option<TreeEntry>>,
 ) {
     for (rel, walked) in read {
@@ -573,7 +551,7 @@ pub(crate) fn learn_from_commit(
         let Ok(now) = std::fs::symlink_metadata(work_tree.join(rel)) else {
             continue;
         };
-        if FileStat::of(&now) == FileStat::of(walked) {
+        if FileStat::of(&now) == *walked {
             cache.record(rel, walked, entry.clone());
         }
     }
@@ -704,14 +682,14 @@ mod tests {
             .collect()
     }
 
-    fn file_with_times(dir: &Path, name: &str, secs: i64) -> (PathBuf, Metadata) {
+    fn file_with_times(dir: &Path, name: &str, secs: i64) -> (PathBuf, FileStat) {
         let p = dir.join(name);
         std::fs::write(&p, b"abc").unwrap();
         let f = std::fs::File::options().write(true).open(&p).unwrap();
         f.set_modified(UNIX_EPOCH + Duration::from_secs(secs as u64))
             .unwrap();
         let meta = std::fs::symlink_metadata(&p).unwrap();
-        (p, meta)
+        (p, FileStat::of(&meta))
     }
 
     #[test]
@@ -735,7 +713,7 @@ mod tests {
         assert_eq!(loaded.head, Some((head_id, 3)));
         let back = decode_records(&loaded).unwrap();
         let c = &back[&b"Samples/kick.wav"[..]];
-        assert_eq!(c.stat, FileStat::of(&meta));
+        assert_eq!(c.stat, meta);
         assert_eq!(c.entry, entry("kick.wav", 7));
         assert_eq!(back.len(), 2);
         assert_eq!(decode_head_files(&loaded).unwrap(), head);
@@ -787,7 +765,7 @@ mod tests {
     fn a_file_changed_in_the_same_second_as_the_command_is_not_cached() {
         let tmp = tempfile::tempdir().unwrap();
         let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
-        let ctime = meta.ctime();
+        let ctime = meta.ctime.0;
         // A command that started in the same second as the file's last change: racy, not cached.
         let mut cache = StatCache::empty(SystemTime::now());
         cache.settled_before = ctime;
@@ -811,7 +789,7 @@ mod tests {
         cache.entries().insert(
             b"a".to_vec(),
             Cached {
-                stat: FileStat::of(&meta),
+                stat: meta,
                 entry: entry("a", 1),
                 visited: false,
             },
@@ -823,9 +801,9 @@ mod tests {
         let f = std::fs::File::options().write(true).open(&p).unwrap();
         f.set_modified(UNIX_EPOCH + Duration::from_secs(1_000))
             .unwrap();
-        let after = std::fs::symlink_metadata(&p).unwrap();
-        assert_eq!(after.len(), meta.len());
-        assert_eq!(after.mtime(), meta.mtime());
+        let after = FileStat::of(&std::fs::symlink_metadata(&p).unwrap());
+        assert_eq!(after.size, meta.size);
+        assert_eq!(after.mtime, meta.mtime);
         assert_eq!(cache.lookup(Path::new("a"), &after), None);
         assert_eq!(cache.stats.hits, 1);
         assert_eq!(cache.stats.misses, 1);

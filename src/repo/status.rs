@@ -20,7 +20,7 @@ use crate::object::{EntryKind, ObjectId, TreeEntry};
 use super::lock::RepoLock;
 use super::ops::Head;
 use super::statcache::{HeadCheck, HeadFiles, StatCache};
-use super::worktree::{self, Found, Walk, WalkWarning};
+use super::worktree::{self, FileStat, Found, Walk, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// How often a file that changes while it is hashed is tried.
@@ -29,7 +29,7 @@ const HASH_ATTEMPTS: usize = 3;
 /// What the walk found at a path that is not a folder.
 #[derive(Clone, Debug)]
 pub(crate) enum Leaf {
-    File(Metadata),
+    File(FileStat),
     Symlink(Vec<u8>),
     Unreadable(String),
     /// A socket, FIFO or device: never versioned.
@@ -209,7 +209,7 @@ impl WorkTreeView {
                 Some(e) => match e.kind {
                     EntryKind::File { hash, size, .. } => OnDisk::File {
                         hash,
-                        exec: meta.mode() & 0o111 != 0,
+                        exec: meta.is_executable(),
                         size,
                     },
                     _ => unreachable!("the cache holds files only"),
@@ -266,7 +266,7 @@ impl WorkTreeView {
                 entry.mode = before.permissions().mode() & 0o7777;
                 entry.mtime_secs = before.mtime();
                 entry.mtime_nanos = before.mtime_nsec().clamp(0, 999_999_999) as u32;
-                self.cache.record(rel, &before, entry);
+                self.cache.record(rel, &FileStat::of(&before), entry);
             }
             return Ok(disk);
         }

@@ -307,7 +307,7 @@ fn a_file_written_in_the_second_of_a_commit_is_not_trusted_from_the_cache() {
 fn a_lying_cache_entry_shows_the_cache_is_used_and_a_racy_one_is_not_trusted() {
     // Through the library, write a cache entry that claims Song.als holds its old content while it
     // does not (what a change within the cache's own clock tick would leave behind).
-    use daw::repo::statcache::StatCache;
+    use daw::repo::statcache::{FileStat, StatCache};
     let env = TestEnv::new();
     env.write("Song.als", b"tempo 120");
     env.init();
@@ -320,7 +320,7 @@ fn a_lying_cache_entry_shows_the_cache_is_used_and_a_racy_one_is_not_trusted() {
         .unwrap();
     let committed = tree.get(b"Song.als").unwrap().clone();
     env.write("Song.als", b"tempo 128");
-    let meta = std::fs::symlink_metadata(env.project.join("Song.als")).unwrap();
+    let meta = FileStat::of(&std::fs::symlink_metadata(env.project.join("Song.als")).unwrap());
     let write = |start: SystemTime| {
         let mut cache = StatCache::empty(start);
         cache.record(std::path::Path::new("Song.als"), &meta, committed.clone());
@@ -332,7 +332,7 @@ fn a_lying_cache_entry_shows_the_cache_is_used_and_a_racy_one_is_not_trusted() {
     assert_eq!(env.run(&["status", "--short"]).stdout, "");
     // Recorded by a command that started in the file's own second: not cached, the file is read.
     std::fs::remove_file(env.daw_dir().join("cache/stat")).unwrap();
-    write(UNIX_EPOCH + Duration::from_secs(meta.ctime() as u64));
+    write(UNIX_EPOCH + Duration::from_secs(meta.ctime.0 as u64));
     assert!(!env.daw_dir().join("cache/stat").exists());
     assert_eq!(env.run(&["status", "--short"]).stdout, "M Song.als\n");
 }
