@@ -203,51 +203,66 @@ fn decode_entry(bytes: &[u8]) -> std::result::Result<TreeEntry, DecodeError> {
 }
 
 /// A pass over the records that checks, file by file in walk order, that each is unchanged since
-/// HEAD: see [`StatCache::head_check`].
+/// HEAD: see [`StatCache::head_check`]. The records are decoded when the check is made (while the
+/// walk still runs), so that comparing them with the walk's results is all that is left after it.
 pub struct HeadCheck<'a> {
-    records: Records<'a>,
+    /// HEAD's files as recorded, in path order.
+    records: Vec<(&'a [u8], FileStat)>,
     /// Files matched so far.
     matched: usize,
-    /// HEAD's files.
+    /// HEAD's files (their records and the extras).
     expected: usize,
     /// Records that are not HEAD's (stale ones the next full pass prunes).
     others: usize,
     failed: bool,
 }
 
-impl HeadCheck<'_> {
-    /// Whether the next file of the walk, at `path` with `meta`, is the next of HEAD's files and has
+impl<'a> HeadCheck<'a> {
+    fn of(loaded: &'a Loaded, expected: usize) -> Self {
+        let mut check = Self {
+            records: Vec::with_capacity(loaded.records),
+            matched: 0,
+            expected,
+            others: 0,
+            failed: false,
+        };
+        let mut records = Records::of(loaded);
+        loop {
+            match records.next_record() {
+                Ok(Some(rec)) if rec.in_head => check.records.push((rec.path, rec.stat)),
+                Ok(Some(_)) => check.others += 1,
+                Ok(None) => break,
+                Err(_) => {
+                    check.failed = true;
+                    break;
+                }
+            }
+        }
+        check
+    }
+
+    /// Whether the next file of the walk, at `path` with `stat`, is the next of HEAD's files and has
     /// the stat the cache recorded for it.
     pub fn next_is_unchanged(&mut self, path: &[u8], stat: &FileStat) -> bool {
         if self.failed {
             return false;
         }
-        loop {
-            match self.records.next_record() {
-                Ok(Some(rec)) if !rec.in_head => self.others += 1,
-                Ok(Some(rec)) if rec.path == path && rec.stat == *stat => {
-                    self.matched += 1;
-                    return true;
-                }
-                _ => {
-                    self.failed = true;
-                    return false;
-                }
+        match self.records.get(self.matched) {
+            Some((p, s)) if *p == path && s == stat => {
+                self.matched += 1;
+                true
+            }
+            _ => {
+                self.failed = true;
+                false
             }
         }
     }
 
     /// After the last file: whether every file of HEAD was matched, and whether stale records remain.
-    pub fn finish(mut self) -> (bool, bool) {
-        while let Ok(Some(rec)) = self.records.next_record() {
-            if rec.in_head {
-                self.failed = true;
-            } else {
-                self.others += 1;
-            }
-        }
+    pub fn finish(self) -> (bool, bool) {
         (
-            !self.failed && self.matched == self.expected,
+            !self.failed && self.matched == self.records.len() && self.matched == self.expected,
             self.others > 0,
         )
     }
@@ -318,13 +333,7 @@ impl StatCache {
             return None;
         }
         match self.loaded.head {
-            Some((id, count)) if id == *head => Some(HeadCheck {
-                records: Records::of(&self.loaded),
-                matched: 0,
-                expected: count,
-                others: 0,
-                failed: false,
-            }),
+            Some((id, count)) if id == *head => Some(HeadCheck::of(&self.loaded, count)),
             _ => None,
         }
     }

@@ -391,11 +391,12 @@ impl Repository {
             head,
             ..Default::default()
         };
-        let root = walk.finish();
         // The common case, nothing changed: every file has the stat the cache recorded for HEAD's
-        // version of it, and HEAD has no other file. Decided without building a single map.
-        if let Some(h) = &head
-            && let Some(mut check) = cache.head_check(h)
+        // version of it, and HEAD has no other file. Decided without building a single map; the
+        // records are decoded while the walk still runs.
+        let check = head.as_ref().and_then(|h| cache.head_check(h));
+        let root = walk.finish();
+        if let Some(mut check) = check
             && let Some(files) = unchanged_files(&root, &mut check, &mut Vec::new())
             && let (true, stale) = check.finish()
         {
