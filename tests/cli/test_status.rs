@@ -413,3 +413,64 @@ fn global_flags_color_chdir_quiet_and_verbose() {
     assert!(v.stdout.contains(" First"), "{}", v.stdout);
     assert_eq!(env.run(&["-q", "-v", "status"]).status, 2);
 }
+
+#[test]
+fn ignore_rules_of_every_folder_apply_to_status_and_commit() {
+    let env = TestEnv::new();
+    env.init().ok();
+    // The defaults, a root `.dawignore` with a re-include, and a folder's own rules (for it and
+    // below). Names chosen so that some share only their last byte or first byte with a pattern.
+    env.write(".dawignore", b"*.wav\n!keep.wav\nrenders/\n");
+    env.write("Samples/.dawignore", b"draft*\n");
+    for path in [
+        "a.wav",
+        "keep.wav",
+        "Samples/draft 1.aif",
+        "Samples/final.aif",
+        "Samples/sub/draft 2.aif",
+        "Samples/sub/take.wav",
+        "Samples/kick.wav.asd",
+        "draft at root.aif",
+        "renders/mix.aif",
+        "Renders/mix.aif",
+        "notes.txt",
+        "~$lock",
+        "~tilde.txt",
+    ] {
+        env.write(path, b"x");
+    }
+    let status = env.run(&["status", "--short"]);
+    status.ok();
+    assert_eq!(
+        status.stdout,
+        "A .dawignore\nA Renders/mix.aif\nA Samples/.dawignore\nA Samples/final.aif\n\
+         A draft at root.aif\nA keep.wav\nA notes.txt\nA ~tilde.txt\n"
+    );
+    env.run(&["commit", "-q", "-m", "First"]).ok();
+    let listed = env.run(&["show", "--json"]);
+    listed.ok();
+    let v: serde_json::Value = serde_json::from_str(&listed.stdout).unwrap();
+    let mut paths: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            ".dawignore",
+            "Renders/mix.aif",
+            "Samples/.dawignore",
+            "Samples/final.aif",
+            "draft at root.aif",
+            "keep.wav",
+            "notes.txt",
+            "~tilde.txt"
+        ]
+    );
+    let clean = env.run(&["status", "--short"]);
+    clean.ok();
+    assert_eq!(clean.stdout, "");
+}
