@@ -383,7 +383,9 @@ fn walk_dir(
             > 1
     {
         use rayon::prelude::*;
-        entries.into_par_iter().with_max_len(64).map(look).collect()
+        // Split as rayon sees fit (a piece per thread, more when one is stolen): pieces of at most 64
+        // entries made more hand-overs than statting them saved, 0.1-0.2 ms of a 5.5 ms status.
+        entries.into_par_iter().map(look).collect()
     } else {
         entries.into_iter().map(look).collect()
     };
