@@ -117,6 +117,33 @@ hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status.md" \
     -n "daw status, DAW_NO_AGENT=1 (Argon2id every run)" \
     "env DAW_NO_AGENT=1 $daw --daw-dir $work/daw -C $project status --porcelain"
 
+# The same two commands alternated run by run, so that a machine that speeds up or slows down
+# during the run (shared hosts do) weighs on both alike; hyperfine runs all of one command's runs,
+# then all of the other's. Wall times include starting each process from Python, the same for both.
+cat > "$work/alternate.py" <<'PY'
+import statistics, subprocess, sys, time
+runs, commands = int(sys.argv[1]), [c.split("\x1f") for c in sys.argv[2:]]
+times = [[] for _ in commands]
+for i in range(runs + 10):
+    for k, argv in enumerate(commands):
+        start = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, check=True)
+        if i >= 10:  # warm-up
+            times[k].append((time.perf_counter() - start) * 1e3)
+for argv, t in zip(commands, times):
+    q = statistics.quantiles(t, n=4)
+    print(f"{statistics.median(t):6.2f} ms median ({q[0]:.2f}-{q[2]:.2f} interquartile)  {argv[0].rsplit('/', 1)[-1]} {argv[-2]} {argv[-1]}")
+faster = sum(a > b for a, b in zip(*times)) if len(times) == 2 else 0
+if len(times) == 2:
+    print(f"the second was faster in {faster} of {runs} alternations")
+PY
+echo
+echo "== nothing changed, the two alternated: $((runs * 10)) runs each"
+sep=$'\x1f'
+python3 "$work/alternate.py" $((runs * 10)) \
+    "git${sep}--git-dir=$work/git${sep}--work-tree=$project${sep}status${sep}--porcelain" \
+    "$daw${sep}--daw-dir${sep}$work/daw${sep}-C${sep}$project${sep}status${sep}--porcelain"
+
 # Bytes each process read through read(2) (rchar, from /proc while it is a zombie: all of it).
 cat > "$work/rchar.py" <<'PY'
 import os, subprocess, sys
