@@ -332,19 +332,6 @@ fn walk_dir(
     skip_dir: &Path,
 ) -> Found {
     let dir = work_tree.join(rel);
-    let mut own = None;
-    match Ignores::file_in(work_tree, rel) {
-        Ok(None) => {}
-        Ok(Some((path, bytes))) => {
-            let mut i = inherited.clone();
-            if let Err(e) = i.add_buffer(work_tree, rel, path, &bytes) {
-                return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE));
-            }
-            own = Some(i);
-        }
-        Err(e) => return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE)),
-    }
-    let ignores = own.as_ref().unwrap_or(inherited);
     let reader = match std::fs::read_dir(&dir) {
         Ok(r) => r,
         Err(e) => return Found::Unreadable(e.to_string()),
@@ -356,6 +343,23 @@ fn walk_dir(
             Err(e) => return Found::Unreadable(e.to_string()),
         }
     }
+    // The folder's own rules, when it has a `.dawignore` (looked for in the listing: most folders
+    // have none, and trying to open one in each costs a system call per folder).
+    let mut own = None;
+    if entries.iter().any(|(name, _)| name == IGNORE_FILE) {
+        match Ignores::file_in(work_tree, rel) {
+            Ok(None) => {}
+            Ok(Some((path, bytes))) => {
+                let mut i = inherited.clone();
+                if let Err(e) = i.add_buffer(work_tree, rel, path, &bytes) {
+                    return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE));
+                }
+                own = Some(i);
+            }
+            Err(e) => return Found::Unreadable(format!("cannot read {}: {e}", IGNORE_FILE)),
+        }
+    }
+    let ignores = own.as_ref().unwrap_or(inherited);
     entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let skip_name = skip_dir.file_name();
     entries.retain(|(name, _)| {
