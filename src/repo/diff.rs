@@ -381,8 +381,7 @@ impl Comparer<'_> {
         match (&e.kind, disk) {
             (EntryKind::Symlink { target }, LeafRef::DiskLink(t)) => Ok(target.as_slice() == *t),
             (EntryKind::File { size, hash, .. }, LeafRef::DiskFile(m)) => {
-                let exec = |mode: u32| mode & 0o111 != 0;
-                if m.size != *size || exec(e.mode) != m.is_executable() {
+                if m.size != *size || (e.mode & 0o111 != 0) != m.is_executable() {
                     return Ok(false);
                 }
                 if m.mtime == (e.mtime_secs, e.mtime_nanos) {

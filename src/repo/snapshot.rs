@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, Read};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -286,10 +286,6 @@ fn profile_for(name: &[u8]) -> Profile {
     }
 }
 
-fn mtime_of(meta: &Metadata) -> (i64, u32) {
-    (meta.mtime(), meta.mtime_nsec().clamp(0, 999_999_999) as u32)
-}
-
 /// The outcome of reading one file.
 enum ReadOutcome {
     Stored(TreeEntry),
@@ -547,9 +543,10 @@ impl Snapshotter<'_> {
         }
         self.bytes_read += size;
         self.progress.advance(*size);
-        let (mtime_secs, mtime_nanos) = mtime_of(&before);
+        let stat = FileStat::of(&before);
+        let (mtime_secs, mtime_nanos) = stat.mtime;
         Ok(Some(TreeEntry {
-            mode: before.permissions().mode() & 0o7777,
+            mode: stat.permissions(),
             mtime_secs,
             mtime_nanos,
             ..committed
@@ -736,10 +733,11 @@ impl Snapshotter<'_> {
         if changed(&before, &after) || changed(&before, &now) || size != before.len() {
             return Ok(ReadOutcome::Changed);
         }
-        let (mtime_secs, mtime_nanos) = mtime_of(&before);
+        let stat = FileStat::of(&before);
+        let (mtime_secs, mtime_nanos) = stat.mtime;
         Ok(ReadOutcome::Stored(TreeEntry {
             name: name.to_vec(),
-            mode: before.permissions().mode() & 0o7777,
+            mode: stat.permissions(),
             mtime_secs,
             mtime_nanos,
             kind: EntryKind::File {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::Metadata;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -256,17 +256,20 @@ impl WorkTreeView {
                 continue;
             }
             let hash = ObjectId::from_bytes(*hasher.finalize().as_bytes());
-            let exec = before.permissions().mode() & 0o111 != 0;
-            let disk = OnDisk::File { hash, exec, size };
+            let stat = FileStat::of(&before);
+            let disk = OnDisk::File {
+                hash,
+                exec: stat.is_executable(),
+                size,
+            };
             // A file that matches its committed version can reuse the committed storage.
             if let Some(b) = base
                 && same(b, &disk)
             {
                 let mut entry = b.clone();
-                entry.mode = before.permissions().mode() & 0o7777;
-                entry.mtime_secs = before.mtime();
-                entry.mtime_nanos = before.mtime_nsec().clamp(0, 999_999_999) as u32;
-                self.cache.record(rel, &FileStat::of(&before), entry);
+                entry.mode = stat.permissions();
+                (entry.mtime_secs, entry.mtime_nanos) = stat.mtime;
+                self.cache.record(rel, &stat, entry);
             }
             return Ok(disk);
         }

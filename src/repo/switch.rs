@@ -18,7 +18,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::object::{BlobKind, EntryKind, FileStorage, ObjectId, Tree, TreeEntry};
@@ -371,12 +370,12 @@ impl Repository {
                 full.display()
             )));
         }
-        use std::os::unix::fs::MetadataExt;
+        let stat = super::worktree::FileStat::of(&before);
         Ok(TreeEntry {
             name,
-            mode: before.permissions().mode() & 0o7777,
-            mtime_secs: before.mtime(),
-            mtime_nanos: before.mtime_nsec().clamp(0, 999_999_999) as u32,
+            mode: stat.permissions(),
+            mtime_secs: stat.mtime.0,
+            mtime_nanos: stat.mtime.1,
             kind: EntryKind::File {
                 size: content.size,
                 hash: ObjectId::from_bytes(*hasher.finalize().as_bytes()),
