@@ -128,7 +128,7 @@ fn stored_item(e: &TreeEntry) -> Item<'_> {
 fn disk_item(f: &Found) -> Option<Item<'_>> {
     Some(match f {
         Found::File(m) => Item::Leaf(LeafRef::DiskFile(m)),
-        Found::Dir(_, children) => Item::Dir(DirRef::Disk(children)),
+        Found::Dir(_, children, _) => Item::Dir(DirRef::Disk(children)),
         Found::Symlink(_, target) => Item::Leaf(LeafRef::DiskLink(target)),
         Found::Unreadable(reason) => Item::Unreadable(reason),
         // Sockets, FIFOs and devices are never committed.
@@ -175,7 +175,7 @@ impl Comparer<'_> {
                     &mut total,
                 );
                 match found {
-                    Found::Dir(_, children) => Some(Listing::Disk(children)),
+                    Found::Dir(_, children, _) => Some(Listing::Disk(children)),
                     Found::Unreadable(reason) => {
                         return Err(RepoError::io(work_tree, io::Error::other(reason)));
                     }

@@ -353,7 +353,7 @@ impl Snapshotter<'_> {
                     Some(e) => entries.push(e),
                     None => keep_before(&mut entries),
                 },
-                Found::Dir(meta, children) => {
+                Found::Dir(meta, children, _) => {
                     let parent_sub = match before.map(|b| &b.kind) {
                         Some(EntryKind::Dir { tree }) => Some(self.repo.read_tree(tree)?),
                         _ => None,
@@ -416,7 +416,7 @@ impl Snapshotter<'_> {
             }
             match f {
                 Found::File(stat) => out.push((child_rel, *stat)),
-                Found::Dir(_, children) => self.collect(&child_rel, children, out),
+                Found::Dir(_, children, _) => self.collect(&child_rel, children, out),
                 _ => {}
             }
         }
@@ -786,7 +786,7 @@ impl Repository {
         let mut total = 0;
         let root = worktree::walk(&work_tree, Path::new(""), &ignores, &daw_dir, &mut total);
         let children = match root {
-            Found::Dir(_, c) => c,
+            Found::Dir(_, c, _) => c,
             Found::Unreadable(reason) => {
                 return Err(RepoError::io(&work_tree, io::Error::other(reason)));
             }

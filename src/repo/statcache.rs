@@ -13,23 +13,29 @@
 //! the second before a command are simply read again next time; a file system that keeps whole
 //! seconds (or finer) is covered, one that keeps two (FAT) is not.
 //!
+//! **Listing digest.** The cache also keeps, in a small summary sealed apart from the records, a digest
+//! of HEAD's files with their recorded stats, built folder by folder ([`FolderListing`]). The walk of
+//! `daw status` builds the same digest from what it finds, on its own threads, so telling an unchanged
+//! project needs neither the records nor a comparison file by file: only the summary is read.
+//!
 //! The cache is local, sealed like every other file under the repository (it names the project's
 //! files), written atomically, and only ever a hint: a missing, damaged, foreign or newer-version
 //! cache is ignored and rebuilt. Format: `docs/FORMAT.md`, "Stat cache".
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::object::{DecodeError, EntryKind, FileStorage, ObjectId, Reader, TreeEntry, Writer};
-use crate::store::Store;
+use crate::store::{FileOpener, Store};
 
 use super::{Repository, Result, fsutil};
 
 /// Version of the cache encoding.
-const CACHE_VERSION: u64 = 2;
+const CACHE_VERSION: u64 = 3;
 /// How far the coarse kernel clock that stamps files may lag behind the system clock.
 const CLOCK_LAG: Duration = Duration::from_millis(100);
 
@@ -72,6 +78,113 @@ impl FileStat {
     }
 }
 
+/// A digest of the files below one folder with their `lstat` (FORMAT.md, "Stat cache"): per entry in
+/// name order, a file as `1 ‖ name length (u64) ‖ name ‖ stat (52 bytes)`, a sub-folder that holds
+/// files as `2 ‖ name length ‖ name ‖ its digest`; a folder without files below it is left out.
+/// Built by the walk for each folder it lists, and by the cache from its records when it is written.
+pub struct FolderListing {
+    hasher: blake3::Hasher,
+    /// Entries are staged here and hashed in blocks: blake3 is several times faster on a few
+    /// kilobytes at once than on each entry's pieces.
+    staged: Vec<u8>,
+    entries: usize,
+}
+
+/// How much is staged before it is hashed.
+const LISTING_BLOCK: usize = 8 << 10;
+
+impl FolderListing {
+    pub fn new() -> Self {
+        Self {
+            hasher: blake3::Hasher::new_derive_key("daw 2026-11 stat cache folder listing"),
+            staged: Vec::new(),
+            entries: 0,
+        }
+    }
+
+    fn name(&mut self, kind: u8, name: &[u8]) {
+        if self.staged.len() + name.len() + 64 > LISTING_BLOCK && !self.staged.is_empty() {
+            self.hasher.update(&self.staged);
+            self.staged.clear();
+        }
+        if self.staged.capacity() == 0 {
+            self.staged.reserve(LISTING_BLOCK);
+        }
+        self.staged.push(kind);
+        self.staged
+            .extend_from_slice(&(name.len() as u64).to_le_bytes());
+        self.staged.extend_from_slice(name);
+        self.entries += 1;
+    }
+
+    /// A file named `name` with its `lstat`.
+    pub fn file(&mut self, name: &[u8], stat: &FileStat) {
+        self.name(1, name);
+        for v in [stat.size, stat.mtime.0 as u64] {
+            self.staged.extend_from_slice(&v.to_le_bytes());
+        }
+        self.staged.extend_from_slice(&stat.mtime.1.to_le_bytes());
+        self.staged
+            .extend_from_slice(&(stat.ctime.0 as u64).to_le_bytes());
+        self.staged.extend_from_slice(&stat.ctime.1.to_le_bytes());
+        for v in [stat.ino, stat.dev] {
+            self.staged.extend_from_slice(&v.to_le_bytes());
+        }
+        self.staged.extend_from_slice(&stat.mode.to_le_bytes());
+    }
+
+    /// A sub-folder named `name` whose listing digest is `digest`.
+    pub fn folder(&mut self, name: &[u8], digest: &[u8; 32]) {
+        self.name(2, name);
+        self.staged.extend_from_slice(digest);
+    }
+
+    /// The digest, or `None` when no file was added (a folder without files is left out of its
+    /// parent's listing).
+    pub fn finish(mut self) -> Option<[u8; 32]> {
+        if self.entries == 0 {
+            return None;
+        }
+        self.hasher.update(&self.staged);
+        Some(*self.hasher.finalize().as_bytes())
+    }
+}
+
+impl Default for FolderListing {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The listing digest of files given by path (relative to one folder, `/`-separated, sorted as a walk
+/// lists them: component by component): the digest [`FolderListing`] gives when built by a walk.
+fn listing_of(files: &[(&[u8], &FileStat)]) -> Option<[u8; 32]> {
+    let mut listing = FolderListing::new();
+    let mut i = 0;
+    while i < files.len() {
+        let (path, stat) = files[i];
+        let Some(slash) = path.iter().position(|&b| b == b'/') else {
+            listing.file(path, stat);
+            i += 1;
+            continue;
+        };
+        let name = &path[..slash];
+        let mut below = Vec::new();
+        while let Some((p, s)) = files.get(i)
+            && p.len() > slash
+            && p[slash] == b'/'
+            && &p[..slash] == name
+        {
+            below.push((&p[slash + 1..], *s));
+            i += 1;
+        }
+        if let Some(digest) = listing_of(&below) {
+            listing.folder(name, &digest);
+        }
+    }
+    listing.finish()
+}
+
 /// The seconds (since the epoch) before which a file's timestamps must lie for its entry to be cached:
 /// the whole second before `start`, less the clock lag.
 pub fn settled_before(start: SystemTime) -> i64 {
@@ -110,24 +223,44 @@ pub struct CacheStats {
 /// Every file and symlink of a commit's tree, by relative path.
 pub type HeadFiles = Arc<BTreeMap<PathBuf, TreeEntry>>;
 
-/// The cache as read from disk: the plaintext, decoded only as far as a command needs. `daw status`
-/// of an unchanged project reads the paths and stats in order and never builds a map.
+/// The summary of a cache, sealed apart from its records so that `daw status` of an unchanged project
+/// reads and opens a few dozen bytes instead of the whole cache.
+#[derive(Clone, Copy, Default)]
+struct Summary {
+    /// Written in both parts: records that do not carry the summary's generation are not its own.
+    generation: [u8; 16],
+    /// The commit the cache was written for, and how many files it has (`in_head` records + extras).
+    head: Option<(ObjectId, usize)>,
+    /// The listing digest of HEAD's files with their recorded stats, when every one of them has a
+    /// record (no extras).
+    listing: Option<[u8; 32]>,
+    /// Records that are not HEAD's (stale ones, which the next full pass prunes).
+    others: usize,
+}
+
+/// The records as read from disk: the plaintext, decoded only as far as a command needs.
 #[derive(Default)]
 struct Loaded {
     plain: Vec<u8>,
-    /// The commit the cache was written for, and how many files it has (`in_head` records + extras).
-    head: Option<(ObjectId, usize)>,
     /// Where the records start, and how many there are.
     records_at: usize,
     records: usize,
 }
 
+/// The records part of the cache file: still on disk (the file open, positioned at it, and the key to
+/// open it), or read.
+enum Body {
+    Unread(std::fs::File, FileOpener),
+    Read(Loaded),
+}
+
 /// The cache: loaded, then updated as files are looked up and read.
 pub struct StatCache {
-    loaded: Loaded,
-    /// The records as a map, decoded from `loaded` on first use.
+    summary: Summary,
+    body: Body,
+    /// The records as a map, decoded from the body on first use.
     entries: Option<Entries>,
-    /// HEAD's files when a command set them (else they are in `loaded`).
+    /// HEAD's files when a command set them (else they are in the body).
     head: Option<(ObjectId, HeadFiles)>,
     settled_before: i64,
     /// Whether the cache differs from what is on disk.
@@ -136,7 +269,10 @@ pub struct StatCache {
 }
 
 const SEAL_NAME: &str = "stat";
+const SEAL_SUMMARY_NAME: &str = "stat summary";
 const SEAL_WHAT: &str = "stat cache";
+/// The largest summary a cache may have (it is about a hundred bytes).
+const SUMMARY_MAX: usize = 4096;
 
 fn cache_path(repo: &Repository) -> PathBuf {
     repo.daw_dir().join("cache").join("stat")
@@ -202,77 +338,12 @@ fn decode_entry(bytes: &[u8]) -> std::result::Result<TreeEntry, DecodeError> {
     Ok(e)
 }
 
-/// A pass over the records that checks, file by file in walk order, that each is unchanged since
-/// HEAD: see [`StatCache::head_check`]. The records are decoded when the check is made (while the
-/// walk still runs), so that comparing them with the walk's results is all that is left after it.
-pub struct HeadCheck<'a> {
-    /// HEAD's files as recorded, in path order.
-    records: Vec<(&'a [u8], FileStat)>,
-    /// Files matched so far.
-    matched: usize,
-    /// HEAD's files (their records and the extras).
-    expected: usize,
-    /// Records that are not HEAD's (stale ones the next full pass prunes).
-    others: usize,
-    failed: bool,
-}
-
-impl<'a> HeadCheck<'a> {
-    fn of(loaded: &'a Loaded, expected: usize) -> Self {
-        let mut check = Self {
-            records: Vec::with_capacity(loaded.records),
-            matched: 0,
-            expected,
-            others: 0,
-            failed: false,
-        };
-        let mut records = Records::of(loaded);
-        loop {
-            match records.next_record() {
-                Ok(Some(rec)) if rec.in_head => check.records.push((rec.path, rec.stat)),
-                Ok(Some(_)) => check.others += 1,
-                Ok(None) => break,
-                Err(_) => {
-                    check.failed = true;
-                    break;
-                }
-            }
-        }
-        check
-    }
-
-    /// Whether the next file of the walk, at `path` with `stat`, is the next of HEAD's files and has
-    /// the stat the cache recorded for it.
-    pub fn next_is_unchanged(&mut self, path: &[u8], stat: &FileStat) -> bool {
-        if self.failed {
-            return false;
-        }
-        match self.records.get(self.matched) {
-            Some((p, s)) if *p == path && s == stat => {
-                self.matched += 1;
-                true
-            }
-            _ => {
-                self.failed = true;
-                false
-            }
-        }
-    }
-
-    /// After the last file: whether every file of HEAD was matched, and whether stale records remain.
-    pub fn finish(self) -> (bool, bool) {
-        (
-            !self.failed && self.matched == self.records.len() && self.matched == self.expected,
-            self.others > 0,
-        )
-    }
-}
-
 impl StatCache {
     /// An empty cache for a command that started reading at `start`.
     pub fn empty(start: SystemTime) -> Self {
         Self {
-            loaded: Loaded::default(),
+            summary: Summary::default(),
+            body: Body::Read(Loaded::default()),
             entries: None,
             head: None,
             settled_before: settled_before(start),
@@ -281,33 +352,53 @@ impl StatCache {
         }
     }
 
-    /// Loads the cache; anything unreadable counts as an empty cache.
+    /// Loads the cache's summary (its records are read when first needed); anything unreadable counts
+    /// as an empty cache.
     pub fn load(repo: &Repository, start: SystemTime) -> Self {
         let mut cache = Self::empty(start);
-        let Ok(mut plain) = std::fs::read(cache_path(repo)) else {
+        let Ok(mut file) = std::fs::File::open(cache_path(repo)) else {
             return cache;
         };
-        if repo
-            .store()
-            .open_file_in_place(SEAL_WHAT, SEAL_NAME, &mut plain)
-            .is_err()
-        {
-            cache.dirty = true;
-            return cache;
-        }
-        match Loaded::read(plain) {
-            Ok(loaded) => cache.loaded = loaded,
-            Err(_) => cache.dirty = true,
+        let opener = repo.store().file_opener();
+        match read_summary(&opener, &mut file) {
+            Some(summary) => {
+                cache.summary = summary;
+                cache.body = Body::Unread(file, opener);
+            }
+            None => cache.dirty = true,
         }
         cache
+    }
+
+    /// The records, read from the file now if they were not yet (a damaged or foreign body counts as
+    /// an empty cache).
+    fn loaded(&mut self) -> &Loaded {
+        if let Body::Unread(file, opener) = &mut self.body {
+            let read = read_body(opener, file, &self.summary);
+            if read.is_none() {
+                self.summary = Summary::default();
+                self.dirty = true;
+            }
+            self.body = Body::Read(read.unwrap_or_default());
+        }
+        match &self.body {
+            Body::Read(loaded) => loaded,
+            Body::Unread(..) => unreachable!("read above"),
+        }
     }
 
     /// The records as a map (decoded now if they were not yet; a damaged cache counts as empty).
     fn entries(&mut self) -> &mut Entries {
         if self.entries.is_none() {
-            let decoded = decode_records(&self.loaded);
+            self.loaded();
+            let expected = self.summary.head.map_or(0, |(_, n)| n);
+            let Body::Read(loaded) = &self.body else {
+                unreachable!("read above")
+            };
+            let decoded = decode_records(loaded, expected);
             if decoded.is_err() {
-                self.loaded = Loaded::default();
+                self.summary = Summary::default();
+                self.body = Body::Read(Loaded::default());
                 self.dirty = true;
             }
             self.entries = Some(decoded.unwrap_or_default());
@@ -316,33 +407,42 @@ impl StatCache {
     }
 
     /// The files of commit `head` as recorded with the cache, if it was written for that commit.
-    pub fn head_files(&self, head: &ObjectId) -> Option<HeadFiles> {
+    pub fn head_files(&mut self, head: &ObjectId) -> Option<HeadFiles> {
         if let Some((id, files)) = &self.head {
             return (id == head).then(|| files.clone());
         }
-        match self.loaded.head {
-            Some((id, _)) if id == *head => decode_head_files(&self.loaded).ok().map(Arc::new),
+        match self.summary.head {
+            Some((id, _)) if id == *head => decode_head_files(self.loaded()).ok().map(Arc::new),
             _ => None,
         }
     }
 
-    /// Checks the walk against HEAD's files as the cache recorded them, if it was written for commit
-    /// `head` and nothing changed it since it was loaded.
-    pub fn head_check(&self, head: &ObjectId) -> Option<HeadCheck<'_>> {
+    /// Whether a walk whose listing digest is `listing` found exactly the files of commit `head`, each
+    /// with the stat the cache recorded for it (so every one holds HEAD's content). Also says how
+    /// many files that is. Only the summary is consulted.
+    pub fn unchanged_since(&self, head: &ObjectId, listing: &[u8; 32]) -> Option<usize> {
         if self.head.is_some() || self.entries.is_some() {
             return None;
         }
-        match self.loaded.head {
-            Some((id, count)) if id == *head => Some(HeadCheck::of(&self.loaded, count)),
+        match (self.summary.head, &self.summary.listing) {
+            (Some((id, files)), Some(recorded)) if id == *head && recorded == listing => {
+                Some(files)
+            }
             _ => None,
         }
+    }
+
+    /// Whether the cache holds records of files that are not HEAD's (which
+    /// [`StatCache::keep_head_records`] drops).
+    pub fn has_stale_records(&self) -> bool {
+        self.summary.others > 0
     }
 
     /// Records that HEAD is now `head` with these files (written with the cache).
     pub fn set_head(&mut self, head: ObjectId, files: HeadFiles) {
         let before = match &self.head {
             Some((id, _)) => Some(*id),
-            None => self.loaded.head.map(|(id, _)| id),
+            None => self.summary.head.map(|(id, _)| id),
         };
         if before != Some(head) {
             self.dirty = true;
@@ -444,9 +544,9 @@ impl StatCache {
         }
     }
 
-    /// After a [`HeadCheck`] found every file unchanged: keeps only HEAD's records.
+    /// After a walk found every file of HEAD unchanged: keeps only HEAD's records.
     pub fn keep_head_records(&mut self) {
-        let Ok(head) = Records::of(&self.loaded).head_paths() else {
+        let Ok(head) = Records::of(self.loaded()).head_paths() else {
             return;
         };
         for (path, c) in self.entries().iter_mut() {
@@ -468,17 +568,23 @@ impl StatCache {
         let path = cache_path(repo);
         let dir = path.parent().expect("the cache path has a folder");
         std::fs::create_dir_all(dir).map_err(|e| super::RepoError::io(dir, e))?;
-        let head = match (&self.head, self.loaded.head) {
+        let head = match (&self.head, self.summary.head) {
             (Some((id, files)), _) => Some((*id, files.clone())),
-            (None, Some((id, _))) => decode_head_files(&self.loaded)
+            (None, Some((id, _))) => decode_head_files(self.loaded())
                 .ok()
                 .map(|files| (id, Arc::new(files))),
             (None, None) => None,
         };
         let settled_before = self.settled_before;
-        let plain = encode(self.entries(), head.as_ref(), settled_before);
-        let sealed = repo.store().seal_file(SEAL_WHAT, SEAL_NAME, &plain);
-        fsutil::write_atomic(&path, &sealed)
+        let (summary, records) = encode(self.entries(), head.as_ref(), settled_before);
+        let store = repo.store();
+        let summary = store.seal_file(SEAL_WHAT, SEAL_SUMMARY_NAME, &summary);
+        let records = store.seal_file(SEAL_WHAT, SEAL_NAME, &records);
+        let mut file = Vec::with_capacity(4 + summary.len() + records.len());
+        file.extend_from_slice(&(summary.len() as u32).to_le_bytes());
+        file.extend_from_slice(&summary);
+        file.extend_from_slice(&records);
+        fsutil::write_atomic(&path, &file)
     }
 }
 
@@ -495,30 +601,90 @@ impl Records<'_> {
     }
 }
 
-impl Loaded {
-    fn read(plain: Vec<u8>) -> std::result::Result<Self, DecodeError> {
-        let mut r = Reader::new(&plain, "stat cache");
+/// Reads and opens the summary at the start of the cache file, leaving the file at the records.
+fn read_summary(opener: &FileOpener, file: &mut std::fs::File) -> Option<Summary> {
+    let mut len = [0u8; 4];
+    file.read_exact(&mut len).ok()?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > SUMMARY_MAX {
+        return None;
+    }
+    let mut plain = vec![0u8; len];
+    file.read_exact(&mut plain).ok()?;
+    opener
+        .open_in_place(SEAL_WHAT, SEAL_SUMMARY_NAME, &mut plain)
+        .ok()?;
+    Summary::decode(&plain).ok()
+}
+
+/// Reads and opens the records after the summary (`file` is positioned at them); `None` if they are
+/// damaged or were not written with `summary`.
+fn read_body(opener: &FileOpener, file: &mut std::fs::File, summary: &Summary) -> Option<Loaded> {
+    let mut plain = Vec::new();
+    file.read_to_end(&mut plain).ok()?;
+    opener
+        .open_in_place(SEAL_WHAT, SEAL_NAME, &mut plain)
+        .ok()?;
+    Loaded::read(plain, &summary.generation).ok()
+}
+
+impl Summary {
+    fn decode(plain: &[u8]) -> std::result::Result<Self, DecodeError> {
+        let mut r = Reader::new(plain, "stat cache summary");
         r.version(CACHE_VERSION)?;
-        let _written_settled_before = r.ivar()?;
+        let generation = r.take(16)?.try_into().expect("16 bytes taken");
         let head = match r.u8()? {
             0 => None,
-            1 => Some(r.id()?),
+            1 => {
+                let id = r.id()?;
+                let files = usize::try_from(r.uvar()?).map_err(|_| r.invalid("count"))?;
+                Some((id, files))
+            }
             _ => return Err(r.invalid("bad head marker")),
         };
-        let records = r.count(16)?;
-        let head_files = r.uvar()?;
-        let head = match head {
-            Some(id) => Some((
-                id,
-                usize::try_from(head_files).map_err(|_| r.invalid("count"))?,
-            )),
-            None if head_files == 0 => None,
-            None => return Err(r.invalid("files listed for no commit")),
+        let listing = match r.u8()? {
+            0 => None,
+            1 => Some(r.take(32)?.try_into().expect("32 bytes taken")),
+            _ => return Err(r.invalid("bad listing marker")),
         };
+        let others = usize::try_from(r.uvar()?).map_err(|_| r.invalid("count"))?;
+        r.finish()?;
+        Ok(Self {
+            generation,
+            head,
+            listing,
+            others,
+        })
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.uvar(CACHE_VERSION).raw(&self.generation);
+        match self.head {
+            Some((id, files)) => w.u8(1).id(&id).uvar(files as u64),
+            None => w.u8(0),
+        };
+        match &self.listing {
+            Some(digest) => w.u8(1).raw(digest),
+            None => w.u8(0),
+        };
+        w.uvar(self.others as u64);
+        w.finish()
+    }
+}
+
+impl Loaded {
+    fn read(plain: Vec<u8>, generation: &[u8; 16]) -> std::result::Result<Self, DecodeError> {
+        let mut r = Reader::new(&plain, "stat cache");
+        r.version(CACHE_VERSION)?;
+        if r.take(16)? != generation {
+            return Err(r.invalid("records of another summary"));
+        }
+        let _written_settled_before = r.ivar()?;
+        let records = r.count(16)?;
         let records_at = plain.len() - r.remaining();
         Ok(Self {
             plain,
-            head,
             records_at,
             records,
         })
@@ -566,12 +732,16 @@ pub(crate) fn learn_from_commit(
     }
 }
 
-/// `version ‖ settled_before (ivar) ‖ head ‖ count ‖ head file count ‖ (path ‖ in_head (u8) ‖ stat ‖
-/// tree entry (bytes))* ‖ extra count ‖ (path ‖ tree entry (bytes))*`, both lists sorted by path
-/// (`docs/FORMAT.md`, "Stat cache"). `head` is 0, or 1 and a commit id; `in_head` says the entry is
-/// also that commit's entry for the path, and the extra list holds the commit's other files, so its
+/// The summary and the records of a cache (`docs/FORMAT.md`, "Stat cache"). Records:
+/// `version ‖ generation ‖ settled_before (ivar) ‖ count ‖ (path ‖ in_head (u8) ‖ stat ‖ tree entry
+/// (bytes))* ‖ extra count ‖ (path ‖ tree entry (bytes))*`, both lists sorted by path. `in_head` says
+/// the entry is also HEAD's entry for the path, and the extra list holds HEAD's other files, so its
 /// whole file list is kept without writing an entry twice.
-fn encode(entries: &Entries, head: Option<&(ObjectId, HeadFiles)>, settled_before: i64) -> Vec<u8> {
+fn encode(
+    entries: &Entries,
+    head: Option<&(ObjectId, HeadFiles)>,
+    settled_before: i64,
+) -> (Vec<u8>, Vec<u8>) {
     let mut sorted: Vec<(&Path, &Cached)> = entries
         .iter()
         .map(|(p, c)| (Path::new(std::ffi::OsStr::from_bytes(p)), c))
@@ -579,19 +749,21 @@ fn encode(entries: &Entries, head: Option<&(ObjectId, HeadFiles)>, settled_befor
     sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let empty = BTreeMap::new();
     let head_files = head.map_or(&empty, |(_, f)| f.as_ref());
+    let mut generation = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut generation);
     let mut w = Writer::new();
-    w.uvar(CACHE_VERSION).ivar(settled_before);
-    match head {
-        Some((id, _)) => w.u8(1).id(id),
-        None => w.u8(0),
-    };
-    w.uvar(sorted.len() as u64).uvar(head_files.len() as u64);
+    w.uvar(CACHE_VERSION)
+        .raw(&generation)
+        .ivar(settled_before)
+        .uvar(sorted.len() as u64);
     let mut in_head = HashSet::new();
+    let mut listed: Vec<(&[u8], &FileStat)> = Vec::new();
     let mut entry_bytes = Writer::new();
-    for (path, c) in sorted {
-        let same = head_files.get(path) == Some(&c.entry);
+    for (path, c) in &sorted {
+        let same = head_files.get(*path) == Some(&c.entry);
         if same {
-            in_head.insert(path);
+            in_head.insert(*path);
+            listed.push((path.as_os_str().as_bytes(), &c.stat));
         }
         w.bytes(path.as_os_str().as_bytes()).u8(u8::from(same));
         c.stat.encode(&mut w);
@@ -608,7 +780,17 @@ fn encode(entries: &Entries, head: Option<&(ObjectId, HeadFiles)>, settled_befor
             w.bytes(entry_bytes.as_slice());
         }
     }
-    w.finish()
+    let summary = Summary {
+        generation,
+        head: head.map(|(id, files)| (*id, files.len())),
+        // Only when every file of HEAD has its record: a walk that matches it then found HEAD's
+        // content everywhere. (An empty HEAD has no listing: a walk finding no file has none either.)
+        listing: (head.is_some() && in_head.len() == head_files.len())
+            .then(|| listing_of(&listed))
+            .flatten(),
+        others: sorted.len() - in_head.len(),
+    };
+    (summary.encode(), w.finish())
 }
 
 fn decode_flag(r: &mut Reader<'_>) -> std::result::Result<bool, DecodeError> {
@@ -620,7 +802,7 @@ fn decode_flag(r: &mut Reader<'_>) -> std::result::Result<bool, DecodeError> {
 }
 
 /// Every record, as a map (the extras are checked too: a damaged cache is dropped whole).
-fn decode_records(loaded: &Loaded) -> std::result::Result<Entries, DecodeError> {
+fn decode_records(loaded: &Loaded, head_files: usize) -> std::result::Result<Entries, DecodeError> {
     let mut out = Entries::with_capacity_and_hasher(loaded.records, Default::default());
     let mut records = Records::of(loaded);
     let mut in_head = 0;
@@ -637,7 +819,7 @@ fn decode_records(loaded: &Loaded) -> std::result::Result<Entries, DecodeError> 
         );
     }
     let extras = records.extras()?;
-    if loaded.head.map_or(0, |(_, n)| n) != in_head + extras.len() {
+    if head_files != in_head + extras.len() {
         return Err(DecodeError::Invalid {
             what: "stat cache",
             detail: "wrong number of HEAD's files".into(),
@@ -701,6 +883,14 @@ mod tests {
         (p, FileStat::of(&meta))
     }
 
+    /// A cache as `load` leaves it after reading what `encode` wrote (the records read already).
+    fn reload((summary, records): (Vec<u8>, Vec<u8>)) -> StatCache {
+        let mut cache = StatCache::empty(SystemTime::now());
+        cache.summary = Summary::decode(&summary).unwrap();
+        cache.body = Body::Read(Loaded::read(records, &cache.summary.generation).unwrap());
+        cache
+    }
+
     #[test]
     fn encoding_round_trips() {
         let tmp = tempfile::tempdir().unwrap();
@@ -717,57 +907,135 @@ mod tests {
             ("Samples/snare.wav", entry("snare.wav", 1)),
             ("Set.als", entry("Set.als", 2)),
         ]);
-        let plain = encode(cache.entries(), Some(&(head_id, Arc::new(head.clone()))), 5);
-        let loaded = Loaded::read(plain.clone()).unwrap();
-        assert_eq!(loaded.head, Some((head_id, 3)));
-        let back = decode_records(&loaded).unwrap();
-        let c = &back[&b"Samples/kick.wav"[..]];
+        let (summary, records) =
+            encode(cache.entries(), Some(&(head_id, Arc::new(head.clone()))), 5);
+        let mut back = reload((summary.clone(), records.clone()));
+        assert_eq!(back.summary.head, Some((head_id, 3)));
+        // Not every file of HEAD has its record: no listing, nothing is ever taken as unchanged.
+        assert_eq!(back.summary.listing, None);
+        assert_eq!(back.summary.others, 1, "snare's record is not HEAD's");
+        assert!(back.unchanged_since(&head_id, &[0; 32]).is_none());
+        assert_eq!(back.head_files(&head_id).as_deref(), Some(&head));
+        let entries = back.entries();
+        let c = &entries[&b"Samples/kick.wav"[..]];
         assert_eq!(c.stat, meta);
         assert_eq!(c.entry, entry("kick.wav", 7));
-        assert_eq!(back.len(), 2);
-        assert_eq!(decode_head_files(&loaded).unwrap(), head);
-        // The check of an unchanged walk: kick is HEAD's with the same stat, snare is not HEAD's.
-        let mut reloaded = StatCache::empty(SystemTime::now());
-        reloaded.loaded = loaded;
-        let mut check = reloaded.head_check(&head_id).unwrap();
-        assert!(check.next_is_unchanged(b"Samples/kick.wav", &meta));
-        assert!(!check.next_is_unchanged(b"Samples/snare.wav", &meta));
-        assert!(!check.finish().0);
-        assert!(
-            reloaded
-                .head_check(&ObjectId::from_bytes([1; 32]))
-                .is_none()
-        );
-        // A truncated cache is rejected whole.
-        let cut = Loaded::read(plain[..plain.len() - 1].to_vec());
-        assert!(cut.is_err() || decode_records(&cut.unwrap()).is_err());
+        assert_eq!(entries.len(), 2);
+        // A truncated body, or the body of another summary, is rejected whole.
+        let generation = Summary::decode(&summary).unwrap().generation;
+        let cut = Loaded::read(records[..records.len() - 1].to_vec(), &generation);
+        assert!(cut.is_err() || decode_records(&cut.unwrap(), 3).is_err());
+        assert!(Loaded::read(records.clone(), &[0; 16]).is_err());
+        // So is a body whose count of HEAD's files does not add up.
+        let loaded = Loaded::read(records, &generation).unwrap();
+        assert!(decode_records(&loaded, 2).is_err());
     }
 
     #[test]
-    fn a_walk_that_matches_every_head_file_is_unchanged() {
+    fn the_listing_is_there_only_when_every_head_file_has_its_record() {
         let tmp = tempfile::tempdir().unwrap();
         let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
         let mut cache = StatCache::empty(SystemTime::now());
         cache.settled_before = i64::MAX;
         cache.record(Path::new("a"), &meta, entry("a", 1));
-        cache.record(Path::new("b"), &meta, entry("b", 2));
+        cache.record(Path::new("d/b"), &meta, entry("b", 2));
         let head_id = ObjectId::from_bytes([9; 32]);
-        let head = head_of([("a", entry("a", 1)), ("b", entry("b", 2))]);
-        let plain = encode(cache.entries(), Some(&(head_id, Arc::new(head))), 5);
-        let mut reloaded = StatCache::empty(SystemTime::now());
-        reloaded.loaded = Loaded::read(plain).unwrap();
-        let mut check = reloaded.head_check(&head_id).unwrap();
-        assert!(check.next_is_unchanged(b"a", &meta));
-        assert!(check.next_is_unchanged(b"b", &meta));
-        assert_eq!(check.finish(), (true, false));
-        // A file of HEAD missing from the walk is a change.
-        let mut check = reloaded.head_check(&head_id).unwrap();
-        assert!(check.next_is_unchanged(b"a", &meta));
-        assert!(!check.finish().0);
-        // So is a new file in between.
-        let mut check = reloaded.head_check(&head_id).unwrap();
-        assert!(check.next_is_unchanged(b"a", &meta));
-        assert!(!check.next_is_unchanged(b"a2", &meta));
+        let head = head_of([("a", entry("a", 1)), ("d/b", entry("b", 2))]);
+        let back = reload(encode(cache.entries(), Some(&(head_id, Arc::new(head))), 5));
+        let expected = listing_of(&[(b"a", &meta), (b"d/b", &meta)]).unwrap();
+        assert_eq!(back.summary.listing, Some(expected));
+        assert_eq!(back.unchanged_since(&head_id, &expected), Some(2));
+        assert!(!back.has_stale_records());
+        // Another HEAD, or another listing, is not unchanged.
+        assert!(
+            back.unchanged_since(&ObjectId::from_bytes([1; 32]), &expected)
+                .is_none()
+        );
+        let mut other = meta;
+        other.ctime.1 ^= 1;
+        let moved = listing_of(&[(b"a", &meta), (b"d/b", &other)]).unwrap();
+        assert_ne!(moved, expected);
+        assert!(back.unchanged_since(&head_id, &moved).is_none());
+        // A file moved to another folder, or renamed, lists differently too.
+        assert_ne!(listing_of(&[(b"a", &meta), (b"b", &meta)]), Some(expected));
+        assert_ne!(
+            listing_of(&[(b"a", &meta), (b"e/b", &meta)]),
+            Some(expected)
+        );
+        assert_ne!(listing_of(&[(b"a", &meta)]), Some(expected));
+    }
+
+    /// The listing the walk builds, folder by folder, is the one the cache builds from its sorted
+    /// records: the fast path of `daw status` depends on it.
+    #[test]
+    fn the_walk_and_the_records_list_the_same_way() {
+        use crate::repo::worktree::{Found, Ignores, Listing, walk};
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        // Names that sort differently as whole paths and component by component.
+        for rel in [
+            "a/x",
+            "a b/x",
+            "a-c",
+            "a.txt",
+            "Samples/Imported/k 1.wav",
+            "Samples/z.wav",
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, rel).unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty/deeper")).unwrap();
+        let found = walk(
+            root,
+            Path::new(""),
+            &Ignores::new(),
+            &root.join(".daw"),
+            &mut 0,
+        );
+        let Found::Dir(_, _, Listing::Digest(walked)) = &found else {
+            panic!("the walk lists the files");
+        };
+        let mut files = Vec::new();
+        fn flat(found: &Found, path: &mut Vec<u8>, out: &mut Vec<(Vec<u8>, FileStat)>) {
+            match found {
+                Found::File(stat) => out.push((path.clone(), *stat)),
+                Found::Dir(_, children, _) => {
+                    for (name, child) in children {
+                        let len = path.len();
+                        if len > 0 {
+                            path.push(b'/');
+                        }
+                        path.extend_from_slice(name);
+                        flat(child, path, out);
+                        path.truncate(len);
+                    }
+                }
+                _ => panic!("only files here"),
+            }
+        }
+        flat(&found, &mut Vec::new(), &mut files);
+        assert_eq!(files.len(), 6);
+        let mut sorted: Vec<(&Path, &FileStat)> = files
+            .iter()
+            .map(|(p, s)| (Path::new(std::ffi::OsStr::from_bytes(p)), s))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let records: Vec<(&[u8], &FileStat)> = sorted
+            .iter()
+            .map(|(p, s)| (p.as_os_str().as_bytes(), *s))
+            .collect();
+        assert_eq!(listing_of(&records).as_ref(), Some(&**walked));
+        // A symlink below a folder takes the whole walk out of the fast path.
+        std::os::unix::fs::symlink("a.txt", root.join("a/link")).unwrap();
+        let found = walk(
+            root,
+            Path::new(""),
+            &Ignores::new(),
+            &root.join(".daw"),
+            &mut 0,
+        );
+        assert!(matches!(found, Found::Dir(_, _, Listing::Unlisted)));
     }
 
     #[test]

@@ -19,8 +19,8 @@ use crate::object::{EntryKind, ObjectId, TreeEntry};
 
 use super::lock::RepoLock;
 use super::ops::Head;
-use super::statcache::{HeadCheck, HeadFiles, StatCache};
-use super::worktree::{self, FileStat, Found, Walk, WalkWarning};
+use super::statcache::{HeadFiles, StatCache};
+use super::worktree::{self, FileStat, Found, Listing, Walk, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// How often a file that changes while it is hashed is tried.
@@ -133,7 +133,7 @@ impl WorkTreeView {
             bytes_read: 0,
         };
         match root {
-            Found::Dir(_, children) => {
+            Found::Dir(_, children, _) => {
                 // The walk lists names in byte order: paths come in order, and the map is built in bulk.
                 let mut leaves = Vec::new();
                 view.add(Path::new(""), children, &mut leaves);
@@ -156,7 +156,7 @@ impl WorkTreeView {
         for (name, f) in found {
             let path = rel.join(std::ffi::OsStr::from_bytes(&name));
             let leaf = match f {
-                Found::Dir(_, children) => {
+                Found::Dir(_, children, _) => {
                     self.dirs.push(path.clone());
                     self.add(&path, children, leaves);
                     continue;
@@ -303,29 +303,6 @@ fn save_cache(repo: &Repository, cache: &mut StatCache) {
     }
 }
 
-/// How many files the walk found, if each of them is unchanged since HEAD by the stat cache; `None`
-/// as soon as one is not (or is not a plain file). `path` is scratch space for the relative path.
-fn unchanged_files(found: &Found, check: &mut HeadCheck<'_>, path: &mut Vec<u8>) -> Option<usize> {
-    match found {
-        Found::File(meta) => check.next_is_unchanged(path, meta).then_some(1),
-        Found::Dir(_, children) => {
-            let mut files = 0;
-            for (name, child) in children {
-                let len = path.len();
-                if len > 0 {
-                    path.push(b'/');
-                }
-                path.extend_from_slice(name);
-                let n = unchanged_files(child, check, path);
-                path.truncate(len);
-                files += n?;
-            }
-            Some(files)
-        }
-        _ => None,
-    }
-}
-
 fn stat_changed(a: &Metadata, b: &Metadata) -> bool {
     a.len() != b.len()
         || a.mtime() != b.mtime()
@@ -394,16 +371,14 @@ impl Repository {
             head,
             ..Default::default()
         };
-        // The common case, nothing changed: every file has the stat the cache recorded for HEAD's
-        // version of it, and HEAD has no other file. Decided without building a single map; the
-        // records are decoded while the walk still runs.
-        let check = head.as_ref().and_then(|h| cache.head_check(h));
+        // The common case, nothing changed: the walk found HEAD's files and no other, each with the
+        // stat the cache recorded for HEAD's version of it. The walk's listing digest, built on its
+        // threads, matches the one in the cache's summary: no record is read, no map built.
         let root = walk.finish();
-        if let Some(mut check) = check
-            && let Some(files) = unchanged_files(&root, &mut check, &mut Vec::new())
-            && let (true, stale) = check.finish()
+        if let (Some(h), Found::Dir(_, _, Listing::Digest(listing))) = (&head, &root)
+            && let Some(files) = cache.unchanged_since(h, listing)
         {
-            if stale {
+            if cache.has_stale_records() {
                 cache.keep_head_records();
                 save_cache(self, &mut cache);
             }

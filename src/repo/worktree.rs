@@ -9,6 +9,8 @@ use std::time::SystemTime;
 
 use gix_ignore::glob::pattern::Case;
 
+use super::statcache::FolderListing;
+
 /// By-products of DAWs and operating systems that are never part of a project's history. Documented
 /// in the README ("What daw ignores"); a `.dawignore` can re-include any of them with `!pattern`.
 pub const DEFAULT_IGNORES: &str = "\
@@ -223,12 +225,24 @@ impl FileStat {
 /// What the walk found at one path.
 pub enum Found {
     File(FileStat),
-    Dir(FileStat, Vec<(Vec<u8>, Found)>),
+    /// A folder: its stat, its entries (sorted by name) and the listing digest of the files below it.
+    Dir(FileStat, Vec<(Vec<u8>, Found)>, Listing),
     Symlink(FileStat, Vec<u8>),
     /// A file or folder that could not be read: the reason.
     Unreadable(String),
     /// A socket, FIFO or device: not versioned.
     Special,
+}
+
+/// The listing digest of the files below a folder (`statcache::FolderListing`), which `daw status`
+/// compares with the stat cache's summary.
+pub enum Listing {
+    /// No file below the folder (it is left out of its parent's listing).
+    NoFiles,
+    /// A symlink, or something unreadable or special, is below the folder: the stat cache's listing
+    /// only ever covers files, so such a folder is never taken for unchanged by it.
+    Unlisted,
+    Digest(Box<[u8; 32]>),
 }
 
 /// A problem that did not stop the walk.
@@ -318,7 +332,7 @@ impl Found {
     fn file_bytes(&self) -> u64 {
         match self {
             Found::File(stat) => stat.size,
-            Found::Dir(_, children) => children.iter().map(|(_, f)| f.file_bytes()).sum(),
+            Found::Dir(_, children, _) => children.iter().map(|(_, f)| f.file_bytes()).sum(),
             _ => 0,
         }
     }
@@ -394,8 +408,26 @@ fn walk_dir(
         entries.into_iter().map(look).collect()
     };
     // Same size as the Option (a niche): collected in place, not copied into a second array.
-    let out = seen.into_iter().flatten().collect();
-    Found::Dir(dir_meta, out)
+    let out: Vec<(Vec<u8>, Found)> = seen.into_iter().flatten().collect();
+    let listing = listing_of(&out);
+    Found::Dir(dir_meta, out, listing)
+}
+
+/// The listing digest of a folder's entries (their own listings computed already).
+fn listing_of(entries: &[(Vec<u8>, Found)]) -> Listing {
+    let mut listing = FolderListing::new();
+    for (name, found) in entries {
+        match found {
+            Found::File(stat) => listing.file(name, stat),
+            Found::Dir(_, _, Listing::Digest(digest)) => listing.folder(name, digest),
+            Found::Dir(_, _, Listing::NoFiles) => {}
+            _ => return Listing::Unlisted,
+        }
+    }
+    match listing.finish() {
+        Some(digest) => Listing::Digest(Box::new(digest)),
+        None => Listing::NoFiles,
+    }
 }
 
 /// What one entry of folder `dir` (`rel` in the project) is.

@@ -450,6 +450,27 @@ impl Store {
     ) -> Result<Vec<u8>, StoreError> {
         open_named(&self.keys, what, name, bytes)
     }
+
+    /// Something that opens sealed files later, apart from the store (it holds a copy of the data
+    /// key, wiped when dropped).
+    pub fn file_opener(&self) -> FileOpener {
+        FileOpener(self.keys.data_key.clone())
+    }
+}
+
+/// Opens sealed files ([`Store::open_file_in_place`]) without borrowing the store.
+#[derive(Clone)]
+pub struct FileOpener(crypto::SecretKey);
+
+impl FileOpener {
+    pub fn open_in_place(
+        &self,
+        what: &'static str,
+        name: &str,
+        bytes: &mut Vec<u8>,
+    ) -> Result<(), StoreError> {
+        open_with_key_in_place(&self.0, what, name, bytes)
+    }
 }
 
 /// `DAWS` ‖ version(1) ‖ sealed(plaintext), AAD = "daw sealed v1" ‖ what ‖ 0 ‖ name.
@@ -470,8 +491,17 @@ pub fn open_named_in_place(
     name: &str,
     bytes: &mut Vec<u8>,
 ) -> Result<(), StoreError> {
+    open_with_key_in_place(&keys.data_key, what, name, bytes)
+}
+
+fn open_with_key_in_place(
+    key: &crypto::SecretKey,
+    what: &'static str,
+    name: &str,
+    bytes: &mut Vec<u8>,
+) -> Result<(), StoreError> {
     check_named_header(what, name, bytes)?;
-    crypto::open_in_place(&keys.data_key, &named_aad(what, name), bytes, 5).map_err(|_| {
+    crypto::open_in_place(key, &named_aad(what, name), bytes, 5).map_err(|_| {
         StoreError::SealedAuth {
             what,
             name: name.into(),

@@ -41,7 +41,7 @@ fn collect(rel: &Path, found: &[(Vec<u8>, Found)], files: &mut HashSet<PathBuf>)
             Found::File(_) => {
                 files.insert(child);
             }
-            Found::Dir(_, children) => collect(&child, children, files),
+            Found::Dir(_, children, _) => collect(&child, children, files),
             _ => {}
         }
     }
@@ -74,7 +74,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         &location.daw_dir,
         &mut total,
     );
-    let Found::Dir(_, children) = root else {
+    let Found::Dir(_, children, _) = root else {
         return Err(CommandError::user(format!(
             "cannot read the project folder {}",
             work_tree.display()
