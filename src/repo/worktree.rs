@@ -621,26 +621,29 @@ mod sys {
     #[derive(Default)]
     pub struct Names {
         bytes: Vec<u8>,
-        /// Where each name starts in `bytes`, in the order of [`Names::sort`].
-        starts: Vec<u32>,
+        /// Where each name starts in `bytes` and its length (without the NUL), in the order of
+        /// [`Names::sort`].
+        spans: Vec<(u32, u32)>,
         /// How many entries the listing says are folders (file systems that do not say count none).
         pub dirs: usize,
     }
 
     impl Names {
         fn push(&mut self, name_with_nul: &[u8], is_dir: bool) {
-            self.starts.push(self.bytes.len() as u32);
+            let len = name_with_nul.len() - 1;
+            self.spans.push((self.bytes.len() as u32, len as u32));
             self.bytes.extend_from_slice(name_with_nul);
             self.dirs += usize::from(is_dir);
         }
 
         pub fn len(&self) -> usize {
-            self.starts.len()
+            self.spans.len()
         }
 
         pub fn get(&self, i: usize) -> &CStr {
-            let start = self.starts[i] as usize;
-            CStr::from_bytes_until_nul(&self.bytes[start..]).expect("names end with a NUL")
+            let (start, len) = self.spans[i];
+            let with_nul = &self.bytes[start as usize..][..len as usize + 1];
+            CStr::from_bytes_with_nul(with_nul).expect("a name from readdir and its NUL")
         }
 
         pub fn iter(&self) -> impl Iterator<Item = &CStr> {
@@ -650,11 +653,8 @@ mod sys {
         /// Sorts the names as bytes.
         pub fn sort(&mut self) {
             let bytes = &self.bytes;
-            let name = |start: u32| {
-                let rest = &bytes[start as usize..];
-                &rest[..rest.iter().position(|&b| b == 0).unwrap_or(rest.len())]
-            };
-            self.starts.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+            let name = |(start, len): (u32, u32)| &bytes[start as usize..][..len as usize];
+            self.spans.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
         }
     }
 }
