@@ -5,9 +5,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-echo "==> building daw (release)"
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-daw="$root/target/release/daw"
+echo "==> building daw (release, as shipped: scripts/build-release.sh)"
+daw="$("$root/scripts/build-release.sh")"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/daw-quickstart.XXXXXX")"
 project="$work/Demo Project"

@@ -17,11 +17,13 @@ project="$work/project"
 for tool in python3 git restic hyperfine openssl; do
     command -v "$tool" >/dev/null || { echo "bench-status: $tool is needed" >&2; exit 2; }
 done
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-daw="$root/target/release/daw"
-
 rm -rf "$work"
 mkdir -p "$work/run"
+# daw as `cargo build --release` builds it (dynamically linked), kept for comparison, and as shipped
+# (static-pie on Linux: scripts/build-release.sh), which the rest of the run uses.
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+cp "$root/target/release/daw" "$work/daw-dynamic"
+daw="$("$root/scripts/build-release.sh")"
 chmod 700 "$work/run"
 # A private agent for this run (stopped at the end), and non-interactive passphrases.
 export XDG_RUNTIME_DIR="$work/run"
@@ -113,6 +115,8 @@ echo "== nothing changed: $runs runs each"
 hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status.md" \
     -n "git status" "git --git-dir=$work/git --work-tree=$project status --porcelain" \
     -n "daw status" "$daw --daw-dir $work/daw -C $project status --porcelain" \
+    -n "daw status, cargo build --release (dynamically linked)" \
+    "$work/daw-dynamic --daw-dir $work/daw -C $project status --porcelain" \
     -n "restic backup (no change)" "restic -r $work/restic backup -q $project" \
     -n "daw status, DAW_NO_AGENT=1 (Argon2id every run)" \
     "env DAW_NO_AGENT=1 $daw --daw-dir $work/daw -C $project status --porcelain"
@@ -143,6 +147,10 @@ sep=$'\x1f'
 python3 "$work/alternate.py" $((runs * 10)) \
     "git${sep}--git-dir=$work/git${sep}--work-tree=$project${sep}status${sep}--porcelain" \
     "$daw${sep}--daw-dir${sep}$work/daw${sep}-C${sep}$project${sep}status${sep}--porcelain"
+echo "== the same with daw as cargo build --release builds it (dynamically linked)"
+python3 "$work/alternate.py" $((runs * 10)) \
+    "git${sep}--git-dir=$work/git${sep}--work-tree=$project${sep}status${sep}--porcelain" \
+    "$work/daw-dynamic${sep}--daw-dir${sep}$work/daw${sep}-C${sep}$project${sep}status${sep}--porcelain"
 
 # Bytes each process read through read(2) (rchar, from /proc while it is a zombie: all of it).
 cat > "$work/rchar.py" <<'PY'

@@ -11,6 +11,7 @@ fn main() {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
+    cli::start_early_walk();
     let code = cli::run();
     if let Some(path) = std::env::var_os("DAW_PEAK_RSS_FILE") {
         report_peak_rss(std::path::Path::new(&path));

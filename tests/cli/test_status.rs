@@ -474,3 +474,73 @@ fn ignore_rules_of_every_folder_apply_to_status_and_commit() {
     clean.ok();
     assert_eq!(clean.stdout, "");
 }
+
+/// The walk of a status starts before the command line is parsed, from a reading of the arguments
+/// (`cli::start_early_walk`): every way of naming the project and its repository reports that
+/// project, and one the early reading does not follow still works.
+#[test]
+fn status_finds_the_project_however_it_is_named() {
+    let env = TestEnv::new();
+    project(&env);
+    env.init();
+    env.commit("First");
+    env.write("Samples/snare.wav", b"changed");
+    let other = TestEnv::new();
+    other.write("Other.als", b"<set/>");
+    other.init();
+    let project = env.project.to_str().unwrap();
+    let daw_dir = env.daw_dir();
+    let daw_dir = daw_dir.to_str().unwrap();
+    let chdir_attached = format!("-C{project}");
+    let daw_dir_equals = format!("--daw-dir={daw_dir}");
+    let samples = format!("{project}/Samples");
+    let chdir_equals = format!("-C={project}");
+    let ways: [&[&str]; 8] = [
+        &["-C", project, "status", "--short"],
+        &[&chdir_attached, "status", "--short"],
+        &["status", "--short", "-C", project],
+        &["--daw-dir", daw_dir, "-C", project, "status", "--short"],
+        &[
+            &daw_dir_equals,
+            "-C",
+            project,
+            "--color",
+            "never",
+            "status",
+            "-s",
+        ],
+        &["-C", &samples, "status", "--short"],
+        &["-C", project, "--color=never", "status", "--short"],
+        // Not followed by the early reading (it takes `=DIR` for the folder, which does not exist):
+        // parsed and walked the usual way.
+        &[&chdir_equals, "status", "--short"],
+    ];
+    for args in ways {
+        // Started from the other project, so that a walk of the wrong folder would show.
+        let r: crate::common::Run = env
+            .cmd(args)
+            .current_dir(&other.project)
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(r.stdout, "M Samples/snare.wav\n", "{args:?}: {}", r.stderr);
+    }
+    let r: crate::common::Run = env
+        .cmd(&["status", "--short"])
+        .env("DAW_DIR", daw_dir)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.stdout, "M Samples/snare.wav\n", "{}", r.stderr);
+    // Outside any project: the usual error, whatever was started early.
+    let nowhere = env.tmp.path().join("nowhere");
+    std::fs::create_dir_all(&nowhere).unwrap();
+    let r: crate::common::Run = env
+        .cmd(&["status"])
+        .current_dir(&nowhere)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("not a daw repository"), "{}", r.stderr);
+}

@@ -83,7 +83,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     // The walk of the project starts before the repository is unlocked: it is most of the time a
     // status takes, and needs nothing from the store.
     let location = ctx.locate()?;
-    let walk = Walk::start(&location);
+    let walk = crate::cli::early_walk(&location).unwrap_or_else(|| Walk::start(&location));
     let repo = ctx.open_at(location)?;
     let status = repo.status_of(walk)?;
     for w in &status.warnings {
