@@ -361,9 +361,16 @@ impl StatCache {
         };
         let opener = repo.store().file_opener();
         match read_summary(&opener, &mut file) {
-            Some(summary) => {
+            Some(Opened::Summary(summary)) => {
                 cache.summary = summary;
                 cache.body = Body::Unread(file, opener);
+            }
+            Some(Opened::Version2(summary, loaded)) => {
+                // Kept, and written again as version 3 by the command's save: a daw that was just
+                // upgraded does not read every file of the project again.
+                cache.summary = summary;
+                cache.body = Body::Read(loaded);
+                cache.dirty = true;
             }
             None => cache.dirty = true,
         }
@@ -601,10 +608,28 @@ impl Records<'_> {
     }
 }
 
+/// What the start of a cache file gave.
+enum Opened {
+    /// A version-3 summary; the file is left at the records.
+    Summary(Summary),
+    /// A whole version-2 cache (one sealed file: the records with a header), read as version 3's
+    /// parts: a summary without a listing, and the records.
+    Version2(Summary, Loaded),
+}
+
 /// Reads and opens the summary at the start of the cache file, leaving the file at the records.
-fn read_summary(opener: &FileOpener, file: &mut std::fs::File) -> Option<Summary> {
+fn read_summary(opener: &FileOpener, file: &mut std::fs::File) -> Option<Opened> {
     let mut len = [0u8; 4];
     file.read_exact(&mut len).ok()?;
+    if &len == b"DAWS" {
+        let mut plain = len.to_vec();
+        file.read_to_end(&mut plain).ok()?;
+        opener
+            .open_in_place(SEAL_WHAT, SEAL_NAME, &mut plain)
+            .ok()?;
+        let (summary, loaded) = Loaded::read_version2(plain).ok()?;
+        return Some(Opened::Version2(summary, loaded));
+    }
     let len = u32::from_le_bytes(len) as usize;
     if len > SUMMARY_MAX {
         return None;
@@ -614,7 +639,7 @@ fn read_summary(opener: &FileOpener, file: &mut std::fs::File) -> Option<Summary
     opener
         .open_in_place(SEAL_WHAT, SEAL_SUMMARY_NAME, &mut plain)
         .ok()?;
-    Summary::decode(&plain).ok()
+    Summary::decode(&plain).ok().map(Opened::Summary)
 }
 
 /// Reads and opens the records after the summary (`file` is positioned at them); `None` if they are
@@ -674,6 +699,40 @@ impl Summary {
 }
 
 impl Loaded {
+    /// A version-2 cache: `version (2) ‖ settled_before ‖ head: 0, or 1 ‖ commit id ‖ record count ‖
+    /// head file count`, then the records and extras as in version 3.
+    fn read_version2(plain: Vec<u8>) -> std::result::Result<(Summary, Self), DecodeError> {
+        let mut r = Reader::new(&plain, "stat cache");
+        if r.uvar()? != 2 {
+            return Err(r.invalid("not a version-2 cache"));
+        }
+        let _written_settled_before = r.ivar()?;
+        let head = match r.u8()? {
+            0 => None,
+            1 => Some(r.id()?),
+            _ => return Err(r.invalid("bad head marker")),
+        };
+        let records = r.count(16)?;
+        let head_files = usize::try_from(r.uvar()?).map_err(|_| r.invalid("count"))?;
+        let summary = Summary {
+            head: match head {
+                Some(id) => Some((id, head_files)),
+                None if head_files == 0 => None,
+                None => return Err(r.invalid("files listed for no commit")),
+            },
+            ..Summary::default()
+        };
+        let records_at = plain.len() - r.remaining();
+        Ok((
+            summary,
+            Self {
+                plain,
+                records_at,
+                records,
+            },
+        ))
+    }
+
     fn read(plain: Vec<u8>, generation: &[u8; 16]) -> std::result::Result<Self, DecodeError> {
         let mut r = Reader::new(&plain, "stat cache");
         r.version(CACHE_VERSION)?;
@@ -929,6 +988,52 @@ mod tests {
         // So is a body whose count of HEAD's files does not add up.
         let loaded = Loaded::read(records, &generation).unwrap();
         assert!(decode_records(&loaded, 2).is_err());
+    }
+
+    /// A version-2 cache (daw before the summary) is still read: upgrading daw does not make the
+    /// next command read every file of the project again.
+    #[test]
+    fn a_version_2_cache_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
+        let mut cache = StatCache::empty(SystemTime::now());
+        cache.settled_before = i64::MAX;
+        cache.record(Path::new("a"), &meta, entry("a", 1));
+        cache.record(Path::new("d/b"), &meta, entry("b", 2));
+        let head_id = ObjectId::from_bytes([9; 32]);
+        let head = head_of([
+            ("a", entry("a", 1)),
+            ("d/b", entry("b", 2)),
+            ("x", entry("x", 3)),
+        ]);
+        let (_, records) = encode(cache.entries(), Some(&(head_id, Arc::new(head.clone()))), 5);
+        // Version 2 had the header of version 3's summary in front of the same records.
+        let mut r = Reader::new(&records, "test");
+        r.uvar().unwrap();
+        r.take(16).unwrap();
+        r.ivar().unwrap();
+        let count = r.uvar().unwrap();
+        let rest = &records[records.len() - r.remaining()..];
+        let mut w = Writer::new();
+        w.uvar(2)
+            .ivar(5)
+            .u8(1)
+            .id(&head_id)
+            .uvar(count)
+            .uvar(3)
+            .raw(rest);
+        let (summary, loaded) = Loaded::read_version2(w.finish()).unwrap();
+        assert_eq!(summary.head, Some((head_id, 3)));
+        assert_eq!(summary.listing, None);
+        let mut back = StatCache::empty(SystemTime::now());
+        back.summary = summary;
+        back.body = Body::Read(loaded);
+        assert_eq!(back.head_files(&head_id).as_deref(), Some(&head));
+        assert_eq!(back.lookup(Path::new("d/b"), &meta), Some(&entry("b", 2)));
+        // Anything else is not a version-2 cache.
+        let mut w = Writer::new();
+        w.uvar(3).ivar(5).u8(0).uvar(0).uvar(0).uvar(0);
+        assert!(Loaded::read_version2(w.finish()).is_err());
     }
 
     #[test]

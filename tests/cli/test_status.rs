@@ -544,3 +544,66 @@ fn status_finds_the_project_however_it_is_named() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("not a daw repository"), "{}", r.stderr);
 }
+
+/// A stat cache written by daw before version 3 (one sealed file, no summary) is still used after an
+/// upgrade: no file is read again, and the cache is written again in the new layout.
+#[test]
+fn a_cache_from_before_the_summary_is_used_and_upgraded() {
+    use daw::object::{Reader, Writer};
+    let env = TestEnv::new();
+    project(&env);
+    env.init();
+    env.commit("First");
+    settle();
+    assert_eq!(
+        reads(&env),
+        (4, 4),
+        "the first status after the commit learns the files"
+    );
+    assert_eq!(reads(&env), (4, 0));
+    // The version-3 file: summary length, sealed summary, sealed records.
+    let path = env.daw_dir().join("cache/stat");
+    let file = std::fs::read(&path).unwrap();
+    let len = u32::from_le_bytes(file[..4].try_into().unwrap()) as usize;
+    let repo = env.open_repo();
+    let store = repo.store();
+    let summary = store
+        .open_file("stat cache", "stat summary", &file[4..4 + len])
+        .unwrap();
+    let records = store
+        .open_file("stat cache", "stat", &file[4 + len..])
+        .unwrap();
+    // Version 2: the summary's head and the records' header in front of the same records.
+    let mut s = Reader::new(&summary, "summary");
+    assert_eq!(s.uvar().unwrap(), 3);
+    s.take(16).unwrap();
+    assert_eq!(s.u8().unwrap(), 1, "written for HEAD");
+    let head = s.id().unwrap();
+    let head_files = s.uvar().unwrap();
+    let mut r = Reader::new(&records, "records");
+    r.uvar().unwrap();
+    r.take(16).unwrap();
+    let settled = r.ivar().unwrap();
+    let count = r.uvar().unwrap();
+    let rest = &records[records.len() - r.remaining()..];
+    let mut old = Writer::new();
+    old.uvar(2)
+        .ivar(settled)
+        .u8(1)
+        .id(&head)
+        .uvar(count)
+        .uvar(head_files)
+        .raw(rest);
+    std::fs::write(&path, store.seal_file("stat cache", "stat", &old.finish())).unwrap();
+    drop(repo);
+    assert_eq!(reads(&env), (4, 0), "the old cache is used");
+    assert_ne!(
+        &std::fs::read(&path).unwrap()[..4],
+        b"DAWS",
+        "and written again as version 3"
+    );
+    assert_eq!(reads(&env), (4, 0));
+    // Still never hides a change.
+    env.write("Notes.txt", b"more ideas");
+    assert_eq!(env.run(&["status", "--short"]).stdout, "M Notes.txt\n");
+}
