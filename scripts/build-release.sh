@@ -26,4 +26,7 @@ fi
 if [ "$static" = no ]; then
     cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 fi
-echo "$root/target/release/daw"
+# Where cargo put it (CARGO_TARGET_DIR or a config may move the target folder).
+target_dir="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+echo "${target_dir:-$root/target}/release/daw"
