@@ -108,15 +108,17 @@ echo "== daw init && daw commit"
 sleep 1.2   # files written by the commit's second are re-read once (racy-timestamp rule): let it pass
 "$daw" --daw-dir "$work/daw" -C "$project" status
 
-echo "== nothing changed: $runs runs each"
-# git and daw side by side, restic after them: each restic run takes most of a second of CPU and about
-# 100 MB, and slows down whatever hyperfine runs right after it (seen: daw 8.2 ms right after restic's
-# runs, 5.8 ms at the end of the same hyperfine run).
-hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status.md" \
+echo "== nothing changed: git and daw $((runs * 10)) runs each, restic $runs"
+# hyperfine runs all of one command's runs, then all of the next one's: on a shared host whose speed
+# drifts, a few milliseconds' command needs many runs (and the alternation below) to be compared
+# fairly. restic after the others: each restic run takes most of a second of CPU and about 100 MB,
+# and slows down whatever runs right after it.
+hyperfine -N --warmup 20 --runs $((runs * 10)) --export-markdown "$work/status.md" \
     -n "git status" "git --git-dir=$work/git --work-tree=$project status --porcelain" \
     -n "daw status" "$daw --daw-dir $work/daw -C $project status --porcelain" \
     -n "daw status, cargo build --release (dynamically linked)" \
-    "$work/daw-dynamic --daw-dir $work/daw -C $project status --porcelain" \
+    "$work/daw-dynamic --daw-dir $work/daw -C $project status --porcelain"
+hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/status-restic.md" \
     -n "restic backup (no change)" "restic -r $work/restic backup -q $project" \
     -n "daw status, DAW_NO_AGENT=1 (Argon2id every run)" \
     "env DAW_NO_AGENT=1 $daw --daw-dir $work/daw -C $project status --porcelain"
@@ -142,7 +144,7 @@ if len(times) == 2:
     print(f"the second was faster in {faster} of {runs} alternations")
 PY
 echo
-echo "== nothing changed, the two alternated: $((runs * 10)) runs each"
+echo "== nothing changed, git and daw alternated: $((runs * 10)) runs each"
 sep=$'\x1f'
 python3 "$work/alternate.py" $((runs * 10)) \
     "git${sep}--git-dir=$work/git${sep}--work-tree=$project${sep}status${sep}--porcelain" \
@@ -184,4 +186,4 @@ python3 "$work/rchar.py" "$daw" --daw-dir "$work/daw" -C "$project" -v status --
 python3 "$work/rchar.py" "$daw" --daw-dir "$work/daw" -C "$project" commit -m "tempo 121"
 
 echo
-cat "$work/status.md"
+cat "$work/status.md" "$work/status-restic.md"

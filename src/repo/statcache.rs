@@ -942,6 +942,18 @@ mod tests {
         (p, FileStat::of(&meta))
     }
 
+    /// A cache that has recorded `files` (all with `stat`), as if the command had started long after
+    /// they last changed; and HEAD's id.
+    fn recorded(files: &[(&str, TreeEntry)], stat: &FileStat) -> (StatCache, ObjectId) {
+        let mut cache = StatCache::empty(SystemTime::now());
+        // The ctime is now, so the entries are not settled yet: pretend the command started later.
+        cache.settled_before = i64::MAX;
+        for (path, entry) in files {
+            cache.record(Path::new(path), stat, entry.clone());
+        }
+        (cache, ObjectId::from_bytes([9; 32]))
+    }
+
     /// A cache as `load` leaves it after reading what `encode` wrote (the records read already).
     fn reload((summary, records): (Vec<u8>, Vec<u8>)) -> StatCache {
         let mut cache = StatCache::empty(SystemTime::now());
@@ -954,13 +966,14 @@ mod tests {
     fn encoding_round_trips() {
         let tmp = tempfile::tempdir().unwrap();
         let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
-        let mut cache = StatCache::empty(SystemTime::now());
-        // The ctime is now, so the entry is not settled yet: pretend the command started later.
-        cache.settled_before = i64::MAX;
-        cache.record(Path::new("Samples/kick.wav"), &meta, entry("kick.wav", 7));
-        cache.record(Path::new("Samples/snare.wav"), &meta, entry("snare.wav", 8));
+        let (mut cache, head_id) = recorded(
+            &[
+                ("Samples/kick.wav", entry("kick.wav", 7)),
+                ("Samples/snare.wav", entry("snare.wav", 8)),
+            ],
+            &meta,
+        );
         // HEAD: kick as cached, snare with other content, and a file the cache does not know.
-        let head_id = ObjectId::from_bytes([9; 32]);
         let head = head_of([
             ("Samples/kick.wav", entry("kick.wav", 7)),
             ("Samples/snare.wav", entry("snare.wav", 1)),
@@ -996,11 +1009,7 @@ mod tests {
     fn a_version_2_cache_is_read() {
         let tmp = tempfile::tempdir().unwrap();
         let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
-        let mut cache = StatCache::empty(SystemTime::now());
-        cache.settled_before = i64::MAX;
-        cache.record(Path::new("a"), &meta, entry("a", 1));
-        cache.record(Path::new("d/b"), &meta, entry("b", 2));
-        let head_id = ObjectId::from_bytes([9; 32]);
+        let (mut cache, head_id) = recorded(&[("a", entry("a", 1)), ("d/b", entry("b", 2))], &meta);
         let head = head_of([
             ("a", entry("a", 1)),
             ("d/b", entry("b", 2)),
@@ -1040,11 +1049,7 @@ mod tests {
     fn the_listing_is_there_only_when_every_head_file_has_its_record() {
         let tmp = tempfile::tempdir().unwrap();
         let (_, meta) = file_with_times(tmp.path(), "a", 1_000);
-        let mut cache = StatCache::empty(SystemTime::now());
-        cache.settled_before = i64::MAX;
-        cache.record(Path::new("a"), &meta, entry("a", 1));
-        cache.record(Path::new("d/b"), &meta, entry("b", 2));
-        let head_id = ObjectId::from_bytes([9; 32]);
+        let (mut cache, head_id) = recorded(&[("a", entry("a", 1)), ("d/b", entry("b", 2))], &meta);
         let head = head_of([("a", entry("a", 1)), ("d/b", entry("b", 2))]);
         let back = reload(encode(cache.entries(), Some(&(head_id, Arc::new(head))), 5));
         let expected = listing_of(&[(b"a", &meta), (b"d/b", &meta)]).unwrap();
