@@ -156,9 +156,7 @@ pub fn start_early_walk() {
 pub fn early_walk(location: &Location) -> Option<daw::repo::worktree::Walk> {
     let mut early = EARLY_WALK.lock().unwrap_or_else(|e| e.into_inner());
     match early.take() {
-        Some((l, walk)) if l.daw_dir == location.daw_dir && l.work_tree == location.work_tree => {
-            Some(walk)
-        }
+        Some((l, walk)) if l == *location => Some(walk),
         _ => None,
     }
 }

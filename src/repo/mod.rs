@@ -159,7 +159,7 @@ fn would_overwrite_message(paths: &[String]) -> String {
 pub type Result<T, E = RepoError> = std::result::Result<T, E>;
 
 /// Where a repository and its work tree are, found before anything is unlocked.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
     pub daw_dir: PathBuf,
     pub work_tree: PathBuf,

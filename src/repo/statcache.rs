@@ -97,7 +97,7 @@ impl FolderListing {
     pub fn new() -> Self {
         Self {
             hasher: blake3::Hasher::new_derive_key("daw 2026-11 stat cache folder listing"),
-            staged: Vec::new(),
+            staged: Vec::with_capacity(LISTING_BLOCK),
             entries: 0,
         }
     }
@@ -106,9 +106,6 @@ impl FolderListing {
         if self.staged.len() + name.len() + 64 > LISTING_BLOCK && !self.staged.is_empty() {
             self.hasher.update(&self.staged);
             self.staged.clear();
-        }
-        if self.staged.capacity() == 0 {
-            self.staged.reserve(LISTING_BLOCK);
         }
         self.staged.push(kind);
         self.staged
@@ -397,12 +394,8 @@ impl StatCache {
     /// The records as a map (decoded now if they were not yet; a damaged cache counts as empty).
     fn entries(&mut self) -> &mut Entries {
         if self.entries.is_none() {
-            self.loaded();
             let expected = self.summary.head.map_or(0, |(_, n)| n);
-            let Body::Read(loaded) = &self.body else {
-                unreachable!("read above")
-            };
-            let decoded = decode_records(loaded, expected);
+            let decoded = decode_records(self.loaded(), expected);
             if decoded.is_err() {
                 self.summary = Summary::default();
                 self.body = Body::Read(Loaded::default());
@@ -1096,13 +1089,16 @@ mod tests {
             std::fs::write(&p, rel).unwrap();
         }
         std::fs::create_dir_all(root.join("empty/deeper")).unwrap();
-        let found = walk(
-            root,
-            Path::new(""),
-            &Ignores::new(),
-            &root.join(".daw"),
-            &mut 0,
-        );
+        let walk_root = || {
+            walk(
+                root,
+                Path::new(""),
+                &Ignores::new(),
+                &root.join(".daw"),
+                &mut 0,
+            )
+        };
+        let found = walk_root();
         let Found::Dir(_, _, Listing::Digest(walked)) = &found else {
             panic!("the walk lists the files");
         };
@@ -1138,14 +1134,7 @@ mod tests {
         assert_eq!(listing_of(&records).as_ref(), Some(&**walked));
         // A symlink below a folder takes the whole walk out of the fast path.
         std::os::unix::fs::symlink("a.txt", root.join("a/link")).unwrap();
-        let found = walk(
-            root,
-            Path::new(""),
-            &Ignores::new(),
-            &root.join(".daw"),
-            &mut 0,
-        );
-        assert!(matches!(found, Found::Dir(_, _, Listing::Unlisted)));
+        assert!(matches!(walk_root(), Found::Dir(_, _, Listing::Unlisted)));
     }
 
     #[test]
