@@ -7,5 +7,7 @@
 
 pub mod formats;
 pub mod object;
+pub mod oplog;
+pub mod remote;
 pub mod repo;
 pub mod store;

@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod graph;
 mod linediff;
+mod remote_env;
 mod render;
 mod ui;
 
@@ -90,6 +91,11 @@ pub enum Command {
     Tag(commands::tag::Args),
     Reset(commands::reset::Args),
     Oplog(commands::oplog::Args),
+    Remote(commands::remote::Args),
+    Push(commands::push::Args),
+    Fetch(commands::fetch::Args),
+    Pull(commands::pull::Args),
+    Clone(commands::clone::Args),
     Undo(commands::undo::Args),
     Lock(commands::lock::Args),
     Completions(commands::completions::Args),
@@ -471,6 +477,11 @@ pub fn run() -> i32 {
         Command::Tag(a) => commands::tag::run(&ctx, a),
         Command::Reset(a) => commands::reset::run(&ctx, a),
         Command::Oplog(a) => commands::oplog::run(&ctx, a),
+        Command::Remote(a) => commands::remote::run(&ctx, a),
+        Command::Push(a) => commands::push::run(&ctx, a),
+        Command::Fetch(a) => commands::fetch::run(&ctx, a),
+        Command::Pull(a) => commands::pull::run(&ctx, a),
+        Command::Clone(a) => commands::clone::run(&ctx, a),
         Command::Undo(a) => commands::undo::run(&ctx, a),
         Command::Lock(a) => commands::lock::run(&ctx, a),
         Command::Completions(a) => commands::completions::run(&ctx, a),

@@ -339,39 +339,13 @@ impl Checker<'_> {
         path: &str,
         size: u64,
     ) -> Result<Vec<pack::PackEntry>, StoreError> {
-        let backend = self.repo.store().backend();
-        let min = pack::PACK_PREFIX_LEN + pack::PACK_TRAILER_LEN;
-        if size < min {
-            return Err(pack::PackError::Malformed {
-                pack: *name,
-                detail: "too short".into(),
-            }
-            .into());
-        }
-        let prefix = backend.get_range(path, 0..pack::PACK_PREFIX_LEN)?;
-        let trailer = backend.get_range(path, size - pack::PACK_TRAILER_LEN..size)?;
-        let header_len = u64::from(u32::from_le_bytes(
-            trailer[..4].try_into().expect("4 bytes"),
-        ));
-        if header_len > size - min {
-            return Err(pack::PackError::Malformed {
-                pack: *name,
-                detail: "header length out of range".into(),
-            }
-            .into());
-        }
-        let header_start = size - pack::PACK_TRAILER_LEN - header_len;
-        let header = backend.get_range(path, header_start..size - pack::PACK_TRAILER_LEN)?;
-        // Reassemble prefix ‖ (blob bytes elided) ‖ header ‖ trailer for the framing checks.
-        let entries = pack::read_framing(
+        pack::read_entries(
+            self.repo.store().backend(),
             self.repo.store().keys(),
             name,
-            &prefix,
-            &header,
-            &trailer,
+            path,
             size,
-        )?;
-        Ok(entries)
+        )
     }
 }
 

@@ -12,15 +12,19 @@ pub mod fsutil;
 pub mod history;
 pub mod lock;
 pub mod music;
-pub mod ops;
 pub mod refs;
 pub mod revision;
 pub mod snapshot;
 pub mod statcache;
 pub mod status;
 pub mod switch;
+pub mod sync;
 pub mod undo;
 pub mod worktree;
+
+/// The operation log has its own room (`crate::oplog`); `repo::ops` names it for the code that
+/// predates the move.
+pub use crate::oplog as ops;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -67,6 +71,10 @@ pub enum RepoError {
         #[source]
         source: DecodeError,
     },
+    #[error(transparent)]
+    OpLog(#[from] crate::oplog::OpLogError),
+    #[error(transparent)]
+    Remote(crate::remote::RemoteError),
     /// A local file operation failed.
     #[error("{path}: {source}")]
     Io {
@@ -129,6 +137,13 @@ impl RepoError {
                 | Self::Unmerged { .. }
                 | Self::WouldOverwrite { .. }
                 | Self::Lock(LockError::Busy { .. })
+                | Self::Remote(
+                    crate::remote::RemoteError::Rejected(_)
+                        | crate::remote::RemoteError::Invalid(_)
+                        | crate::remote::RemoteError::Foreign(_)
+                        | crate::remote::RemoteError::Empty(_)
+                        | crate::remote::RemoteError::OtherRepository { .. }
+                )
         )
     }
 }
@@ -278,6 +293,7 @@ impl Repository {
             undoes: None,
             refs: RefTable::new(DEFAULT_BRANCH),
             work_tree: None,
+            packs: Vec::new(),
         };
         repo.write_op(&op)?;
         repo.config.save()?;
@@ -377,16 +393,15 @@ impl Repository {
         )?)
     }
 
-    fn op_head_path(&self) -> PathBuf {
-        self.location.daw_dir.join("op_head")
-    }
-
     /// The id of the current operation.
     pub fn op_head(&self) -> Result<ObjectId> {
-        let p = self.op_head_path();
-        let text = std::fs::read_to_string(&p).map_err(|e| RepoError::io(&p, e))?;
-        ObjectId::from_hex(text.trim())
-            .ok_or_else(|| RepoError::Corrupt(format!("{} is malformed", p.display())))
+        crate::oplog::read_head(&self.store).map_err(|e| match e {
+            crate::oplog::OpLogError::MalformedHead => RepoError::Corrupt(format!(
+                "{} is malformed",
+                self.location.daw_dir.join(crate::oplog::OP_HEAD).display()
+            )),
+            e => e.into(),
+        })
     }
 
     pub fn read_op(&self, id: &ObjectId) -> Result<Operation> {
@@ -404,18 +419,16 @@ impl Repository {
     }
 
     fn read_op_uncached(&self, id: &ObjectId) -> Result<Operation> {
-        let path = ops::op_path(id);
-        let sealed = self.store.backend().get(&path).map_err(StoreError::from)?;
-        let plain = self.store.open_file("operation", &id.to_hex(), &sealed)?;
-        if self.store.keys().object_id(&plain) != *id {
-            return Err(RepoError::Corrupt(format!(
-                "operation {id} does not match its id"
-            )));
-        }
-        Operation::decode(&plain).map_err(|source| RepoError::Decode {
-            what: "operation",
-            id: id.to_hex(),
-            source,
+        crate::oplog::read_op(&self.store, id, &ops::op_path(id)).map_err(|e| match e {
+            crate::oplog::OpLogError::Mismatch(id) => {
+                RepoError::Corrupt(format!("operation {id} does not match its id"))
+            }
+            crate::oplog::OpLogError::Decode { id, source } => RepoError::Decode {
+                what: "operation",
+                id,
+                source,
+            },
+            e => e.into(),
         })
     }
 
@@ -432,17 +445,8 @@ impl Repository {
 
     /// Writes an operation and makes it current: the commit point of every ref change.
     fn write_op(&mut self, op: &Operation) -> Result<ObjectId> {
-        let plain = op.encode();
-        let id = self.store.keys().object_id(&plain);
-        let sealed = self.store.seal_file("operation", &id.to_hex(), &plain);
-        self.store
-            .backend()
-            .put(&ops::op_path(&id), sealed)
-            .map_err(StoreError::from)?;
-        fsutil::write_atomic(
-            &self.op_head_path(),
-            format!("{}\n", id.to_hex()).as_bytes(),
-        )?;
+        let id = crate::oplog::write_op(&self.store, op, ops::op_path)?;
+        crate::oplog::write_head(&self.store, &id)?;
         Ok(id)
     }
 
@@ -473,6 +477,7 @@ impl Repository {
             undoes,
             refs,
             work_tree,
+            packs: Vec::new(),
         };
         self.write_op(&op)
     }

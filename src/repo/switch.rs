@@ -621,7 +621,7 @@ impl Repository {
         self.move_head(refs, new_refs, description, files)
     }
 
-    fn move_head(
+    pub(crate) fn move_head(
         &mut self,
         refs: RefTable,
         new_refs: RefTable,

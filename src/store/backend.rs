@@ -1,20 +1,95 @@
-//! The storage backend: named immutable objects in an `object_store` (a local folder today; S3 and
-//! friends through the same code for remotes).
+//! The storage backend: named immutable objects in an `object_store`: a local folder (a repository's
+//! `.daw`, or a remote on a USB disk or NAS mount), any S3-compatible bucket, or memory (tests).
 //!
 //! This wraps the async `object_store` API in a small blocking one, and adds what a local repository
 //! needs for crash safety: after every write to a local folder, the file and its directory are fsynced,
 //! so a completed write survives a power cut (object_store's local store writes to a staging name and
 //! renames, which already makes a write atomic against a crash of the process).
+//!
+//! Must not: read the environment (credentials arrive in [`S3Options`] from the CLI), know what the
+//! objects mean, or print.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
-use object_store::{ObjectStore, PutPayload, WriteMultipart};
+use object_store::{ObjectStore, PutMode, PutOptions, PutPayload, WriteMultipart};
+
+/// Where a backend keeps its objects, as a user names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackendUrl {
+    /// A folder: `file:///PATH` or a plain path.
+    Local(PathBuf),
+    /// `s3://BUCKET[/PREFIX]`.
+    S3 { bucket: String, prefix: String },
+    /// `memory://NAME`: a store in this process's memory, shared by every handle with the same name
+    /// (tests).
+    Memory(String),
+}
+
+impl BackendUrl {
+    /// Parses `s3://BUCKET[/PREFIX]`, `file:///PATH`, `memory://NAME` or a path.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(format!(
+                    "{url}: no bucket name (expected s3://BUCKET[/PREFIX])"
+                ));
+            }
+            let prefix = prefix.trim_matches('/').to_string();
+            return Ok(Self::S3 {
+                bucket: bucket.to_string(),
+                prefix,
+            });
+        }
+        if let Some(rest) = url.strip_prefix("file://") {
+            if !rest.starts_with('/') {
+                return Err(format!(
+                    "{url}: a file URL needs an absolute path (file:///PATH)"
+                ));
+            }
+            return Ok(Self::Local(PathBuf::from(rest)));
+        }
+        if let Some(name) = url.strip_prefix("memory://") {
+            return Ok(Self::Memory(name.to_string()));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(format!(
+                "{url}: unsupported scheme '{scheme}' (use s3://BUCKET[/PREFIX], file:///PATH or a path)"
+            ));
+        }
+        if url.is_empty() {
+            return Err("empty remote URL".into());
+        }
+        Ok(Self::Local(PathBuf::from(url)))
+    }
+}
+
+/// How to reach an S3-compatible store. Credentials come from the caller (the CLI reads them the way
+/// every S3 tool does); they are never written anywhere.
+#[derive(Clone, Debug, Default)]
+pub struct S3Options {
+    /// `https://…` of a store other than AWS (R2, B2, MinIO, Garage, Ceph…).
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    /// Address buckets as `ENDPOINT/BUCKET` rather than `BUCKET.ENDPOINT`.
+    pub path_style: bool,
+    /// Allow a plain-HTTP endpoint (the caller decides when that is acceptable).
+    pub allow_http: bool,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub session_token: Option<String>,
+    /// How long one request may take before it is retried.
+    pub request_timeout: Option<Duration>,
+    /// How long errors and throttling (5xx, 503 SlowDown) are retried, with backoff.
+    pub retry_for: Option<Duration>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
@@ -28,6 +103,9 @@ pub enum BackendError {
         #[source]
         source: object_store::Error,
     },
+    /// The store cannot be opened as named.
+    #[error("{0}")]
+    Config(String),
     /// A local file operation failed.
     #[error("{path}: {source}")]
     Io {
@@ -56,7 +134,21 @@ struct Inner {
     runtime: std::sync::OnceLock<tokio::runtime::Runtime>,
     /// Set for a local folder: writes are fsynced there.
     local_root: Option<PathBuf>,
+    /// What the user called it (for messages).
+    display: String,
 }
+
+/// The stores behind `memory://NAME` URLs, by name.
+fn memory_stores()
+-> &'static std::sync::Mutex<std::collections::HashMap<String, Arc<dyn ObjectStore>>> {
+    static STORES: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Arc<dyn ObjectStore>>>,
+    > = std::sync::OnceLock::new();
+    STORES.get_or_init(Default::default)
+}
+
+/// Objects at most this large are written with one request; larger ones in parts.
+pub const SINGLE_PUT_MAX: u64 = 16 << 20;
 
 impl Backend {
     /// A store in a local folder (created if missing).
@@ -78,7 +170,105 @@ impl Backend {
             store: Arc::new(store),
             runtime: std::sync::OnceLock::new(),
             local_root: Some(root.to_path_buf()),
+            display: root.display().to_string(),
         })))
+    }
+
+    /// Opens the store a URL names. A local folder is not created here (see [`Backend::local`]).
+    pub fn open(url: &BackendUrl, s3: &S3Options) -> Result<Self> {
+        match url {
+            BackendUrl::Local(path) => {
+                let store = LocalFileSystem::new_with_prefix(path).map_err(|source| {
+                    BackendError::Store {
+                        path: path.display().to_string(),
+                        source,
+                    }
+                })?;
+                Ok(Self(Arc::new(Inner {
+                    store: Arc::new(store),
+                    runtime: std::sync::OnceLock::new(),
+                    local_root: Some(path.clone()),
+                    display: path.display().to_string(),
+                })))
+            }
+            BackendUrl::Memory(name) => {
+                let store = memory_stores()
+                    .lock()
+                    .map_err(|_| BackendError::Config("memory stores poisoned".into()))?
+                    .entry(name.clone())
+                    .or_insert_with(|| Arc::new(object_store::memory::InMemory::new()))
+                    .clone();
+                Ok(Self(Arc::new(Inner {
+                    store,
+                    runtime: std::sync::OnceLock::new(),
+                    local_root: None,
+                    display: format!("memory://{name}"),
+                })))
+            }
+            BackendUrl::S3 { bucket, prefix } => {
+                use object_store::aws::{AmazonS3Builder, S3ConditionalPut};
+                use object_store::{BackoffConfig, ClientOptions, RetryConfig};
+                let mut b = AmazonS3Builder::new()
+                    .with_bucket_name(bucket)
+                    .with_region(s3.region.clone().unwrap_or_else(|| "us-east-1".into()))
+                    .with_allow_http(s3.allow_http)
+                    .with_conditional_put(S3ConditionalPut::ETagMatch)
+                    .with_retry(RetryConfig {
+                        backoff: BackoffConfig::default(),
+                        max_retries: 10,
+                        retry_timeout: s3.retry_for.unwrap_or(Duration::from_secs(120)),
+                    })
+                    .with_client_options(
+                        ClientOptions::new()
+                            .with_allow_http(s3.allow_http)
+                            .with_connect_timeout(Duration::from_secs(10))
+                            .with_timeout(s3.request_timeout.unwrap_or(Duration::from_secs(120))),
+                    );
+                if let Some(e) = &s3.endpoint {
+                    b = b.with_endpoint(e);
+                }
+                if s3.path_style {
+                    b = b.with_virtual_hosted_style_request(false);
+                }
+                if let Some(k) = &s3.access_key_id {
+                    b = b.with_access_key_id(k);
+                }
+                if let Some(k) = &s3.secret_access_key {
+                    b = b.with_secret_access_key(k);
+                }
+                if let Some(t) = &s3.session_token {
+                    b = b.with_token(t);
+                }
+                let display = if prefix.is_empty() {
+                    format!("s3://{bucket}")
+                } else {
+                    format!("s3://{bucket}/{prefix}")
+                };
+                let store = b.build().map_err(|source| BackendError::Store {
+                    path: display.clone(),
+                    source,
+                })?;
+                let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                    Arc::new(store)
+                } else {
+                    Arc::new(object_store::prefix::PrefixStore::new(
+                        store,
+                        StorePath::from(prefix.as_str()),
+                    ))
+                };
+                Ok(Self(Arc::new(Inner {
+                    store,
+                    runtime: std::sync::OnceLock::new(),
+                    local_root: None,
+                    display,
+                })))
+            }
+        }
+    }
+
+    /// The store as the user named it (a path or a URL).
+    pub fn display(&self) -> &str {
+        &self.0.display
     }
 
     /// Runs a call to the store to completion. A local folder's calls do their file work on this
@@ -166,6 +356,69 @@ impl Backend {
         Ok(out)
     }
 
+    /// Creates an object only if none exists under its name. Returns `false` when one did. A store
+    /// that ignores conditional writes (Garage 2.x) overwrites and returns `true`: callers must never
+    /// rely on this alone (`docs/FORMAT.md`, "Remote").
+    pub fn put_if_absent(&self, path: &str, data: Vec<u8>) -> Result<bool> {
+        let p = StorePath::from(path);
+        let opts = PutOptions {
+            mode: PutMode::Create,
+            ..Default::default()
+        };
+        match self.run(
+            self.0
+                .store
+                .put_opts(&p, PutPayload::from(Bytes::from(data)), opts),
+        ) {
+            Ok(_) => {
+                self.sync(path)?;
+                Ok(true)
+            }
+            Err(object_store::Error::AlreadyExists { .. })
+            | Err(object_store::Error::Precondition { .. }) => Ok(false),
+            Err(e) => Err(Self::map_err(path, e)),
+        }
+    }
+
+    /// Every object under `prefix` whose path sorts after `offset`, sorted by path (S3's
+    /// `start-after`: one request per thousand objects listed).
+    pub fn list_after(&self, prefix: &str, offset: &str) -> Result<Vec<Listed>> {
+        let p = StorePath::from(prefix);
+        let o = StorePath::from(offset);
+        let mut out: Vec<Listed> = self.run(async {
+            let mut stream = self.0.store.list_with_offset(Some(&p), &o);
+            let mut out = Vec::new();
+            while let Some(item) = stream.next().await {
+                let meta = item.map_err(|e| Self::map_err(prefix, e))?;
+                out.push(Listed {
+                    path: meta.location.to_string(),
+                    size: meta.size,
+                });
+            }
+            Ok::<_, BackendError>(out)
+        })?;
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// Whether any object exists under `prefix` (reads one page of a listing at most).
+    pub fn any(&self, prefix: &str) -> Result<bool> {
+        let p = StorePath::from(prefix);
+        self.run(async {
+            let mut stream = self.0.store.list(Some(&p));
+            match stream.next().await {
+                None => Ok(false),
+                Some(Ok(_)) => Ok(true),
+                Some(Err(e)) => Err(Self::map_err(prefix, e)),
+            }
+        })
+    }
+
+    /// Whether this is a folder on this machine.
+    pub fn is_local(&self) -> bool {
+        self.0.local_root.is_some()
+    }
+
     pub fn delete(&self, path: &str) -> Result<()> {
         let p = StorePath::from(path);
         match self.run(self.0.store.delete(&p)) {
@@ -218,7 +471,9 @@ impl Backend {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("daw-io")
         .enable_all()
         .build()
         .map_err(|source| BackendError::Io {
@@ -306,4 +561,81 @@ impl Drop for ObjectWriter {
             }
         }
     }
+}
+
+/// Copies objects from one store to another, several at once (at most `parallel`), each streamed:
+/// an object of at most [`SINGLE_PUT_MAX`] bytes is read whole and written with one request, a larger
+/// one is streamed in parts. The copy is durable in `to` when this returns (fsynced for a folder).
+/// `done` is called with each object's path and size as it completes. An object is visible in `to`
+/// only once complete, so an interrupted copy leaves whole objects or none.
+pub fn copy_objects(
+    from: &Backend,
+    to: &Backend,
+    paths: &[Listed],
+    parallel: usize,
+    done: &(dyn Fn(&Listed) + Sync),
+) -> Result<()> {
+    let work = async {
+        futures::stream::iter(paths.iter().map(|item| async move {
+            copy_one(from, to, item).await?;
+            done(item);
+            Ok::<_, BackendError>(())
+        }))
+        .buffer_unordered(parallel.max(1))
+        .try_collect::<Vec<()>>()
+        .await
+    };
+    // Run on the network store's runtime (parts of a large object are uploaded by its tasks).
+    let runner = if !to.is_local() { to } else { from };
+    runner.runtime()?.block_on(work)?;
+    for item in paths {
+        to.sync(&item.path)?;
+    }
+    Ok(())
+}
+
+async fn copy_one(from: &Backend, to: &Backend, item: &Listed) -> Result<()> {
+    let p = StorePath::from(item.path.as_str());
+    let got = from
+        .0
+        .store
+        .get(&p)
+        .await
+        .map_err(|e| Backend::map_err(&item.path, e))?;
+    if got.meta.size <= SINGLE_PUT_MAX {
+        let bytes = got
+            .bytes()
+            .await
+            .map_err(|e| Backend::map_err(&item.path, e))?;
+        to.0.store
+            .put(&p, PutPayload::from(bytes))
+            .await
+            .map_err(|e| Backend::map_err(&item.path, e))?;
+        return Ok(());
+    }
+    let upload =
+        to.0.store
+            .put_multipart(&p)
+            .await
+            .map_err(|e| Backend::map_err(&item.path, e))?;
+    let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+    let mut stream = got.into_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writer.abort().await;
+                return Err(Backend::map_err(&item.path, e));
+            }
+        };
+        if let Err(e) = writer.wait_for_capacity(2).await {
+            return Err(Backend::map_err(&item.path, e));
+        }
+        writer.write(&chunk);
+    }
+    writer
+        .finish()
+        .await
+        .map_err(|e| Backend::map_err(&item.path, e))?;
+    Ok(())
 }

@@ -406,6 +406,49 @@ impl Store {
         Ok(stats)
     }
 
+    /// The names of the packs in this store's backend (a listing; packs not yet indexed included).
+    pub fn list_packs(&self) -> Result<Vec<(ObjectId, u64)>, StoreError> {
+        Ok(self
+            .backend
+            .list("packs")?
+            .into_iter()
+            .filter_map(|l| pack::pack_name_from_path(&l.path).map(|n| (n, l.size)))
+            .collect())
+    }
+
+    /// Makes packs that were copied into this store's backend readable: reads each one's header
+    /// (authenticated) and writes one index file naming them all. Packs already indexed are skipped.
+    pub fn index_packs(&mut self, packs: &[(ObjectId, u64)]) -> Result<(), StoreError> {
+        let indexed: HashSet<ObjectId> = self.loaded()?.table.packs().iter().copied().collect();
+        let mut file = IndexFile::default();
+        for (name, size) in packs {
+            if indexed.contains(name) {
+                continue;
+            }
+            let entries = pack::read_entries(
+                &self.backend,
+                &self.keys,
+                name,
+                &pack::pack_path(name),
+                *size,
+            )?;
+            file.packs.push((*name, entries));
+        }
+        if file.packs.is_empty() {
+            return Ok(());
+        }
+        let name = random_name();
+        let bytes = file.seal(&self.keys.data_key, &name);
+        self.backend.put(&index::index_path(&name), bytes)?;
+        let index = self.loaded_mut()?;
+        for (p, entries) in &file.packs {
+            index.table.add_pack(*p, entries);
+        }
+        index.table.finish();
+        index.files.push(name);
+        Ok(())
+    }
+
     fn packs_from_table(&self) -> Result<Vec<(ObjectId, Vec<pack::PackEntry>)>, StoreError> {
         let mut by_pack: std::collections::BTreeMap<ObjectId, Vec<pack::PackEntry>> =
             Default::default();

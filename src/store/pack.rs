@@ -353,3 +353,37 @@ pub fn read_framing(
     }
     Ok(entries)
 }
+
+/// Reads a pack's entries from its header in `backend` (three small range reads), checking its
+/// framing and authenticating the header.
+pub fn read_entries(
+    backend: &Backend,
+    keys: &super::Keys,
+    name: &ObjectId,
+    path: &str,
+    size: u64,
+) -> Result<Vec<PackEntry>, super::StoreError> {
+    let min = PACK_PREFIX_LEN + PACK_TRAILER_LEN;
+    if size < min {
+        return Err(PackError::Malformed {
+            pack: *name,
+            detail: "too short".into(),
+        }
+        .into());
+    }
+    let prefix = backend.get_range(path, 0..PACK_PREFIX_LEN)?;
+    let trailer = backend.get_range(path, size - PACK_TRAILER_LEN..size)?;
+    let header_len = u64::from(u32::from_le_bytes(
+        trailer[..4].try_into().expect("4 bytes"),
+    ));
+    if header_len > size - min {
+        return Err(PackError::Malformed {
+            pack: *name,
+            detail: "header length out of range".into(),
+        }
+        .into());
+    }
+    let header_start = size - PACK_TRAILER_LEN - header_len;
+    let header = backend.get_range(path, header_start..size - PACK_TRAILER_LEN)?;
+    Ok(read_framing(keys, name, &prefix, &header, &trailer, size)?)
+}

@@ -1,9 +1,14 @@
-//! Branches, tags and HEAD live in an encrypted ref table, and every change to them is an operation: an
-//! immutable, sealed object that holds the whole new table, who made the change and with what command,
-//! and the operation it follows (`docs/FORMAT.md`, "Operation"). The current operation's id is kept in
-//! the local file `op_head`; replacing that file (temp + fsync + rename) is the single commit point of
-//! every command that changes refs. The chain of operations is the audit trail (`daw oplog`) and what
-//! `daw undo` walks back.
+//! The operation log. Branches, tags and HEAD live in an encrypted ref table, and every change to them
+//! is an operation: an immutable, sealed object that holds the whole new table, who made the change and
+//! with what command, and the operation(s) it follows (`docs/FORMAT.md`, "Operation"). In a local
+//! repository the current operation's id is kept in `op_head`; replacing it (atomically, through the
+//! backend) is the single commit point of every command that changes refs. On a remote, operations are
+//! named by sequence number and id and the state is the set of heads (`crate::remote`). The chain of
+//! operations is the audit trail (`daw oplog`) and what `daw undo` walks back.
+//!
+//! Reading and writing go through a [`Store`] and its backend, so the same code serves a local
+//! repository and every remote. Must not: know about files of the project, remotes' transfer, or the
+//! terminal.
 //!
 //! Commands that rewrite files in the project (`switch`, `restore`, `reset --hard`, `undo`) record what
 //! they did to the work tree too (`WorkTreeChange`), so that `daw undo` can put the files back.
@@ -11,9 +16,86 @@
 use std::collections::BTreeMap;
 
 use crate::object::{DecodeError, ObjectId, Reader, Writer};
+use crate::store::{Store, StoreError};
 
-/// The operation encoding written today. Version 1 (no work-tree record) is still read.
-const OP_VERSION: u64 = 2;
+/// An operation could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum OpLogError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The operation's content does not hash to its name.
+    #[error("operation {0} does not match its id")]
+    Mismatch(ObjectId),
+    /// The operation did not decode.
+    #[error("operation {id}: {source}")]
+    Decode {
+        id: String,
+        #[source]
+        source: DecodeError,
+    },
+    /// `op_head` does not hold an operation id.
+    #[error("op_head is malformed")]
+    MalformedHead,
+}
+
+/// Seals an operation and writes it at `path(id)`; returns its id (the keyed hash of its encoding).
+pub fn write_op(
+    store: &Store,
+    op: &Operation,
+    path: impl Fn(&ObjectId) -> String,
+) -> Result<ObjectId, OpLogError> {
+    let plain = op.encode();
+    let id = store.keys().object_id(&plain);
+    let sealed = store.seal_file("operation", &id.to_hex(), &plain);
+    store
+        .backend()
+        .put(&path(&id), sealed)
+        .map_err(StoreError::from)?;
+    Ok(id)
+}
+
+/// Reads, authenticates and decodes the operation `id` stored at `path`.
+pub fn read_op(store: &Store, id: &ObjectId, path: &str) -> Result<Operation, OpLogError> {
+    let sealed = store.backend().get(path).map_err(StoreError::from)?;
+    decode_sealed(store, id, &sealed)
+}
+
+/// Opens an operation's sealed bytes and checks them against its id.
+pub fn decode_sealed(store: &Store, id: &ObjectId, sealed: &[u8]) -> Result<Operation, OpLogError> {
+    let plain = store.open_file("operation", &id.to_hex(), sealed)?;
+    if store.keys().object_id(&plain) != *id {
+        return Err(OpLogError::Mismatch(*id));
+    }
+    Operation::decode(&plain).map_err(|source| OpLogError::Decode {
+        id: id.to_hex(),
+        source,
+    })
+}
+
+/// The name of a local repository's current-operation pointer.
+pub const OP_HEAD: &str = "op_head";
+
+/// The id of a local repository's current operation.
+pub fn read_head(store: &Store) -> Result<ObjectId, OpLogError> {
+    let text = store.backend().get(OP_HEAD).map_err(StoreError::from)?;
+    std::str::from_utf8(&text)
+        .ok()
+        .and_then(|t| ObjectId::from_hex(t.trim()))
+        .ok_or(OpLogError::MalformedHead)
+}
+
+/// Makes `id` the current operation: atomic and durable (the commit point of every ref change).
+pub fn write_head(store: &Store, id: &ObjectId) -> Result<(), OpLogError> {
+    store
+        .backend()
+        .put(OP_HEAD, format!("{}\n", id.to_hex()).into_bytes())
+        .map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// The operation encoding written today. Version 1 (no work-tree record) and 2 (no remote-tracking
+/// refs, no pack list) are still read.
+const OP_VERSION: u64 = 3;
 
 /// What HEAD points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +118,9 @@ pub struct RefTable {
     pub head: Head,
     pub branches: BTreeMap<String, ObjectId>,
     pub tags: BTreeMap<String, Tag>,
+    /// Remote-tracking branches: for each remote, its branches as last fetched or pushed
+    /// (`origin/main`).
+    pub remotes: BTreeMap<String, BTreeMap<String, ObjectId>>,
 }
 
 impl RefTable {
@@ -44,6 +129,7 @@ impl RefTable {
             head: Head::Branch(initial_branch.into()),
             branches: BTreeMap::new(),
             tags: BTreeMap::new(),
+            remotes: BTreeMap::new(),
         }
     }
 
@@ -55,10 +141,11 @@ impl RefTable {
         }
     }
 
-    /// Every commit a ref points at (for reachability).
+    /// Every commit a ref points at (for reachability), remote-tracking branches included.
     pub fn targets(&self) -> Vec<ObjectId> {
         let mut v: Vec<ObjectId> = self.branches.values().copied().collect();
         v.extend(self.tags.values().map(|t| t.target));
+        v.extend(self.remotes.values().flat_map(|b| b.values().copied()));
         if let Head::Detached(id) = &self.head {
             v.push(*id);
         }
@@ -84,9 +171,16 @@ impl RefTable {
                 None => w.u8(0),
             };
         }
+        w.uvar(self.remotes.len() as u64);
+        for (remote, branches) in &self.remotes {
+            w.str(remote).uvar(branches.len() as u64);
+            for (name, id) in branches {
+                w.str(name).id(id);
+            }
+        }
     }
 
-    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+    fn decode(r: &mut Reader<'_>, version: u64) -> Result<Self, DecodeError> {
         let head = match r.u8()? {
             1 => Head::Branch(r.string()?),
             2 => Head::Detached(r.id()?),
@@ -110,10 +204,25 @@ impl RefTable {
             };
             tags.insert(name, Tag { target, message });
         }
+        let mut remotes = BTreeMap::new();
+        if version >= 3 {
+            let n = r.count(2)?;
+            for _ in 0..n {
+                let remote = r.string()?;
+                let m = r.count(33)?;
+                let mut branches = BTreeMap::new();
+                for _ in 0..m {
+                    let name = r.string()?;
+                    branches.insert(name, r.id()?);
+                }
+                remotes.insert(remote, branches);
+            }
+        }
         Ok(Self {
             head,
             branches,
             tags,
+            remotes,
         })
     }
 }
@@ -193,6 +302,9 @@ pub struct Operation {
     pub refs: RefTable,
     /// What the command did to the project's files, if anything.
     pub work_tree: Option<WorkTreeChange>,
+    /// On a remote: the packs this push made part of the remote (`docs/FORMAT.md`, "Remote").
+    /// Empty in a local repository.
+    pub packs: Vec<ObjectId>,
 }
 
 impl Operation {
@@ -222,6 +334,10 @@ impl Operation {
                 w.u8(0);
             }
         }
+        w.uvar(self.packs.len() as u64);
+        for p in &self.packs {
+            w.id(p);
+        }
         w.finish()
     }
 
@@ -245,7 +361,7 @@ impl Operation {
             1 => Some(r.id()?),
             t => return Err(r.invalid(format!("unknown flag {t}"))),
         };
-        let refs = RefTable::decode(&mut r)?;
+        let refs = RefTable::decode(&mut r, version)?;
         let work_tree = if version >= 2 {
             match r.u8()? {
                 0 => None,
@@ -255,6 +371,12 @@ impl Operation {
         } else {
             None
         };
+        let packs = if version >= 3 {
+            let n = r.count(32)?;
+            (0..n).map(|_| r.id()).collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
         r.finish()?;
         Ok(Self {
             parents,
@@ -263,6 +385,7 @@ impl Operation {
             undoes,
             refs,
             work_tree,
+            packs,
         })
     }
 }
@@ -280,6 +403,10 @@ mod tests {
         let mut refs = RefTable::new("main");
         refs.branches
             .insert("main".into(), ObjectId::from_bytes([1; 32]));
+        refs.remotes
+            .entry("origin".into())
+            .or_default()
+            .insert("main".into(), ObjectId::from_bytes([5; 32]));
         refs.branches
             .insert("mix ideas".into(), ObjectId::from_bytes([2; 32]));
         refs.tags.insert(
@@ -306,6 +433,7 @@ mod tests {
                 to: None,
                 paths: vec!["Samples/kick.wav".into()],
             }),
+            packs: vec![ObjectId::from_bytes([4; 32])],
         };
         assert_eq!(Operation::decode(&op.encode()).unwrap(), op);
         let mut plain = op.clone();
@@ -325,7 +453,11 @@ mod tests {
             .str("h")
             .str("daw init");
         w.str("initialize repository").u8(0);
-        RefTable::new("main").encode(&mut w);
+        let mut v1 = Writer::new();
+        RefTable::new("main").encode(&mut v1);
+        // Version 1 and 2 ref tables end before the remote-tracking refs (an empty list: one byte).
+        let v1 = v1.finish();
+        w.raw(&v1[..v1.len() - 1]);
         let op = Operation::decode(&w.finish()).unwrap();
         assert_eq!(op.work_tree, None);
         assert_eq!(op.refs.head, Head::Branch("main".into()));

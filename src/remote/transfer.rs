@@ -1,0 +1,464 @@
+//! Push, fetch and the probe of a store: moving packs and publishing operations.
+
+use std::collections::BTreeSet;
+
+use crate::object::ObjectId;
+use crate::oplog::{Head, OpMeta, Operation, RefTable, Tag};
+use crate::store::backend::{Listed, copy_objects};
+use crate::store::{Backend, BackendError, Store};
+
+use super::record::RemoteEntry;
+use super::state::{read_state, resolve_by_ancestry, seal_remote_op};
+use super::{
+    REMOTE_CONFIG, REMOTE_FORMAT, RemoteError, RemoteRecord, RemoteState, Result, is_ancestor,
+    op_path, parse_op_path,
+};
+
+/// How many objects move at once.
+const PARALLEL: usize = 4;
+
+/// Progress of a transfer: called once with the totals, then with each object's size as it lands.
+pub struct Progress<'a> {
+    pub start: &'a dyn Fn(u64, u64),
+    pub step: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Progress<'_> {
+    pub fn none() -> Progress<'static> {
+        Progress {
+            start: &|_, _| {},
+            step: &|_| {},
+        }
+    }
+}
+
+/// What a store holds, as found by [`probe`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Contents {
+    Empty,
+    /// A daw remote of the repository with this id.
+    Daw {
+        repository_id: String,
+    },
+    /// Something else.
+    Foreign,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProbeReport {
+    pub contents: Contents,
+    /// Whether a second create-only write of the same object was refused, as it must be.
+    pub conditional_writes: bool,
+}
+
+/// Looks at a store: is it reachable with these credentials, what does it hold, and does it honour
+/// conditional writes (it writes and deletes one small object under `probe/`).
+pub fn probe(remote: &Backend) -> Result<ProbeReport> {
+    let contents = match remote.get(REMOTE_CONFIG) {
+        Ok(bytes) => Contents::Daw {
+            repository_id: parse_remote_config(remote, &bytes)?,
+        },
+        Err(BackendError::NotFound(_)) => {
+            if remote.any("")? {
+                Contents::Foreign
+            } else {
+                Contents::Empty
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let name = format!("probe/{}", crate::store::random_name().short(16));
+    let first = remote.put_if_absent(&name, b"daw probe".to_vec());
+    let conditional_writes = match first {
+        Ok(true) => !remote.put_if_absent(&name, b"daw probe 2".to_vec())?,
+        Ok(false) => false,
+        // The store does not do conditional writes at all.
+        Err(BackendError::Store { .. }) => {
+            remote.put(&name, b"daw probe".to_vec())?;
+            false
+        }
+        Err(e) => return Err(e.into()),
+    };
+    remote.delete(&name)?;
+    Ok(ProbeReport {
+        contents,
+        conditional_writes,
+    })
+}
+
+fn parse_remote_config(remote: &Backend, bytes: &[u8]) -> Result<String> {
+    let bad = |detail: &str| RemoteError::Damaged {
+        path: format!("{}/{REMOTE_CONFIG}", remote.display()),
+        detail: detail.into(),
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|_| bad("not a daw remote config"))?;
+    let format = v
+        .get("format")
+        .and_then(|f| f.as_u64())
+        .ok_or_else(|| bad("no format"))?;
+    if format > REMOTE_FORMAT {
+        return Err(RemoteError::Invalid(format!(
+            "{} was written by a newer daw (remote format {format}); upgrade daw",
+            remote.display()
+        )));
+    }
+    v.get("repository_id")
+        .and_then(|f| f.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| bad("no repository id"))
+}
+
+/// The repository id a remote belongs to (from its `config` object).
+pub fn remote_repository_id(remote: &Backend) -> Result<String> {
+    match remote.get(REMOTE_CONFIG) {
+        Ok(bytes) => parse_remote_config(remote, &bytes),
+        Err(BackendError::NotFound(_)) => {
+            if remote.any("")? {
+                Err(RemoteError::Foreign(remote.display().to_string()))
+            } else {
+                Err(RemoteError::Empty(remote.display().to_string()))
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What to push.
+pub struct PushRequest {
+    /// Branches to set on the remote, with the local commit each goes to.
+    pub branches: Vec<(String, ObjectId)>,
+    /// Tags to create on the remote.
+    pub tags: Vec<(String, Tag)>,
+    /// Overwrite remote branches and tags even when that drops commits there.
+    pub force: bool,
+    /// The branch a clone of the remote checks out, if the remote has none yet.
+    pub default_branch: String,
+    pub meta: OpMeta,
+    pub repository_id: String,
+    /// The key slots (id, JSON), pushed so that every clone sees the same set.
+    pub key_slots: Vec<(String, Vec<u8>)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PushReport {
+    /// Branches moved: (name, old target on the remote, new target).
+    pub updated: Vec<(String, Option<ObjectId>, ObjectId)>,
+    pub tags: Vec<String>,
+    pub packs: u64,
+    pub bytes: u64,
+    /// The operation published, if any (nothing is published when the remote was up to date).
+    pub op: Option<ObjectId>,
+    /// The remote's branches after the push.
+    pub remote_branches: std::collections::BTreeMap<String, ObjectId>,
+    /// What to remember of the remote.
+    pub record: RemoteRecord,
+}
+
+/// Pushes branches and tags to a remote: uploads the packs it lacks, then publishes one operation.
+/// Refuses (changing nothing the remote shows) to move a branch in a way that drops commits there,
+/// unless forced.
+pub fn push(
+    local: &Store,
+    remote: &Backend,
+    entry: &RemoteEntry,
+    req: &PushRequest,
+    progress: &Progress<'_>,
+) -> Result<PushReport> {
+    let record = &entry.record;
+    let mut state = read_state(remote, local, record)?;
+    if record.seq == 0 {
+        ensure_remote_config(remote, &req.repository_id, state.seq == 0)?;
+        push_key_slots(remote, &req.key_slots)?;
+    }
+    resolve_by_ancestry(&mut state, local)?;
+
+    let mut refs = RefTable::new(
+        state
+            .refs
+            .default_branch
+            .clone()
+            .unwrap_or_else(|| req.default_branch.clone())
+            .as_str(),
+    );
+    refs.tags = state.refs.tags.clone();
+    let pushing: BTreeSet<&str> = req.branches.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, b) in &state.refs.branches {
+        match b.single() {
+            Some(id) => {
+                refs.branches.insert(name.clone(), id);
+            }
+            None if pushing.contains(name.as_str()) => {}
+            None => {
+                return Err(RemoteError::Rejected(format!(
+                    "the remote's branch '{name}' has diverged (two pushes moved it two ways); run `daw pull` and resolve it first"
+                )));
+            }
+        }
+    }
+    let mut report = PushReport::default();
+    for (name, local_id) in &req.branches {
+        let current = state.refs.branches.get(name);
+        let old = current.and_then(|b| b.single());
+        if old == Some(*local_id) {
+            continue;
+        }
+        if let Some(b) = current
+            && !req.force
+        {
+            for t in &b.targets {
+                match is_ancestor(local, t, local_id)? {
+                    Some(true) => {}
+                    Some(false) => {
+                        return Err(RemoteError::Rejected(format!(
+                            "the remote's '{name}' has commits that '{name}' here does not have (it is at {}); run `daw pull` first, or `daw push --force` to drop them",
+                            t.short(12)
+                        )));
+                    }
+                    None => {
+                        return Err(RemoteError::Rejected(format!(
+                            "the remote's '{name}' is at {}, which this repository does not have; run `daw pull` first, or `daw push --force` to drop it",
+                            t.short(12)
+                        )));
+                    }
+                }
+            }
+        }
+        refs.branches.insert(name.clone(), *local_id);
+        report.updated.push((name.clone(), old, *local_id));
+    }
+    for (name, tag) in &req.tags {
+        match refs.tags.get(name) {
+            Some(t) if t.target == tag.target => {}
+            Some(t) if !req.force => {
+                return Err(RemoteError::Rejected(format!(
+                    "the remote's tag '{name}' names {} already; `daw push --force` to move it",
+                    t.target.short(12)
+                )));
+            }
+            _ => {
+                refs.tags.insert(name.clone(), tag.clone());
+                report.tags.push(name.clone());
+            }
+        }
+    }
+    if refs.head_commit().is_none()
+        && let Head::Branch(b) = &refs.head
+        && !refs.branches.contains_key(b)
+    {
+        refs.head = Head::Branch(req.default_branch.clone());
+    }
+
+    // Packs the remote lacks.
+    let on_remote: BTreeSet<ObjectId> = record
+        .packs
+        .iter()
+        .chain(state.announced.iter())
+        .copied()
+        .collect();
+    let missing: Vec<Listed> = local
+        .list_packs()?
+        .into_iter()
+        .filter(|(name, _)| !on_remote.contains(name))
+        .map(|(name, size)| Listed {
+            path: crate::store::pack::pack_path(&name),
+            size,
+        })
+        .collect();
+    let mut next_record = state.record(record);
+    if report.updated.is_empty() && report.tags.is_empty() && missing.is_empty() {
+        report.remote_branches = refs.branches.clone();
+        report.record = next_record;
+        return Ok(report);
+    }
+    let total: u64 = missing.iter().map(|l| l.size).sum();
+    (progress.start)(total, missing.len() as u64);
+    copy_objects(local.backend(), remote, &missing, PARALLEL, &|l| {
+        (progress.step)(l.size)
+    })?;
+    report.packs = missing.len() as u64;
+    report.bytes = total;
+    for l in &missing {
+        if let Some(n) = crate::store::pack::pack_name_from_path(&l.path) {
+            next_record.packs.insert(n);
+        }
+    }
+    let announce: Vec<ObjectId> = next_record
+        .packs
+        .difference(&next_record.announced)
+        .copied()
+        .collect();
+
+    // Claim the next number where the store honours conditional writes; else rely on the check
+    // after writing.
+    let mut seq = state.seq + 1;
+    if entry.settings.conditional_writes {
+        let mut attempts = 0;
+        loop {
+            if remote.put_if_absent(&format!("claims/{seq:016x}"), Vec::new())? {
+                break;
+            }
+            // Taken: by a push that landed (a race), or by one that died before publishing.
+            let later = remote.list_after("ops", &format!("ops/{:016x}", state.seq + 1))?;
+            if later
+                .iter()
+                .filter_map(|l| parse_op_path(&l.path))
+                .any(|(s, _)| s > state.seq)
+            {
+                return Err(RemoteError::Raced);
+            }
+            attempts += 1;
+            if attempts >= 3 {
+                return Err(RemoteError::Raced);
+            }
+            seq += 1;
+        }
+    }
+    let op = Operation {
+        parents: state.heads.iter().map(|(_, id, _)| *id).collect(),
+        meta: req.meta.clone(),
+        description: "push".into(),
+        undoes: None,
+        refs: refs.clone(),
+        work_tree: None,
+        packs: announce.clone(),
+    };
+    let (id, sealed) = seal_remote_op(local, seq, &op);
+    let path = op_path(seq, &id);
+    remote.put(&path, sealed)?;
+
+    // Did another push take the same place? Then withdraw ours: it was never reported as pushed.
+    let known: BTreeSet<ObjectId> = state.heads.iter().map(|(_, id, _)| *id).collect();
+    let after = remote.list_after("ops", &format!("ops/{:016x}", state.seq))?;
+    let raced = after
+        .iter()
+        .filter_map(|l| parse_op_path(&l.path))
+        .any(|(s, other)| other != id && !known.contains(&other) && s <= seq && s > state.seq);
+    if raced {
+        remote.delete(&path)?;
+        return Err(RemoteError::Raced);
+    }
+    next_record.seq = seq;
+    next_record.heads = vec![(seq, id, refs.clone())];
+    next_record.announced.extend(announce);
+    report.op = Some(id);
+    report.remote_branches = refs.branches;
+    report.record = next_record;
+    Ok(report)
+}
+
+/// Makes sure the remote is this repository's (writing its `config` and key slots on first push).
+fn ensure_remote_config(remote: &Backend, repository_id: &str, empty_log: bool) -> Result<()> {
+    match remote.get(REMOTE_CONFIG) {
+        Ok(bytes) => {
+            let theirs = parse_remote_config(remote, &bytes)?;
+            if theirs != repository_id {
+                return Err(RemoteError::OtherRepository {
+                    url: remote.display().to_string(),
+                    ours: repository_id.to_string(),
+                    theirs,
+                });
+            }
+            Ok(())
+        }
+        Err(BackendError::NotFound(_)) => {
+            if !empty_log || remote.any("")? {
+                return Err(RemoteError::Foreign(remote.display().to_string()));
+            }
+            let cfg = serde_json::json!({"format": REMOTE_FORMAT, "repository_id": repository_id});
+            remote.put(REMOTE_CONFIG, cfg.to_string().into_bytes())?;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Uploads key slots the remote lacks (by name).
+pub fn push_key_slots(remote: &Backend, slots: &[(String, Vec<u8>)]) -> Result<()> {
+    let have: BTreeSet<String> = remote
+        .list("keys")?
+        .into_iter()
+        .map(|l| l.path.trim_start_matches("keys/").to_string())
+        .collect();
+    for (id, json) in slots {
+        if !have.contains(id) {
+            remote.put(&format!("keys/{id}"), json.clone())?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct FetchReport {
+    pub state: RemoteState,
+    pub packs: u64,
+    pub bytes: u64,
+    pub record: RemoteRecord,
+}
+
+/// Fetches what a remote has that the local store lacks: reads its new operations, downloads the
+/// packs they announced, and indexes them locally.
+pub fn fetch(
+    local: &mut Store,
+    remote: &Backend,
+    entry: &RemoteEntry,
+    repository_id: &str,
+    progress: &Progress<'_>,
+) -> Result<FetchReport> {
+    if entry.record.seq == 0 {
+        let theirs = remote_repository_id(remote)?;
+        if theirs != repository_id {
+            return Err(RemoteError::OtherRepository {
+                url: remote.display().to_string(),
+                ours: repository_id.to_string(),
+                theirs,
+            });
+        }
+    }
+    let mut state = read_state(remote, local, &entry.record)?;
+    let have: BTreeSet<ObjectId> = local.list_packs()?.into_iter().map(|(n, _)| n).collect();
+    let wanted: BTreeSet<ObjectId> = state
+        .announced
+        .iter()
+        .filter(|p| !have.contains(p))
+        .copied()
+        .collect();
+    let mut missing = Vec::new();
+    if !wanted.is_empty() {
+        // One listing (a request per thousand packs) gives every size and shows a lost pack.
+        let sizes: std::collections::HashMap<ObjectId, u64> = remote
+            .list("packs")?
+            .into_iter()
+            .filter_map(|l| crate::store::pack::pack_name_from_path(&l.path).map(|n| (n, l.size)))
+            .collect();
+        for p in &wanted {
+            let path = crate::store::pack::pack_path(p);
+            let size = *sizes.get(p).ok_or_else(|| RemoteError::Damaged {
+                path: path.clone(),
+                detail: "is missing from the remote (an operation names it)".into(),
+            })?;
+            missing.push(Listed { path, size });
+        }
+    }
+    let total: u64 = missing.iter().map(|l| l.size).sum();
+    (progress.start)(total, missing.len() as u64);
+    copy_objects(remote, local.backend(), &missing, PARALLEL, &|l| {
+        (progress.step)(l.size)
+    })?;
+    // Index every announced pack that is here (a fetch interrupted after downloading is completed
+    // by the next one).
+    let here: Vec<(ObjectId, u64)> = local
+        .list_packs()?
+        .into_iter()
+        .filter(|(n, _)| state.announced.contains(n))
+        .collect();
+    local.index_packs(&here)?;
+    resolve_by_ancestry(&mut state, local)?;
+    let record = state.record(&entry.record);
+    Ok(FetchReport {
+        packs: missing.len() as u64,
+        bytes: total,
+        record,
+        state,
+    })
+}
