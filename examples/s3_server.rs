@@ -53,7 +53,10 @@ fn parse() -> Opts {
             _ => o.root = PathBuf::from(a),
         }
     }
-    assert!(!o.root.as_os_str().is_empty(), "usage: s3_server [options] ROOT");
+    assert!(
+        !o.root.as_os_str().is_empty(),
+        "usage: s3_server [options] ROOT"
+    );
     o
 }
 

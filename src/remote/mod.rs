@@ -14,6 +14,7 @@
 //! Must not: know about the project's files or the work tree, read the environment, or print. The
 //! repository (`crate::repo`) decides what to push and records what it fetched.
 
+mod check;
 mod record;
 mod state;
 mod transfer;
@@ -24,6 +25,7 @@ use crate::object::ObjectId;
 use crate::oplog::{Operation, Tag};
 use crate::store::{BackendError, StoreError};
 
+pub use check::{RemoteCheck, check};
 pub use record::{RemoteEntry, RemoteRecord, RemoteSettings, validate_name};
 pub use state::{RemoteState, is_ancestor, read_remote_op, read_state, single_targets};
 pub use transfer::{

@@ -1,4 +1,4 @@
-//! Revisions as users type them: `HEAD`, a branch, a tag, a unique hex prefix (4+ digits), and the
+//! Revisions as users type them: `HEAD`, a branch, a tag, a remote-tracking branch (`origin/main`), a unique hex prefix (4+ digits), and the
 //! suffixes `~N` (N-th first-parent ancestor) and `^` / `^N` (first / N-th parent), chained freely.
 
 use crate::object::{BlobKind, ObjectId};
@@ -47,6 +47,12 @@ impl Repository {
         }
         if let Some(t) = refs.tags.get(base) {
             return Ok(t.target);
+        }
+        // A remote-tracking branch: `origin/main`.
+        if let Some((remote, branch)) = base.split_once('/')
+            && let Some(id) = refs.remotes.get(remote).and_then(|b| b.get(branch))
+        {
+            return Ok(*id);
         }
         let lower = base.to_ascii_lowercase();
         if lower.len() >= 4 && lower.len() <= 64 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -416,6 +416,36 @@ impl Store {
             .collect())
     }
 
+    /// Reads the packs of a store that has no index files (a remote) from their headers, into this
+    /// handle's in-memory index; nothing is written. Returns the packs whose header could not be
+    /// read, with the reason.
+    pub fn index_from_headers(
+        &mut self,
+        packs: &[(ObjectId, u64)],
+    ) -> Result<Vec<(ObjectId, StoreError)>, StoreError> {
+        let mut table = IndexTable::default();
+        let mut bad = Vec::new();
+        for (name, size) in packs {
+            match pack::read_entries(
+                &self.backend,
+                &self.keys,
+                name,
+                &pack::pack_path(name),
+                *size,
+            ) {
+                Ok(entries) => table.add_pack(*name, &entries),
+                Err(e) => bad.push((*name, e)),
+            }
+        }
+        table.finish();
+        self.index = std::sync::OnceLock::new();
+        let _ = self.index.set(LoadedIndex {
+            table,
+            files: Vec::new(),
+        });
+        Ok(bad)
+    }
+
     /// Makes packs that were copied into this store's backend readable: reads each one's header
     /// (authenticated) and writes one index file naming them all. Packs already indexed are skipped.
     pub fn index_packs(&mut self, packs: &[(ObjectId, u64)]) -> Result<(), StoreError> {

@@ -39,6 +39,14 @@ pub struct Args {
     #[arg(short, long)]
     pub force: bool,
 
+    /// List the remote-tracking branches too (origin/main…)
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// List only the remote-tracking branches
+    #[arg(short, long, conflicts_with = "all")]
+    pub remotes: bool,
+
     /// List as JSON
     #[arg(long)]
     pub json: bool,
@@ -93,7 +101,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         ))?;
         return Ok(());
     }
-    list(ctx, &repo, args.json)
+    list(
+        ctx,
+        &repo,
+        args.json,
+        args.all || args.remotes,
+        !args.remotes,
+    )
 }
 
 /// A name as it would be typed in a shell.
@@ -108,8 +122,25 @@ pub fn shell_word(name: &str) -> String {
     }
 }
 
-fn list(ctx: &Context, repo: &daw::repo::Repository, json: bool) -> Result<(), CommandError> {
-    let refs = repo.refs()?;
+fn list(
+    ctx: &Context,
+    repo: &daw::repo::Repository,
+    json: bool,
+    remote_tracking: bool,
+    local: bool,
+) -> Result<(), CommandError> {
+    let mut refs = repo.refs()?;
+    let tracking: Vec<(String, daw::object::ObjectId)> = if remote_tracking {
+        refs.remotes
+            .iter()
+            .flat_map(|(r, bs)| bs.iter().map(move |(b, id)| (format!("{r}/{b}"), *id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !local {
+        refs.branches.clear();
+    }
     let mut out = std::io::stdout().lock();
     let current = match &refs.head {
         Head::Branch(b) => Some(b.as_str()),
@@ -127,8 +158,13 @@ fn list(ctx: &Context, repo: &daw::repo::Repository, json: bool) -> Result<(), C
                 })
             })
             .collect();
+        let remotes: Vec<_> = tracking
+            .iter()
+            .map(|(name, id)| serde_json::json!({"name": name, "commit": id.to_hex()}))
+            .collect();
         let v = serde_json::json!({
             "branches": list,
+            "remotes": remotes,
             "head": match &refs.head {
                 Head::Branch(b) => serde_json::json!({"branch": b}),
                 Head::Detached(id) => serde_json::json!({"detached": id.to_hex()}),
@@ -181,6 +217,19 @@ fn list(ctx: &Context, repo: &daw::repo::Repository, json: bool) -> Result<(), C
             )?;
         } else {
             writeln!(out, "{mark} {shown}")?;
+        }
+    }
+    for (name, id) in &tracking {
+        if ctx.verbose {
+            writeln!(
+                out,
+                "  {} {} {}",
+                ctx.paint(Color::Red, name),
+                ctx.paint(Color::Yellow, &id.short(12)),
+                subject(id)?
+            )?;
+        } else {
+            writeln!(out, "  {}", ctx.paint(Color::Red, name))?;
         }
     }
     Ok(())

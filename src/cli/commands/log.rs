@@ -199,6 +199,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         starts.extend(refs.head_commit());
         starts.extend(refs.branches.values().copied());
         starts.extend(refs.tags.values().map(|t| t.target));
+        starts.extend(refs.remotes.values().flat_map(|b| b.values().copied()));
     }
     if starts.is_empty()
         && let Some(h) = repo.head_commit()?

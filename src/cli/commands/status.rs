@@ -144,12 +144,72 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         }
         return Ok(());
     }
-    long_format(ctx, &status, &mut out)
+    let upstream = match &status.branch {
+        Some(b) => upstream_line(&repo, b)?,
+        None => None,
+    };
+    long_format(ctx, &status, upstream.as_deref(), &mut out)
 }
 
-fn long_format(ctx: &Context, status: &Status, out: &mut impl Write) -> Result<(), CommandError> {
+/// "Your branch is ahead of 'origin/main' by 2 commits…", when the branch has a remote-tracking
+/// branch. Reads commits only when the two differ.
+fn upstream_line(
+    repo: &daw::repo::Repository,
+    branch: &str,
+) -> Result<Option<String>, CommandError> {
+    let refs = repo.refs()?;
+    let Some(ours) = refs.branches.get(branch) else {
+        return Ok(None);
+    };
+    let Some((remote, theirs)) = refs
+        .remotes
+        .iter()
+        .find_map(|(r, bs)| bs.get(branch).map(|t| (r.clone(), *t)))
+    else {
+        return Ok(None);
+    };
+    let name = format!("{remote}/{branch}");
+    if *ours == theirs {
+        return Ok(Some(format!("Up to date with '{name}'.")));
+    }
+    let Some((_, ahead, behind)) = repo.ahead_behind(branch)? else {
+        return Ok(None);
+    };
+    let commits = |n: usize| {
+        if n == 1 {
+            "1 commit".to_string()
+        } else {
+            format!("{n} commits")
+        }
+    };
+    Ok(Some(match (ahead, behind) {
+        (a, 0) => format!(
+            "Ahead of '{name}' by {} (`daw push` sends them).",
+            commits(a)
+        ),
+        (0, b) => format!(
+            "Behind '{name}' by {} (`daw pull` brings them in).",
+            commits(b)
+        ),
+        (a, b) => format!(
+            "Diverged from '{name}': ahead {a}, behind {b} (each side has commits the other lacks)."
+        ),
+    }))
+}
+
+fn long_format(
+    ctx: &Context,
+    status: &Status,
+    upstream: Option<&str>,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
     match (&status.branch, &status.head) {
-        (Some(b), Some(_)) => writeln!(out, "On branch {}", ctx.paint(Color::Bold, b))?,
+        (Some(b), Some(_)) => {
+            writeln!(out, "On branch {}", ctx.paint(Color::Bold, b))?;
+            if let Some(u) = upstream {
+                writeln!(out, "{u}")?;
+            }
+        }
         (Some(b), None) => writeln!(out, "On branch {b}, no commits yet")?,
         (None, Some(h)) => {
             writeln!(
