@@ -13,6 +13,7 @@ mod test_docs;
 mod test_log_graph;
 mod test_music;
 mod test_oplog;
+mod test_remote;
 mod test_roundtrip;
 mod test_security;
 mod test_status;

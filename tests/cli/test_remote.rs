@@ -1,0 +1,496 @@
+//! Remotes end to end through the binary, against real S3 protocol servers started here on
+//! 127.0.0.1 (one that honours conditional writes, one that ignores them as Garage 2.x does) and a
+//! folder: round trips of the corpus, racing pushes, a server killed mid-push, privacy of what the
+//! bucket holds, rollback, and every kind of bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use crate::common::s3::{ACCESS_KEY, S3Server, SECRET_KEY};
+use crate::common::{Run, TestEnv, copy_dir, corpus, pseudo_random, tree_digest};
+
+/// A test environment whose daw runs can reach the S3 server.
+fn s3_env() -> TestEnv {
+    let mut env = TestEnv::new();
+    env.env.push(("AWS_ACCESS_KEY_ID".into(), ACCESS_KEY.into()));
+    env.env.push(("AWS_SECRET_ACCESS_KEY".into(), SECRET_KEY.into()));
+    env.env.push(("DAW_REMOTE_TIMEOUT".into(), "20".into()));
+    env
+}
+
+/// Runs daw in another folder of the same environment.
+fn run_in(env: &TestEnv, dir: &Path, args: &[&str]) -> Run {
+    let mut full = vec!["-C", dir.to_str().unwrap()];
+    full.extend_from_slice(args);
+    env.run(&full)
+}
+
+fn add_s3_remote(env: &TestEnv, dir: &Path, server: &S3Server, bucket: &str) -> Run {
+    server.bucket(bucket);
+    let url = format!("s3://{bucket}/album");
+    let endpoint = server.endpoint();
+    run_in(
+        env,
+        dir,
+        &["remote", "add", "origin", &url, "--endpoint", &endpoint],
+    )
+}
+
+fn clone_s3(env: &TestEnv, server: &S3Server, bucket: &str, dest: &Path) -> Run {
+    let url = format!("s3://{bucket}/album");
+    let endpoint = server.endpoint();
+    env.run(&[
+        "clone",
+        &url,
+        dest.to_str().unwrap(),
+        "--endpoint",
+        &endpoint,
+    ])
+}
+
+fn log_all(env: &TestEnv, dir: &Path) -> String {
+    let r = run_in(env, dir, &["log", "--all", "--oneline"]);
+    r.ok();
+    r.stdout
+}
+
+/// The whole corpus over several commits and two branches, pushed, cloned elsewhere and exported:
+/// byte-identical, and the history the same on both sides.
+fn round_trip(ignore_conditional: bool) {
+    let Some(corpus) = corpus() else { return };
+    let env = s3_env();
+    let server = S3Server::start(&env.tmp.path().join("s3"), ignore_conditional);
+    env.init();
+    copy_dir(&corpus.join("als"), &env.project.join("als"));
+    env.run(&["commit", "-m", "sets"]).ok();
+    copy_dir(&corpus.join("flp"), &env.project.join("flp"));
+    env.write("Samples/take.wav", &pseudo_random(7, 3 << 20));
+    env.run(&["commit", "-m", "fl studio and a take"]).ok();
+    env.run(&["tag", "v1"]).ok();
+    env.run(&["switch", "-c", "mix ideas"]).ok();
+    env.write("Samples/take.wav", &pseudo_random(8, 3 << 20));
+    env.run(&["commit", "-m", "another take"]).ok();
+    env.run(&["switch", "main"]).ok();
+
+    add_s3_remote(&env, &env.project, &server, "music").ok();
+    env.run(&["push", "--all", "--tags"]).ok();
+    let again = env.run(&["push", "--all", "--tags"]);
+    again.ok();
+    assert!(again.stdout.contains("up to date"), "{}", again.stdout);
+
+    let dest = env.tmp.path().join("studio copy");
+    let c = clone_s3(&env, &server, "music", &dest);
+    c.ok();
+    assert_eq!(tree_digest(&dest), tree_digest(&env.project));
+    run_in(&env, &dest, &["fsck", "--read-data"]).ok();
+    // Every branch exports byte-identical.
+    for rev in ["main", "origin/mix ideas", "v1"] {
+        let a = env.tmp.path().join(format!("a-{rev}").replace(' ', "_").replace('/', "_"));
+        let b = env.tmp.path().join(format!("b-{rev}").replace(' ', "_").replace('/', "_"));
+        let local_rev = rev.trim_start_matches("origin/");
+        env.run(&["export", local_rev, a.to_str().unwrap()]).ok();
+        run_in(&env, &dest, &["export", rev, b.to_str().unwrap()]).ok();
+        assert_eq!(tree_digest(&a), tree_digest(&b), "{rev}");
+    }
+    // The same history, seen through the remote-tracking branches on the clone's side.
+    let ours = log_all(&env, &env.project);
+    let theirs = log_all(&env, &dest);
+    let ids = |s: &str| {
+        let mut v: Vec<String> = s
+            .lines()
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&ours), ids(&theirs));
+    run_in(&env, &env.project, &["fsck", "--remote", "origin", "--read-data"]).ok();
+}
+
+#[test]
+fn corpus_round_trips_through_s3_that_honours_conditional_writes() {
+    round_trip(false);
+}
+
+#[test]
+fn corpus_round_trips_through_s3_that_ignores_conditional_writes() {
+    round_trip(true);
+}
+
+#[test]
+fn folder_remote_push_pull_and_ahead_behind() {
+    let env = TestEnv::new();
+    env.init();
+    env.write("Song.txt", b"v1");
+    env.run(&["commit", "-m", "one"]).ok();
+    let usb = env.tmp.path().join("usb disk/backup");
+    std::fs::create_dir_all(usb.parent().unwrap()).unwrap();
+    let r = env.run(&["remote", "add", "usb", usb.to_str().unwrap()]);
+    r.ok();
+    assert!(r.stdout.contains("empty"), "{}", r.stdout);
+    env.run(&["push"]).ok();
+    let home = env.tmp.path().join("home copy");
+    env.run(&["clone", usb.to_str().unwrap(), home.to_str().unwrap()])
+        .ok();
+    std::fs::write(home.join("Song.txt"), b"v2 from home").unwrap();
+    run_in(&env, &home, &["commit", "-m", "two"]).ok();
+    let st = run_in(&env, &home, &["status"]);
+    assert!(st.stdout.contains("Ahead of 'origin/main' by 1 commit"), "{}", st.stdout);
+    run_in(&env, &home, &["push"]).ok();
+    let pulled = env.run(&["pull"]);
+    pulled.ok();
+    assert!(pulled.stdout.contains("Fast-forward"), "{}", pulled.stdout);
+    assert_eq!(std::fs::read(env.project.join("Song.txt")).unwrap(), b"v2 from home");
+    let st = env.run(&["status"]);
+    assert!(st.stdout.contains("Up to date with 'usb/main'"), "{}", st.stdout);
+    // Both sides commit: the push is refused, the pull says diverged, nothing is lost.
+    env.write("Song.txt", b"v3 studio");
+    env.run(&["commit", "-m", "three studio"]).ok();
+    std::fs::write(home.join("Song.txt"), b"v3 home").unwrap();
+    run_in(&env, &home, &["commit", "-m", "three home"]).ok();
+    run_in(&env, &home, &["push"]).ok();
+    let refused = env.run(&["push"]);
+    assert_eq!(refused.status, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("daw pull"), "{}", refused.stderr);
+    let diverged = env.run(&["pull"]);
+    assert_eq!(diverged.status, 2, "{}", diverged.stderr);
+    assert!(diverged.stderr.contains("diverged"), "{}", diverged.stderr);
+    assert_eq!(std::fs::read(env.project.join("Song.txt")).unwrap(), b"v3 studio");
+    // --force keeps ours on the remote.
+    env.run(&["push", "--force"]).ok();
+    run_in(&env, &home, &["fetch"]).ok();
+    let log = run_in(&env, &home, &["log", "--oneline", "origin/main"]);
+    assert!(log.stdout.contains("three studio"), "{}", log.stdout);
+}
+
+/// Two clones push new commits to the same branch at the same moment, many times: every push that
+/// said it pushed is on the remote (reachable from the branch, or one side of a divergence that
+/// fetch reports); the others said they were not pushed.
+fn races(ignore_conditional: bool, rounds: usize) {
+    let env = s3_env();
+    let server = S3Server::start(&env.tmp.path().join("s3"), ignore_conditional);
+    env.init();
+    env.write("Song.txt", b"base");
+    env.run(&["commit", "-m", "base"]).ok();
+    add_s3_remote(&env, &env.project, &server, "race").ok();
+    env.run(&["push"]).ok();
+    let a = env.tmp.path().join("a");
+    let b = env.tmp.path().join("b");
+    clone_s3(&env, &server, "race", &a).ok();
+    clone_s3(&env, &server, "race", &b).ok();
+    let mut reported: Vec<String> = Vec::new();
+    let mut both_landed = 0;
+    for round in 0..rounds {
+        let mut ids = Vec::new();
+        for (side, dir) in [("a", &a), ("b", &b)] {
+            std::fs::write(dir.join(format!("{side}.txt")), format!("{side} {round}")).unwrap();
+            run_in(&env, dir, &["commit", "-m", &format!("{side} {round}")]).ok();
+            let r = run_in(&env, dir, &["log", "--json", "-n", "1"]);
+            let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+            ids.push(v[0]["id"].as_str().unwrap().to_string());
+        }
+        let spawn = |dir: &PathBuf| {
+            env.cmd(&["-C", dir.to_str().unwrap(), "push"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (pa, pb) = (spawn(&a), spawn(&b));
+        let oa = pa.wait_with_output().unwrap();
+        let ob = pb.wait_with_output().unwrap();
+        let mut landed = 0;
+        for (o, id) in [(&oa, &ids[0]), (&ob, &ids[1])] {
+            if o.status.success() {
+                reported.push(id.clone());
+                landed += 1;
+            } else {
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(
+                    err.contains("landed at the same moment") || err.contains("daw pull"),
+                    "a failed push must say why: {err}"
+                );
+            }
+        }
+        if landed == 2 {
+            both_landed += 1;
+        }
+        // Each side catches up: keep its own work on top of what the remote has now.
+        for dir in [&a, &b] {
+            let p = run_in(&env, dir, &["pull"]);
+            if p.status != 0 {
+                assert!(p.stderr.contains("diverged"), "{}", p.stderr);
+                run_in(&env, dir, &["reset", "--hard", "origin/main"]).ok();
+            }
+        }
+    }
+    // Everything reported as pushed is on the remote.
+    let checker = env.tmp.path().join("checker");
+    clone_s3(&env, &server, "race", &checker).ok();
+    let all = log_all(&env, &checker);
+    let r = run_in(&env, &checker, &["log", "--all", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let on_remote: std::collections::HashSet<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let lost: Vec<&String> = reported.iter().filter(|id| !on_remote.contains(*id)).collect();
+    assert!(lost.is_empty(), "lost {} pushed commits: {lost:?}\n{all}", lost.len());
+    assert!(reported.len() >= rounds, "too few pushes landed: {}", reported.len());
+    run_in(&env, &checker, &["fsck", "--remote", "origin"]).ok();
+    eprintln!(
+        "races (ignore conditional writes: {ignore_conditional}): {rounds} rounds, {} pushes reported, {both_landed} rounds where both landed, 0 lost",
+        reported.len()
+    );
+}
+
+fn race_rounds() -> usize {
+    std::env::var("DAW_TEST_RACE_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50)
+}
+
+#[test]
+fn racing_pushes_lose_nothing_where_conditional_writes_are_honoured() {
+    races(false, race_rounds());
+}
+
+#[test]
+fn racing_pushes_lose_nothing_where_conditional_writes_are_ignored() {
+    races(true, race_rounds());
+}
+
+/// The server dies at random moments during a push (and a clone): each rerun completes, sends only
+/// what is missing, and the remote verifies.
+#[test]
+fn server_killed_during_push_and_clone_is_completed_by_running_again() {
+    let env = s3_env();
+    let mut server = S3Server::start(&env.tmp.path().join("s3"), false);
+    env.init();
+    for i in 0..6 {
+        env.write(&format!("Samples/take {i}.wav"), &pseudo_random(50 + i, 12 << 20));
+    }
+    env.run(&["commit", "-m", "takes"]).ok();
+    add_s3_remote(&env, &env.project, &server, "faults").ok();
+    let mut rng = pseudo_random(3, 64).into_iter();
+    let mut interrupted = 0;
+    for round in 0..6u64 {
+        // New data for every round but the first.
+        if round > 0 {
+            env.write(&format!("Samples/new {round}.wav"), &pseudo_random(900 + round, 8 << 20));
+            env.run(&["commit", "-m", &format!("round {round}")]).ok();
+        }
+        let child = env
+            .cmd(&["push"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let delay = 20 + u64::from(rng.next().unwrap()) * 2;
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        server.stop();
+        let out = child.wait_with_output().unwrap();
+        if !out.status.success() {
+            interrupted += 1;
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("error:"), "{err}");
+            assert!(err.lines().count() <= 3, "a short error: {err}");
+        }
+        server.restart();
+        env.run(&["push"]).ok();
+        env.run(&["fsck", "--remote", "origin", "--read-data"]).ok();
+    }
+    assert!(interrupted >= 2, "only {interrupted} pushes were interrupted");
+    // A clone interrupted, then run again.
+    let dest = env.tmp.path().join("clone");
+    let url = "s3://faults/album";
+    let endpoint = server.endpoint();
+    let child = env
+        .cmd(&["clone", url, dest.to_str().unwrap(), "--endpoint", &endpoint])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.stop();
+    let _ = child.wait_with_output();
+    server.restart();
+    clone_s3(&env, &server, "faults", &dest).ok();
+    assert_eq!(tree_digest(&dest), tree_digest(&env.project));
+    run_in(&env, &dest, &["fsck", "--read-data"]).ok();
+}
+
+/// The provider learns nothing about the music: no file, folder, branch, tag or message name in any
+/// object name or content in the bucket.
+#[test]
+fn the_bucket_reveals_no_names() {
+    let env = s3_env();
+    let root = env.tmp.path().join("s3");
+    let server = S3Server::start(&root, false);
+    env.init();
+    env.write("Zanzibar Sunrise Project/Kickdrum Marmalade.wav", &pseudo_random(1, 100_000));
+    env.write("Lyrics Quokka.txt", b"Quokka lyrics about Zanzibar");
+    env.run(&["commit", "-m", "Message Platypus"]).ok();
+    env.run(&["tag", "Tag Wombat", "-m", "Annotation Echidna"]).ok();
+    env.run(&["switch", "-c", "Branch Narwhal"]).ok();
+    add_s3_remote(&env, &env.project, &server, "private").ok();
+    env.run(&["push", "--all", "--tags"]).ok();
+    let secrets = [
+        "Zanzibar", "Kickdrum", "Marmalade", "Quokka", "Platypus", "Wombat", "Echidna", "Narwhal",
+        "tester",
+    ];
+    let mut checked = 0;
+    for f in crate::common::files_below(&root) {
+        let name = f.to_string_lossy().to_string();
+        let body = std::fs::read(root.join(&f)).unwrap();
+        // s3s-fs keeps object names base64-encoded in its metadata file names: decode them too.
+        let decoded_names: String = name
+            .split(['.', '-', '/'])
+            .filter_map(|part| base64_decode(part))
+            .collect();
+        for s in secrets {
+            assert!(!name.contains(s) && !decoded_names.contains(s), "{s} in name {name}");
+            assert!(
+                !body.windows(s.len()).any(|w| w == s.as_bytes()),
+                "{s} in object {name}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 5);
+}
+
+fn base64_decode(s: &str) -> Option<String> {
+    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = T.iter().position(|&t| t == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// A remote that serves an older state than this client has seen is reported, not built on.
+#[test]
+fn a_remote_rolled_back_is_detected() {
+    let env = TestEnv::new();
+    env.init();
+    env.write("a.txt", b"1");
+    env.run(&["commit", "-m", "one"]).ok();
+    let remote = env.tmp.path().join("remote");
+    std::fs::create_dir_all(&remote).unwrap();
+    env.run(&["remote", "add", "origin", remote.to_str().unwrap()])
+        .ok();
+    env.run(&["push"]).ok();
+    let old = env.tmp.path().join("remote-old");
+    copy_dir(&remote, &old);
+    env.write("a.txt", b"2");
+    env.run(&["commit", "-m", "two"]).ok();
+    env.run(&["push"]).ok();
+    std::fs::remove_dir_all(&remote).unwrap();
+    copy_dir(&old, &remote);
+    for cmd in [&["fetch"][..], &["push"], &["pull"]] {
+        let r = env.run(cmd);
+        assert_ne!(r.status, 0, "{cmd:?} accepted a rolled-back remote");
+        assert!(r.stderr.contains("rolled back"), "{}", r.stderr);
+    }
+}
+
+/// Bad input: each gives a clear one-line error with a hint, a non-zero exit, and changes nothing
+/// locally.
+#[test]
+fn bad_remotes_give_one_line_errors_and_change_nothing() {
+    let env = s3_env();
+    let root = env.tmp.path().join("s3");
+    let server = S3Server::start(&root, false);
+    env.init();
+    env.write("a.txt", b"1");
+    env.run(&["commit", "-m", "one"]).ok();
+    let before = tree_digest(&env.daw_dir());
+    let check = |r: &Run, needle: &str| {
+        assert_ne!(r.status, 0, "{}", r.stdout);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert!(lines[0].starts_with("error: "), "{}", r.stderr);
+        assert!(r.stderr.contains(needle), "wanted '{needle}' in: {}", r.stderr);
+        assert!(r.stderr.contains("hint: "), "no hint: {}", r.stderr);
+        assert_eq!(tree_digest(&env.daw_dir()), before, "the repository changed");
+    };
+    // Unreachable endpoint.
+    let r = env.run(&[
+        "remote", "add", "x", "s3://b/p", "--endpoint", "http://127.0.0.1:9",
+    ]);
+    check(&r, "cannot reach");
+    // Plain HTTP to another machine.
+    let r = env.run(&[
+        "remote", "add", "x", "s3://b/p", "--endpoint", "http://192.0.2.1:9000",
+    ]);
+    check(&r, "plain HTTP");
+    // Wrong credentials.
+    server.bucket("music");
+    let mut bad = env.cmd(&[
+        "remote", "add", "x", "s3://music/p", "--endpoint", &server.endpoint(),
+    ]);
+    bad.env("AWS_SECRET_ACCESS_KEY", "wrong");
+    let r: Run = bad.output().unwrap().into();
+    check(&r, "credentials");
+    // A missing bucket.
+    let r = env.run(&[
+        "remote", "add", "x", "s3://nobucket/p", "--endpoint", &server.endpoint(),
+    ]);
+    check(&r, "does not exist");
+    // A bucket holding something else.
+    server.bucket("photos");
+    std::fs::write(root.join("photos/holiday.jpg"), b"jpeg").unwrap();
+    let r = env.run(&[
+        "remote", "add", "x", "s3://photos", "--endpoint", &server.endpoint(),
+    ]);
+    check(&r, "not a daw repository");
+
+    // Now a good remote, then a wrong passphrase at clone, a tampered object and a lost one.
+    add_s3_remote(&env, &env.project, &server, "good").ok();
+    env.run(&["push"]).ok();
+    let before = tree_digest(&env.daw_dir());
+    let dest = env.tmp.path().join("c");
+    let mut wrong = env.cmd(&[
+        "clone", "s3://good/album", dest.to_str().unwrap(), "--endpoint", &server.endpoint(),
+    ]);
+    wrong.env("DAW_PASSPHRASE", "not it");
+    let r: Run = wrong.output().unwrap().into();
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("wrong passphrase"), "{}", r.stderr);
+    assert!(!dest.join(".daw/config").exists());
+
+    let ops = root.join("good/album/ops");
+    let op = std::fs::read_dir(&ops).unwrap().next().unwrap().unwrap().path();
+    let original = std::fs::read(&op).unwrap();
+    let mut tampered = original.clone();
+    let n = tampered.len();
+    tampered[n - 5] ^= 1;
+    std::fs::write(&op, &tampered).unwrap();
+    let other = env.tmp.path().join("c2");
+    let r = clone_s3(&env, &server, "good", &other);
+    assert_ne!(r.status, 0);
+    assert!(r.stderr.contains("failed authentication"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint: "), "{}", r.stderr);
+    std::fs::write(&op, &original).unwrap();
+
+    let packs = crate::common::files_below(&root.join("good/album/packs"));
+    std::fs::remove_file(root.join("good/album/packs").join(&packs[0])).unwrap();
+    let r = clone_s3(&env, &server, "good", &env.tmp.path().join("c3"));
+    assert_ne!(r.status, 0);
+    assert!(r.stderr.contains("missing"), "{}", r.stderr);
+    let r = env.run(&["fsck", "--remote", "origin"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("missing"), "{}", r.stderr);
+    assert_eq!(tree_digest(&env.daw_dir()), before, "the repository changed");
+}
