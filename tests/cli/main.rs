@@ -15,5 +15,6 @@ mod test_music;
 mod test_oplog;
 mod test_roundtrip;
 mod test_security;
+mod test_snapshots;
 mod test_status;
 mod test_switch;
