@@ -181,12 +181,16 @@ _daw() {
             return 0
             ;;
         daw__subcmd__agent)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --idle-timeout --help --version"
+            opts="-C -q -v -h -V --idle-timeout --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -197,10 +201,6 @@ _daw() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --idle-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -211,24 +211,12 @@ _daw() {
             return 0
             ;;
         daw__subcmd__branch)
-            opts="-C -q -v -d -D -m -f -h -V --daw-dir --quiet --verbose --color --delete --move --force --json --help --version"
+            opts="-d -D -m -f -C -q -v -h -V --delete --move --force --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --daw-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --delete)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -249,20 +237,6 @@ _daw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        daw__subcmd__commit)
-            opts="-C -q -v -m -h -V --daw-dir --quiet --verbose --color --message --allow-empty --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -275,12 +249,38 @@ _daw() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__commit)
+            opts="-m -C -q -v -h -V --message --allow-empty --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -m)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -317,12 +317,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__diff)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --stat --json --raw --exit-code --files --git-driver --help --version"
+            opts="-C -q -v -h -V --stat --json --raw --exit-code --files --git-driver --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --git-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -333,14 +341,6 @@ _daw() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --files)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --git-driver)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -377,7 +377,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__fsck)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --read-data --json --help --version"
+            opts="-C -q -v -h -V --read-data --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,12 +751,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__init)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --kdf-memory-kib --kdf-iterations --help --version"
+            opts="-C -q -v -h -V --kdf-memory-kib --kdf-iterations --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --kdf-memory-kib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kdf-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -769,14 +777,6 @@ _daw() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --kdf-memory-kib)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kdf-iterations)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -785,7 +785,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__inspect)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --json --help --version"
+            opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -837,12 +837,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__log)
-            opts="-C -q -v -n -h -V --daw-dir --quiet --verbose --color --max-count --oneline --json --all --graph --help --version"
+            opts="-n -C -q -v -h -V --max-count --oneline --json --all --graph --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -853,14 +861,6 @@ _daw() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --max-count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -871,12 +871,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__oplog)
-            opts="-C -q -v -n -h -V --daw-dir --quiet --verbose --color --max-count --json --help --version"
+            opts="-n -C -q -v -h -V --max-count --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -889,14 +897,6 @@ _daw() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --max-count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -905,7 +905,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__reset)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --hard --discard-changes --help --version"
+            opts="-C -q -v -h -V --hard --discard-changes --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,12 +931,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__restore)
-            opts="-C -q -v -s -f -h -V --daw-dir --quiet --verbose --color --source --force --help --version"
+            opts="-s -f -C -q -v -h -V --source --force --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -949,14 +957,6 @@ _daw() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --source)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -965,7 +965,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__samples)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --missing --json --help --version"
+            opts="-C -q -v -h -V --missing --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -991,7 +991,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__show)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --json --help --version"
+            opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1017,7 +1017,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__status)
-            opts="-C -q -v -s -h -V --daw-dir --quiet --verbose --color --short --porcelain --json --help --version"
+            opts="-s -C -q -v -h -V --short --porcelain --json --ignored --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1043,12 +1043,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__switch)
-            opts="-C -q -v -c -h -V --daw-dir --quiet --verbose --color --create --detach --discard-changes --help --version"
+            opts="-c -C -q -v -h -V --create --detach --discard-changes --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --create)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1059,14 +1067,6 @@ _daw() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --create)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -c)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1077,24 +1077,12 @@ _daw() {
             return 0
             ;;
         daw__subcmd__tag)
-            opts="-C -q -v -m -d -f -h -V --daw-dir --quiet --verbose --color --message --delete --force --json --help --version"
+            opts="-m -d -f -C -q -v -h -V --message --delete --force --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --daw-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --message)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1111,6 +1099,18 @@ _daw() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1119,7 +1119,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__undo)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --discard-changes --help --version"
+            opts="-C -q -v -h -V --discard-changes --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
