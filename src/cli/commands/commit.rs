@@ -13,16 +13,16 @@ use crate::cli::{CommandError, Context, identity, now};
 /// Snapshot the project
 ///
 /// Records every file of the project folder (no staging area), except `.daw`, what `.dawignore`
-/// lists and the DAW by-products daw ignores by default (Ableton's Backup folder and `.asd` files,
-/// FL Studio autosaves, `.DS_Store`…). With PATHs, only those files and folders are recorded and the
+/// lists and the DAW by-products daw ignores by default (Live's set backups and `.asd` files, FL
+/// Studio autosaves, `.DS_Store`…). With PATHs, only those files and folders are recorded and the
 /// rest stays as it was in the last commit. `daw status --ignored` lists what is left out.
 ///
 /// For each set that references samples the snapshot does not hold (missing, outside the project
 /// folder, or ignored), one warning says how many; `daw samples --missing` lists them.
 ///
 /// --json prints one object for scripts: `commit` (the new commit's id, or null when nothing
-/// changed), `parent`, `branch` (null on a detached HEAD), `files` (the files in the snapshot),
-/// `added`, `modified`, `removed`, `bytes_read` and `bytes_stored`.
+/// changed), `parent`, `branch` (null on a detached HEAD), `files` (the files in the new snapshot; 0
+/// without one), `added`, `modified`, `removed`, `bytes_read` and `bytes_stored`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What changed, in your words
@@ -157,15 +157,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         writeln!(out)?;
         return Ok(());
     }
-    if report.commit.is_some() && report.parent.is_none() {
-        let n = left_out_by_defaults(repo.work_tree(), repo.daw_dir());
-        if n > 0 && !ctx.quiet {
-            let files = if n == 1 { "file" } else { "files" };
-            eprintln!(
-                "note: {n} {files} left out by the default ignore rules; see `daw status --ignored`"
-            );
-        }
-    }
     let Some(id) = report.commit else {
         ctx.say(format_args!(
             "Nothing changed since the last commit; nothing to commit."
@@ -198,5 +189,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         human_bytes(report.bytes_read),
         human_bytes(report.bytes_stored)
     ))?;
+    // Once, at the first commit: what the defaults leave out is never a silent surprise.
+    if report.parent.is_none() && !ctx.quiet {
+        let n = left_out_by_defaults(repo.work_tree(), repo.daw_dir());
+        if n > 0 {
+            let files = if n == 1 { "file" } else { "files" };
+            eprintln!(
+                "note: {n} {files} left out by the default ignore rules; see `daw status --ignored`"
+            );
+        }
+    }
     Ok(())
 }
