@@ -15,7 +15,7 @@ use crate::formats::gzip;
 use crate::object::{EntryKind, FileStorage, ObjectId, TreeEntry};
 use crate::store::ContentReader;
 
-use super::{RepoError, Repository, Result};
+use super::{RepoError, Repository, Result, worktree};
 
 /// What an export wrote.
 #[derive(Clone, Copy, Debug, Default)]
@@ -91,6 +91,11 @@ fn set_symlink_mtime(path: &Path, secs: i64, nanos: u32) {
     }
 }
 
+/// The prefix of an export's temporary files: not daw's checkout prefix, as an export holds no lock
+/// and a commit removing stale checkout files (`worktree::remove_stale_temp_files`) must not take
+/// the files of an export into a folder of the project.
+const EXPORT_TEMP_PREFIX: &str = ".daw-export-tmp-";
+
 impl Repository {
     /// Writes the project as it was at `commit` into `dest`, which must be missing or empty.
     pub fn export(&self, commit: &ObjectId, dest: &Path) -> Result<ExportReport> {
@@ -138,7 +143,8 @@ impl Repository {
                     }
                 }
                 EntryKind::File { .. } => {
-                    report.bytes += self.write_file(entry, &path, &rel_child)?;
+                    report.bytes +=
+                        self.write_file_through(entry, &path, &rel_child, EXPORT_TEMP_PREFIX)?;
                     report.files += 1;
                 }
                 EntryKind::Symlink { target } => {
@@ -152,8 +158,21 @@ impl Repository {
         Ok(())
     }
 
-    /// Writes one committed file to `path` (replacing what is there only once the bytes are verified).
+    /// Writes one committed file of the project to `path` (replacing what is there only once the bytes
+    /// are verified), through a temporary file named as `worktree::is_temp_name` knows: call it only
+    /// while holding the repository lock, under which a killed daw's leftovers are removed.
     pub fn write_file(&self, entry: &TreeEntry, path: &Path, rel: &str) -> Result<u64> {
+        self.write_file_through(entry, path, rel, worktree::TEMP_PREFIX)
+    }
+
+    /// [`Repository::write_file`] through a temporary file whose name starts with `temp_prefix`.
+    fn write_file_through(
+        &self,
+        entry: &TreeEntry,
+        path: &Path,
+        rel: &str,
+        temp_prefix: &str,
+    ) -> Result<u64> {
         let EntryKind::File {
             size,
             hash,
@@ -164,7 +183,8 @@ impl Repository {
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         let mut tmp = tempfile::Builder::new()
-            .prefix(".daw-tmp-")
+            .prefix(temp_prefix)
+            .rand_bytes(6)
             .tempfile_in(dir)
             .map_err(|e| RepoError::io(dir, e))?;
         let mismatch = |detail: String| RepoError::Mismatch {

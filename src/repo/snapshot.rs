@@ -767,6 +767,7 @@ impl Repository {
         progress: &mut dyn Progress,
     ) -> Result<CommitReport> {
         let _lock = self.lock(&format!("daw commit (pid {})", std::process::id()))?;
+        self.remove_stale_temp_files();
         // Another writer may have committed while we waited for the lock.
         self.store_mut().refresh()?;
         let refs = self.refs()?;

@@ -492,7 +492,8 @@ impl<R: Read> Read for HashReader<'_, R> {
 fn write_symlink(path: &Path, target: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
-        ".daw-tmp-{}",
+        "{}{}",
+        worktree::TEMP_PREFIX,
         hex::encode(&store::random_name().as_bytes()[..8])
     ));
     std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), &tmp)
@@ -534,9 +535,16 @@ fn holder(what: &str) -> String {
 }
 
 impl Repository {
+    /// Removes what a daw killed during a checkout left in the project (temporary files); called by
+    /// every command that holds the repository lock and writes the project or snapshots it.
+    pub(crate) fn remove_stale_temp_files(&self) {
+        worktree::remove_stale_temp_files(self.work_tree(), self.daw_dir());
+    }
+
     /// `daw switch`: moves HEAD and updates the files that differ.
     pub fn switch(&mut self, target: SwitchTarget, discard: bool) -> Result<MoveReport> {
         let _lock = self.lock(&holder("switch"))?;
+        self.remove_stale_temp_files();
         self.store_mut().refresh()?;
         let refs = self.refs()?;
         let old_commit = refs.head_commit();
@@ -593,6 +601,7 @@ impl Repository {
     /// files too.
     pub fn reset(&mut self, target: ObjectId, hard: bool, discard: bool) -> Result<MoveReport> {
         let _lock = self.lock(&holder("reset"))?;
+        self.remove_stale_temp_files();
         self.store_mut().refresh()?;
         let refs = self.refs()?;
         let mut new_refs = refs.clone();
@@ -677,6 +686,7 @@ impl Repository {
         force: bool,
     ) -> Result<UpdateReport> {
         let _lock = self.lock(&holder("restore"))?;
+        self.remove_stale_temp_files();
         self.store_mut().refresh()?;
         let refs = self.refs()?;
         let head = refs.head_commit();

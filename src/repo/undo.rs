@@ -47,6 +47,7 @@ impl Repository {
     /// Reverts the last operation (see the module docs).
     pub fn undo(&mut self, discard: bool) -> Result<UndoReport> {
         let _lock = self.lock(&format!("daw undo (pid {})", std::process::id()))?;
+        self.remove_stale_temp_files();
         self.store_mut().refresh()?;
         let (undone_id, undone) = self.current_op()?;
         let Some(parent_id) = undone.parents.first().copied() else {

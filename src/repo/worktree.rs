@@ -12,10 +12,21 @@ use gix_ignore::glob::pattern::Case;
 use super::statcache::FolderListing;
 
 /// By-products of DAWs and operating systems that are never part of a project's history. Documented
-/// in the README ("What daw ignores"); a `.dawignore` can re-include any of them with `!pattern`.
+/// in the README ("What daw ignores"); a `.dawignore` can re-include any of them with `!pattern`, and
+/// `daw status --ignored` lists what they leave out.
+///
+/// Each rule must be unable to swallow a file the producer made. So:
+/// - Live's backups are matched as Live names them, `.als` files directly in a folder named `Backup`
+///   (Live writes `Backup/<set> [YYYY-MM-DD HHMMSS].als` beside the set), never a whole `Backup`
+///   folder: producers keep their own samples in folders of that name (`Samples/Backup/vox.wav`).
+///   The other reading, "a Backup folder beside a set", would still swallow any sample kept in the
+///   Backup folder next to a set; a set backup is only ever an `.als`, and a sample never is one.
+/// - The patterns for files never match a folder ([`Ignores`] checks it): a folder the producer named
+///   `Takes.tmp` or `Old~` is theirs, whatever its name ends with. Only the two operating-system folders
+///   below, which hold no user file, are folder rules.
 pub const DEFAULT_IGNORES: &str = "\
-# Ableton Live: the automatic Backup folder and analysis files (Live recreates them).
-Backup/
+# Ableton Live: set backups (in the Backup folder beside a set) and analysis files (Live recreates them).
+**/Backup/*.als
 *.asd
 # FL Studio: autosaves and overwrite backups.
 *(autosave)*.flp
@@ -34,9 +45,13 @@ desktop.ini
 *.swp
 ~$*
 .#*
-# daw's own temporary files during a checkout.
-.daw-tmp-*
+# daw's own temporary files during a checkout (worktree::is_temp_name), and no other name.
+.daw-tmp-??????
+.daw-tmp-????????????????
 ";
+
+/// The name [`Ignores`] gives the default rules' list.
+const DEFAULTS_SOURCE: &str = "<daw defaults>";
 
 /// The name of the per-folder ignore file.
 pub const IGNORE_FILE: &str = ".dawignore";
@@ -49,12 +64,13 @@ pub struct Ignores {
 }
 
 /// A test that most names pass in a few nanoseconds, so that the rules proper (about 12 ns per
-/// pattern and path) are consulted for only a few paths of a project. A pattern without a `/` is
-/// matched against a name alone, whole: a name it matches ends with the literal text after the
-/// pattern's last wildcard, or, when that is empty, starts with the literal text before its first.
-/// A name whose last byte ends no such suffix and whose first byte starts no such prefix matches no
-/// pattern at all, negative ones included, so it is not ignored. (A pattern with a `/`, or with
-/// wildcards at both ends, turns the test off.)
+/// pattern and path) are consulted for only a few paths of a project. A pattern matches a whole name
+/// (without a `/`) or a whole path (with one); either way, what it matches ends with the pattern's last
+/// byte when that is a literal one, and so does the name (a path's last byte is its name's). A pattern
+/// without a `/` that ends with a wildcard matches only names that start with the literal text before
+/// its first wildcard. A name whose last byte ends no pattern and whose first byte starts no such
+/// prefix matches no pattern at all, negative ones included, so it is not ignored. (A pattern with a
+/// `/` that ends with a wildcard, or a pattern with wildcards at both ends, turns the test off.)
 #[derive(Clone)]
 struct QuickReject {
     /// The last bytes of the patterns' literal suffixes.
@@ -78,16 +94,12 @@ impl QuickReject {
             for mapping in &list.patterns {
                 let pattern = &mapping.pattern;
                 let text: &[u8] = pattern.text.as_ref();
-                if !pattern.mode.contains(Mode::NO_SUB_DIR) {
-                    quick.off = true;
-                    continue;
-                }
-                let suffix = text.len() - text.iter().rev().take_while(|b| !special(b)).count();
+                let last = text.last().filter(|b| !special(b));
                 let prefix = text.iter().take_while(|b| !special(b)).count();
-                match (
-                    text.get(suffix..).and_then(<[u8]>::last),
-                    text[..prefix].first(),
-                ) {
+                let first = text[..prefix]
+                    .first()
+                    .filter(|_| pattern.mode.contains(Mode::NO_SUB_DIR));
+                match (last, first) {
                     (Some(&last), _) => quick.last[usize::from(last)] = true,
                     (None, Some(&first)) => quick.first[usize::from(first)] = true,
                     (None, None) => quick.off = true,
@@ -115,7 +127,7 @@ impl Ignores {
         search
             .add_patterns_buffer(
                 DEFAULT_IGNORES.as_bytes(),
-                "<daw defaults>",
+                DEFAULTS_SOURCE,
                 None,
                 Default::default(),
             )
@@ -165,16 +177,149 @@ impl Ignores {
     }
 
     fn matches(&self, rel: &Path, is_dir: bool) -> bool {
+        self.matching(rel, is_dir).is_some()
+    }
+
+    /// The pattern that ignores the path `rel` (a folder when `is_dir`), if one does, and whether it is
+    /// one of the defaults.
+    fn matching(&self, rel: &Path, is_dir: bool) -> Option<(&gix_glob::Pattern, Option<&Path>)> {
         let bytes = rel.as_os_str().as_bytes();
-        match self.search.pattern_matching_relative_path(
+        let m = self.search.pattern_matching_relative_path(
             bytes.into(),
             Some(is_dir),
             Case::Sensitive,
-        ) {
-            Some(m) => !m.pattern.is_negative(),
-            None => false,
+        )?;
+        if m.pattern.is_negative() {
+            return None;
+        }
+        let file = m.source.filter(|path| *path != Path::new(DEFAULTS_SOURCE));
+        // A default rule for files never takes a folder (see DEFAULT_IGNORES).
+        if file.is_none()
+            && is_dir
+            && !m
+                .pattern
+                .mode
+                .contains(gix_glob::pattern::Mode::MUST_BE_DIR)
+        {
+            return None;
+        }
+        Some((m.pattern, file))
+    }
+
+    /// The rule that ignores the path `rel` (a folder when `is_dir`), if one does.
+    pub fn rule_for(&self, rel: &Path, is_dir: bool) -> Option<IgnoreRule> {
+        let (pattern, file) = self.matching(rel, is_dir)?;
+        Some(IgnoreRule {
+            source: match file {
+                Some(path) => IgnoreSource::File(path.to_owned()),
+                None => IgnoreSource::Default,
+            },
+            pattern: pattern.to_string(),
+        })
+    }
+}
+
+/// Where an ignore rule comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IgnoreSource {
+    /// daw's defaults ([`DEFAULT_IGNORES`]).
+    Default,
+    /// A `.dawignore` (its path as the walk found it).
+    File(PathBuf),
+}
+
+/// The rule that left a path out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnoreRule {
+    pub source: IgnoreSource,
+    /// The pattern as written (`!` and a trailing `/` included).
+    pub pattern: String,
+}
+
+/// A file or folder of the project that ignore rules leave out.
+#[derive(Clone, Debug)]
+pub struct IgnoredPath {
+    /// Relative to the work tree.
+    pub path: PathBuf,
+    pub is_dir: bool,
+    /// How many files it holds (1 for a file; what is below it for a folder).
+    pub files: u64,
+    pub rule: IgnoreRule,
+}
+
+/// Every path of the project that the ignore rules leave out, sorted (the folder a rule leaves out, not
+/// what is below it). `.daw` and `skip_dir` are not listed: they are not the project's. Slower than
+/// [`walk`] (one thread, and it reads the folders the walk skips); for `daw status --ignored` and the
+/// first commit's note.
+pub fn ignored_paths(work_tree: &Path, skip_dir: &Path) -> std::io::Result<Vec<IgnoredPath>> {
+    let mut out = Vec::new();
+    ignored_below(
+        work_tree,
+        Path::new(""),
+        &Ignores::new(),
+        skip_dir,
+        &mut out,
+    )?;
+    Ok(out)
+}
+
+fn ignored_below(
+    work_tree: &Path,
+    rel: &Path,
+    inherited: &Ignores,
+    skip_dir: &Path,
+    out: &mut Vec<IgnoredPath>,
+) -> std::io::Result<()> {
+    let dir = work_tree.join(rel);
+    let own = match Ignores::file_in(work_tree, rel)? {
+        Some((path, bytes)) => {
+            let mut i = inherited.clone();
+            i.add_buffer(work_tree, rel, path, &bytes)?;
+            Some(i)
+        }
+        None => None,
+    };
+    let ignores = own.as_ref().unwrap_or(inherited);
+    let mut entries = std::fs::read_dir(&dir)?
+        .map(|e| e.and_then(|e| Ok((e.file_name(), e.file_type()?))))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    for (name, kind) in entries {
+        let path = dir.join(&name);
+        if (rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME) || path == skip_dir {
+            continue;
+        }
+        let child = rel.join(&name);
+        let is_dir = kind.is_dir();
+        match ignores.rule_for(&child, is_dir) {
+            Some(rule) => {
+                let files = if is_dir { count_files(&path) } else { 1 };
+                out.push(IgnoredPath {
+                    path: child,
+                    is_dir,
+                    files,
+                    rule,
+                });
+            }
+            None if is_dir => ignored_below(work_tree, &child, ignores, skip_dir, out)?,
+            None => {}
         }
     }
+    Ok(())
+}
+
+/// The files below a folder (symlinks counted as files, never followed; unreadable folders as empty).
+fn count_files(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => count_files(&e.path()),
+            _ => 1,
+        })
+        .sum()
 }
 
 impl Default for Ignores {
@@ -659,6 +804,58 @@ mod sys {
     }
 }
 
+/// The prefix of the temporary names daw writes files and symlinks of the project under before
+/// renaming them into place (a checkout). Ignored by default, and removed by
+/// [`remove_stale_temp_files`] when a killed daw left them behind.
+pub const TEMP_PREFIX: &str = ".daw-tmp-";
+
+/// Whether `name` is a temporary name of daw's own: [`TEMP_PREFIX`] and then 6 ASCII letters or
+/// digits (a file, named by the `tempfile` crate) or 16 lowercase hex digits (a symlink).
+pub fn is_temp_name(name: &[u8]) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX.as_bytes()) else {
+        return false;
+    };
+    match rest.len() {
+        6 => rest.iter().all(u8::is_ascii_alphanumeric),
+        16 => rest.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
+        _ => false,
+    }
+}
+
+/// Removes the temporary files that a daw killed during a checkout left in the project (see
+/// [`TEMP_PREFIX`]), in every folder but `.daw` and `skip_dir`, without following symlinks; returns
+/// the paths removed (relative to the work tree). Only files and symlinks with exactly daw's
+/// temporary names are touched.
+///
+/// Call it only while holding the repository lock: every daw that writes such files in the project
+/// holds it (switch, restore, reset, undo), so none of them can be in use then. (`daw export` uses
+/// other names, as it writes without the lock.) Best effort: a folder that cannot be read is passed
+/// over.
+pub fn remove_stale_temp_files(work_tree: &Path, skip_dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    remove_temp_below(work_tree, Path::new(""), skip_dir, &mut removed);
+    removed
+}
+
+fn remove_temp_below(work_tree: &Path, rel: &Path, skip_dir: &Path, removed: &mut Vec<PathBuf>) {
+    let dir = work_tree.join(rel);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Ok(kind) = e.file_type() else { continue };
+        if kind.is_dir() {
+            let path = e.path();
+            if !(rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME) && path != skip_dir {
+                remove_temp_below(work_tree, &rel.join(&name), skip_dir, removed);
+            }
+        } else if is_temp_name(name.as_bytes()) && std::fs::remove_file(e.path()).is_ok() {
+            removed.push(rel.join(&name));
+        }
+    }
+}
+
 /// Whether a path (relative to the work tree) is selected by path arguments: all when none are given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
@@ -702,19 +899,46 @@ mod tests {
     #[test]
     fn default_ignores_cover_daw_by_products() {
         let ig = Ignores::new();
-        assert!(ig.is_ignored(Path::new("Backup"), true));
+        assert!(ig.is_ignored(Path::new("Backup/Song [2026-11-01 120000].als"), false));
+        assert!(ig.is_ignored(Path::new("Sets/Backup/Live [2026-11-01 120000].als"), false));
         assert!(ig.is_ignored(Path::new("Samples/kick.wav.asd"), false));
         assert!(ig.is_ignored(Path::new(".DS_Store"), false));
         assert!(ig.is_ignored(Path::new("Song (autosave).flp"), false));
         assert!(!ig.is_ignored(Path::new("Song.als"), false));
         assert!(!ig.is_ignored(Path::new("Samples/kick.wav"), false));
         assert!(!ig.is_ignored(Path::new("Backup.als"), false));
+        assert!(ig.is_ignored(Path::new(".Trashes"), true));
+        assert!(ig.is_ignored(Path::new("scratch.tmp"), false));
+    }
+
+    /// Issue 16: `Backup/` ignored `Samples/Backup/vox.wav`, and `daw status` said nothing changed. No
+    /// default rule may leave out a file the producer made.
+    #[test]
+    fn default_ignores_never_swallow_a_users_file() {
+        let ig = Ignores::new();
+        for (path, is_dir) in [
+            ("Backup", true),
+            ("Samples/Backup", true),
+            ("Samples/Backup/vox.wav", false),
+            ("Backup/vox.wav", false),
+            ("Backup/Old/Song.als", false),
+            ("Backup/Notes.txt", false),
+            // A folder is never taken by a rule for files, whatever its name ends with.
+            ("Takes.tmp", true),
+            ("Old takes~", true),
+            ("._Stems", true),
+            ("Samples/Recorded", true),
+            ("Song.als", false),
+            ("Samples/kick.wav", false),
+        ] {
+            assert!(!ig.is_ignored(Path::new(path), is_dir), "{path} is ignored");
+        }
     }
 
     #[test]
     fn the_quick_test_never_hides_a_match() {
         // Names built from the pieces the patterns are made of, so that many of them match.
-        let pieces: [&[u8]; 22] = [
+        let pieces: [&[u8]; 23] = [
             b"a",
             b"Song",
             b".",
@@ -737,6 +961,7 @@ mod tests {
             b"stems",
             b"take*",
             b"renders",
+            b"als",
         ];
         let mut names: Vec<Vec<u8>> = Vec::new();
         for a in pieces {
@@ -748,9 +973,10 @@ mod tests {
         }
         let custom =
             b"# a project's own rules\n*.wav\n!keep.wav\n[Bb]ounce*.aif\nstems?\ntake\\*\nrenders/\n";
-        let with_slash = b"Samples/*.tmp\n/Exports\n";
+        let with_slash = b"Samples/*.tmp\n/Exports\n**/Backup/keep*.wav\n";
+        let slash_and_wildcard = b"Samples/take*\n";
         let mut rule_sets = vec![Ignores::new()];
-        for extra in [&custom[..], &with_slash[..]] {
+        for extra in [&custom[..], &with_slash[..], &slash_and_wildcard[..]] {
             let mut ig = Ignores::new();
             ig.add_buffer(
                 Path::new("/p"),
@@ -763,8 +989,11 @@ mod tests {
         }
         let mut matched = 0;
         for ig in &rule_sets {
-            for name in &names {
-                let rel = Path::new("Samples").join(std::ffi::OsStr::from_bytes(name));
+            for (parent, name) in ["Samples", "Samples/Backup"]
+                .iter()
+                .flat_map(|p| names.iter().map(move |n| (p, n)))
+            {
+                let rel = Path::new(parent).join(std::ffi::OsStr::from_bytes(name));
                 for is_dir in [false, true] {
                     let full = ig.matches(&rel, is_dir);
                     matched += usize::from(full);
@@ -785,8 +1014,12 @@ mod tests {
         assert!(rule_sets[0].may_ignore(b"clip 0481.asd"));
         assert!(!rule_sets[1].quick.off);
         assert!(
-            rule_sets[2].quick.off,
-            "a pattern with a slash checks every path"
+            !rule_sets[2].quick.off,
+            "a pattern with a slash and a literal end keeps the test"
+        );
+        assert!(
+            rule_sets[3].quick.off,
+            "a pattern with a slash that ends with a wildcard checks every path"
         );
     }
 
@@ -817,6 +1050,25 @@ mod tests {
         // A sub-folder is opened relative to its parent, never through a symlink.
         assert!(folder.open_at(c"Samples").is_ok());
         assert!(folder.open_at(c"to Samples").is_err());
+    }
+
+    #[test]
+    fn daws_temporary_names() {
+        for name in [".daw-tmp-a1B2c3", ".daw-tmp-0123456789abcdef"] {
+            assert!(is_temp_name(name.as_bytes()), "{name}");
+            assert!(Ignores::new().is_ignored(Path::new(name), false), "{name}");
+        }
+        for name in [
+            ".daw-tmp-",
+            ".daw-tmp-a1B2c",
+            ".daw-tmp-a1B2c3d",
+            ".daw-tmp-0123456789ABCDEF",
+            ".daw-tmp-a1B2c3.wav",
+            "daw-tmp-a1B2c3",
+            "Song.als",
+        ] {
+            assert!(!is_temp_name(name.as_bytes()), "{name}");
+        }
     }
 
     #[test]

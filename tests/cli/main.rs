@@ -16,5 +16,6 @@ mod test_oplog;
 mod test_remote;
 mod test_roundtrip;
 mod test_security;
+mod test_snapshots;
 mod test_status;
 mod test_switch;

@@ -317,3 +317,112 @@ fn author_comes_from_repo_config_then_git_config_then_login() {
     assert_eq!(authors[1], "Git Person <git@example.com>");
     assert!(authors[2].starts_with("tester <tester@"), "{}", authors[2]);
 }
+
+/// `daw commit --json`: one object with what a CI script needs after a commit, so that it need not
+/// call `daw log`; the shape is part of the interface.
+#[test]
+fn commit_json_reports_the_new_commit() {
+    let env = TestEnv::new();
+    env.write("Song.als", b"set v1");
+    env.write("Samples/kick.wav", b"RIFF kick");
+    env.init();
+    let r = env.run(&["commit", "-m", "first", "--json"]);
+    r.ok();
+    assert_eq!(r.stderr, "", "no progress or notes around the JSON");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "added",
+            "branch",
+            "bytes_read",
+            "bytes_stored",
+            "commit",
+            "files",
+            "modified",
+            "parent",
+            "removed"
+        ]
+    );
+    let first = v["commit"].as_str().unwrap().to_string();
+    assert_eq!(first.len(), 64);
+    assert_eq!(v["parent"], serde_json::Value::Null);
+    assert_eq!(v["branch"], "main");
+    assert_eq!(v["files"], 2);
+    assert_eq!(
+        (&v["added"], &v["modified"], &v["removed"]),
+        (&2.into(), &0.into(), &0.into())
+    );
+    assert_eq!(v["bytes_read"], 15);
+    assert!(v["bytes_stored"].as_u64().unwrap() > 0);
+    let log: serde_json::Value =
+        serde_json::from_str(&env.run(&["log", "--json", "-n", "1"]).stdout).unwrap();
+    assert_eq!(log[0]["id"], first.as_str());
+
+    env.write("Song.als", b"set v2");
+    env.write("Samples/snare.wav", b"RIFF snare");
+    std::fs::remove_file(env.project.join("Samples/kick.wav")).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&env.run(&["commit", "-m", "second", "--json"]).stdout).unwrap();
+    assert_eq!(v["parent"], first.as_str());
+    assert_eq!(v["files"], 2);
+    assert_eq!(
+        (&v["added"], &v["modified"], &v["removed"]),
+        (&1.into(), &1.into(), &1.into())
+    );
+
+    // Nothing to commit: still an object, with a null commit, and success.
+    let r = env.run(&["commit", "-m", "again", "--json"]);
+    r.ok();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["commit"], serde_json::Value::Null);
+    assert_eq!(v["files"], 0);
+}
+
+/// examples/ci-export-tag.sh, as a CI job runs it: commit (reading `commit --json`), fsck, tag, export.
+#[test]
+fn the_ci_example_commits_verifies_tags_and_exports() {
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("python3 not found: test skipped");
+        return;
+    }
+    let env = TestEnv::new();
+    env.write("Song.als", b"set v1");
+    env.write("Samples/kick.wav", b"RIFF kick");
+    env.init();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci-export-tag.sh");
+    let out = env.tmp.path().join("release");
+    let r: crate::common::Run = std::process::Command::new("bash")
+        .arg(&script)
+        .args([env.project.to_str().unwrap(), "v1", out.to_str().unwrap()])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &env.home)
+        .env("USER", "tester")
+        .env("DAW_PASSPHRASE", crate::common::PASSPHRASE)
+        .env("DAW_TIMESTAMP", "1763800000")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("DAW", crate::common::daw_bin())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+        .into();
+    r.ok();
+    assert!(r.stdout.starts_with("committed "), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(": 2 files, 15 bytes read"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        std::fs::read(out.join("Samples/kick.wav")).unwrap(),
+        b"RIFF kick"
+    );
+    assert!(env.run(&["tag"]).stdout.contains("v1"));
+}

@@ -587,25 +587,19 @@ fn commit_warns_about_samples_the_snapshot_lacks_and_samples_lists_them() {
     env.write("Samples/Imported/Kick 606.wav", b"RIFF kick");
     env.write("Samples/Imported/Snare 606.aif", b"FORM snare");
     env.write(".dawignore", b"Samples/Imported/Snare 606.aif\n");
+    put(&env, &corpus, "als/abledex__test.als", "Sets/Song B.als");
     let r = commit(&env, "drums");
-    assert!(
-        r.stderr
-            .contains("warning: Song.als: sample 'Samples/Imported/Tom 606 Low.aif' is missing\n"),
-        "{}",
-        r.stderr
+    // Issue 16: one line per sample (sixteen here) buried the rest; one line per set says how many
+    // and where the list is.
+    assert_eq!(
+        r.stderr,
+        "warning: Sets/Song B.als: 8 samples not in the snapshot (7 missing, 1 ignored); \
+         `daw samples --missing` lists them\n\
+         warning: Song.als: 8 samples not in the snapshot (7 missing, 1 ignored); \
+         `daw samples --missing` lists them\n"
     );
-    assert!(
-        r.stderr.contains(
-            "warning: Song.als: sample 'Samples/Imported/Snare 606.aif' is in the project folder \
-             but not in the snapshot (ignored)\n"
-        ),
-        "{}",
-        r.stderr
-    );
-    assert!(!r.stderr.contains("Kick 606.wav'"), "{}", r.stderr);
-    assert_eq!(r.stderr.matches("is missing").count(), 7, "{}", r.stderr);
 
-    let list = env.run(&["samples"]);
+    let list = env.run(&["samples", "Song.als"]);
     list.ok();
     assert!(list.stdout.starts_with("Song.als\n"), "{}", list.stdout);
     assert!(
@@ -635,12 +629,19 @@ fn commit_warns_about_samples_the_snapshot_lacks_and_samples_lists_them() {
     let missing = env.run(&["samples", "--missing"]);
     assert_eq!(missing.status, 1);
     assert!(
+        missing
+            .stdout
+            .ends_with("16 samples not in the snapshot: 2 ignored, 14 missing\n"),
+        "{}",
+        missing.stdout
+    );
+    assert!(
         !missing.stdout.contains("Kick 606.wav"),
         "{}",
         missing.stdout
     );
     let v: serde_json::Value =
-        serde_json::from_str(&env.run(&["samples", "--json"]).stdout).unwrap();
+        serde_json::from_str(&env.run(&["samples", "--json", "Song.als"]).stdout).unwrap();
     let kick = v
         .as_array()
         .unwrap()
@@ -677,12 +678,23 @@ fn commit_warns_about_samples_the_snapshot_lacks_and_samples_lists_them() {
     std::fs::write(env.project.join("Song.als"), xml).unwrap();
     let r = commit(&env, "loop from Splice");
     assert!(
-        r.stderr.contains(&format!(
-            "warning: Song.als: sample '{}' is outside the project; the snapshot does not contain it\n",
-            outside.display()
-        )),
+        r.stderr.contains(
+            "warning: Song.als: 8 samples not in the snapshot (6 missing, 1 outside the project, \
+             1 ignored); `daw samples --missing` lists them\n"
+        ),
         "{}",
         r.stderr
+    );
+    let listed = env.run(&["samples", "--missing", "Song.als"]);
+    assert!(
+        listed
+            .stdout
+            .contains(&format!("\n  outside    {}", outside.display()))
+            || listed
+                .stdout
+                .contains(&format!("  ({})", outside.display())),
+        "{}",
+        listed.stdout
     );
 }
 
@@ -781,5 +793,58 @@ fn unreadable_project_files_are_versioned_and_the_diff_says_why() {
             .contains("Cut.als: 120 BPM · 4 tracks · 2 clips — readable again"),
         "{}",
         oneline.stdout
+    );
+}
+
+/// Issue 16: `log --oneline` repeated every set's summary on commits that did not change the set. A
+/// set's summary is shown where it changed (against the first parent) and on the first commit.
+#[test]
+fn log_oneline_shows_a_sets_summary_only_where_it_changed() {
+    let env = TestEnv::new();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-project/Demo Song.als");
+    let xml = {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&demo).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    env.write("A.als", xml.as_bytes());
+    env.write("B.als", xml.as_bytes());
+    env.init();
+    env.run(&["commit", "-m", "two sets"]).ok();
+    let faster = xml.replace("<Manual Value=\"120\" />", "<Manual Value=\"128\" />");
+    assert_ne!(faster, xml);
+    env.write("A.als", faster.as_bytes());
+    env.run(&["commit", "-m", "A faster"]).ok();
+    env.write("notes.txt", b"mix notes");
+    env.run(&["commit", "-m", "notes"]).ok();
+    let log = env.run(&["log", "--oneline"]);
+    log.ok();
+    let lines: Vec<String> = log
+        .stdout
+        .lines()
+        .map(|l| l.split_once(' ').unwrap().1.to_string())
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", log.stdout);
+    assert_eq!(lines[0], "(HEAD -> main) notes", "{}", log.stdout);
+    assert!(
+        lines[1].starts_with("A faster [A.als: 128 BPM") && !lines[1].contains("B.als"),
+        "{}",
+        log.stdout
+    );
+    assert!(
+        lines[2].starts_with("two sets [A.als: 120 BPM") && lines[2].contains("; B.als: 120 BPM"),
+        "{}",
+        log.stdout
+    );
+    // The long format still shows every set on every commit.
+    assert_eq!(
+        env.run(&["log", "-n", "1"])
+            .stdout
+            .matches("Project: ")
+            .count(),
+        2
     );
 }

@@ -607,3 +607,83 @@ fn a_cache_from_before_the_summary_is_used_and_upgraded() {
     env.write("Notes.txt", b"more ideas");
     assert_eq!(env.run(&["status", "--short"]).stdout, "M Notes.txt\n");
 }
+
+/// Issue 16: the default rule `Backup/` matched at any depth, so `Samples/Backup/vox.wav` was never
+/// versioned and `daw status` said nothing had changed. The defaults now leave out only what Live
+/// makes (set backups in a Backup folder, `.asd` files), never a folder by a rule for files;
+/// `status --ignored` lists what is left out and by which rule, and the first commit says how many
+/// files the defaults left out.
+#[test]
+fn defaults_leave_out_only_daw_by_products_and_status_ignored_lists_what_they_do() {
+    let env = TestEnv::new();
+    env.write("Song.als", b"set");
+    env.write("Backup/Song [2026-11-01 120000].als", b"old set");
+    env.write("Backup/Song [2026-11-02 093000].als", b"older set");
+    env.write("Samples/Backup/vox.wav", b"RIFF vox");
+    env.write("Samples/kick.wav.asd", b"analysis");
+    env.write("Takes.tmp/take 1.wav", b"RIFF take");
+    env.write("Renders/mix.wav", b"RIFF mix");
+    env.write("Renders/stems/a.wav", b"RIFF a");
+    env.write(".dawignore", b"Renders/\n");
+    env.init();
+    let short = env.run(&["status", "--short"]);
+    short.ok();
+    assert_eq!(
+        short.stdout,
+        "A .dawignore\nA Samples/Backup/vox.wav\nA Song.als\nA Takes.tmp/take 1.wav\n"
+    );
+
+    let ignored = env.run(&["status", "--ignored"]);
+    ignored.ok();
+    let listing = "\
+Ignored, not in snapshots (a `!PATTERN` line in .dawignore takes a file back):
+    Backup/Song [2026-11-01 120000].als  (default rule **/Backup/*.als)
+    Backup/Song [2026-11-02 093000].als  (default rule **/Backup/*.als)
+    Renders/                             (.dawignore: Renders/, 2 files)
+    Samples/kick.wav.asd                 (default rule *.asd)
+";
+    assert!(ignored.stdout.ends_with(listing), "{}", ignored.stdout);
+    assert!(
+        !env.run(&["status"]).stdout.contains("Ignored"),
+        "only with --ignored"
+    );
+    let porcelain = env.run(&["status", "--porcelain", "--ignored"]);
+    assert!(
+        porcelain.stdout.ends_with(
+            "A Takes.tmp/take 1.wav\n! Backup/Song [2026-11-01 120000].als\n\
+             ! Backup/Song [2026-11-02 093000].als\n! Renders/\n! Samples/kick.wav.asd\n"
+        ),
+        "{}",
+        porcelain.stdout
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&env.run(&["status", "--json", "--ignored"]).stdout).unwrap();
+    assert_eq!(
+        v["ignored"][2],
+        serde_json::json!({"path": "Renders/", "folder": true, "files": 2,
+            "source": ".dawignore", "pattern": "Renders/"})
+    );
+    assert_eq!(v["ignored"][3]["source"], "default");
+    assert_eq!(v["ignored"][3]["pattern"], "*.asd");
+    assert!(
+        env.run(&["status", "--json"])
+            .stdout
+            .find("ignored")
+            .is_none()
+    );
+
+    let first = env.run(&["commit", "-m", "first"]);
+    first.ok();
+    assert!(
+        first.stderr.contains(
+            "note: 3 files left out by the default ignore rules; see `daw status --ignored`\n"
+        ),
+        "{}",
+        first.stderr
+    );
+    assert_eq!(env.run(&["status", "--short"]).stdout, "");
+    env.write("Song.als", b"set v2");
+    let second = env.run(&["commit", "-m", "second"]);
+    second.ok();
+    assert!(!second.stderr.contains("note:"), "once: {}", second.stderr);
+}

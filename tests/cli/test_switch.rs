@@ -421,15 +421,103 @@ fn an_interrupted_switch_finishes_when_run_again() {
         }
         let _ = child.wait();
         env.run(&["switch", target]).ok();
-        // A killed run leaves its temporary file (ignored: `.daw-tmp-*`); remove it as a user would.
-        for f in crate::common::files_below(&env.project) {
-            if f.to_string_lossy().contains(".daw-tmp-") {
-                std::fs::remove_file(env.project.join(f)).unwrap();
-            }
-        }
+        // Issue 16: the killed run's temporary file was left in the project; the next switch
+        // removes it.
+        let litter: Vec<_> = crate::common::files_below(&env.project)
+            .into_iter()
+            .filter(|f| f.to_string_lossy().contains(".daw-tmp-"))
+            .collect();
+        assert!(litter.is_empty(), "round {round}: left behind {litter:?}");
         let expected = &want.iter().find(|(n, _)| *n == target).unwrap().1;
         assert_eq!(&digest_without(&env, &[]), expected, "round {round}");
         assert_eq!(env.run(&["status", "--short"]).stdout, "");
     }
     env.run(&["fsck", "--read-data"]).ok();
+}
+
+/// Issue 16: a `daw switch` killed with SIGKILL left its temporary files (`.daw-tmp-…`) in the
+/// project. The next command that holds the repository lock removes them; status never shows them and
+/// no commit records them. Files that only look like them are the producer's and stay.
+#[test]
+fn temporary_files_a_killed_daw_left_are_removed_under_the_lock() {
+    let env = TestEnv::new();
+    env.write("Song.als", b"v1");
+    env.write("Samples/kick.wav", b"RIFF kick");
+    env.init();
+    env.commit("one");
+    // As `Repository::write_file` (tempfile: 6 letters or digits) and `write_symlink` (16 hex
+    // digits) name them.
+    let stale = [
+        "Samples/.daw-tmp-Ab3xY9",
+        ".daw-tmp-0123456789abcdef",
+        "Samples/Deep/Er/.daw-tmp-zzzzzz",
+    ];
+    for f in stale {
+        env.write(f, b"half a sample");
+    }
+    std::os::unix::fs::symlink(
+        "kick.wav",
+        env.project.join("Samples/.daw-tmp-fedcba9876543210"),
+    )
+    .unwrap();
+    // Not daw's names: the producer's own files, whatever they look like.
+    let kept = [
+        "Samples/.daw-tmp-notes.txt",
+        "Samples/daw-tmp-Ab3xY9",
+        ".daw-tmp-Ab3xY",
+    ];
+    for f in kept {
+        env.write(f, b"mine");
+    }
+    let status = env.run(&["status", "--porcelain"]);
+    status.ok();
+    for f in stale {
+        assert!(!status.stdout.contains(f), "{}", status.stdout);
+    }
+    for f in kept {
+        assert!(
+            status.stdout.contains(&format!("A {f}\n")),
+            "{}",
+            status.stdout
+        );
+    }
+    // status holds no write lock: it leaves them alone.
+    assert!(env.project.join(stale[0]).exists());
+
+    env.write("Song.als", b"v2");
+    let commit = env.run(&["commit", "-m", "two", "--json"]);
+    commit.ok();
+    for f in stale
+        .iter()
+        .chain(["Samples/.daw-tmp-fedcba9876543210"].iter())
+    {
+        assert!(
+            std::fs::symlink_metadata(env.project.join(f)).is_err(),
+            "{f} is still there"
+        );
+    }
+    for f in kept {
+        assert!(env.project.join(f).exists(), "{f} was removed");
+    }
+    let v: serde_json::Value = serde_json::from_str(&commit.stdout).unwrap();
+    // Song.als, kick.wav, and the three `kept` files (not ignored: they are not daw's names).
+    assert_eq!(v["files"], 5, "{}", commit.stdout);
+    assert_eq!(
+        env.run(&["status", "--porcelain"]).stdout.lines().count(),
+        2
+    );
+
+    // switch, restore and reset clean up too.
+    for args in [
+        &["switch", "-c", "other"][..],
+        &["restore", "Song.als"][..],
+        &["reset", "HEAD"][..],
+    ] {
+        env.write("Samples/.daw-tmp-Qq1234", b"stale");
+        env.run(args).ok();
+        assert!(
+            !env.project.join("Samples/.daw-tmp-Qq1234").exists(),
+            "daw {args:?} left it"
+        );
+    }
 }

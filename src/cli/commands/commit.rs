@@ -1,9 +1,11 @@
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use daw::object::Signature;
-use daw::repo::history::ChangeKind;
+use daw::repo::history::{ChangeKind, diff_trees};
 use daw::repo::music::{SampleCheck, SampleStatus};
 use daw::repo::snapshot::CommitOptions;
+use daw::repo::worktree::{self, IgnoreSource};
 
 use crate::cli::ui::{self, human_bytes};
 use crate::cli::{CommandError, Context, identity, now};
@@ -11,9 +13,16 @@ use crate::cli::{CommandError, Context, identity, now};
 /// Snapshot the project
 ///
 /// Records every file of the project folder (no staging area), except `.daw`, what `.dawignore`
-/// lists and the DAW by-products daw ignores by default (Ableton's Backup folder and `.asd` files,
-/// FL Studio autosaves, `.DS_Store`…). With PATHs, only those files and folders are recorded and the
-/// rest stays as it was in the last commit.
+/// lists and the DAW by-products daw ignores by default (Live's set backups and `.asd` files, FL
+/// Studio autosaves, `.DS_Store`…). With PATHs, only those files and folders are recorded and the
+/// rest stays as it was in the last commit. `daw status --ignored` lists what is left out.
+///
+/// For each set that references samples the snapshot does not hold (missing, outside the project
+/// folder, or ignored), one warning says how many; `daw samples --missing` lists them.
+///
+/// --json prints one object for scripts: `commit` (the new commit's id, or null when nothing
+/// changed), `parent`, `branch` (null on a detached HEAD), `files` (the files in the new snapshot; 0
+/// without one), `added`, `modified`, `removed`, `bytes_read` and `bytes_stored`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// What changed, in your words
@@ -26,6 +35,10 @@ pub struct Args {
     /// Make a commit even if nothing changed
     #[arg(long)]
     pub allow_empty: bool,
+
+    /// Print the new commit as JSON (see above)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A path argument relative to the work tree.
@@ -45,10 +58,8 @@ pub fn relative_to_work_tree(
     })
 }
 
-/// Samples named per set before the rest are only counted.
-const SAMPLE_WARNINGS_PER_SET: usize = 10;
-
-/// `warning: Song.als: sample 'Samples/x.wav' is missing`, at most a few per set.
+/// One warning per set that references samples the snapshot does not hold: how many and why, and
+/// where to see them (`daw samples --missing` lists them one per line).
 fn warn_samples(samples: &[SampleCheck]) {
     let mut i = 0;
     while i < samples.len() {
@@ -57,25 +68,37 @@ fn warn_samples(samples: &[SampleCheck]) {
             .iter()
             .take_while(|c| &c.project == set)
             .count();
-        for c in &samples[i..i + n.min(SAMPLE_WARNINGS_PER_SET)] {
-            let place = match (&c.found, c.status) {
-                (Some(f), SampleStatus::Outside) if *f != c.sample => format!(" ({f})"),
-                _ => String::new(),
-            };
-            ui::warn(&format!(
-                "{set}: sample '{}'{place} is {}",
-                c.sample,
-                c.status.describe()
-            ));
-        }
-        if n > SAMPLE_WARNINGS_PER_SET {
-            ui::warn(&format!(
-                "{set}: {} more samples are not in the snapshot; `daw samples --missing` lists them all",
-                n - SAMPLE_WARNINGS_PER_SET
-            ));
-        }
+        let of_set = &samples[i..i + n];
+        let reasons: Vec<String> = [
+            (SampleStatus::Missing, "missing"),
+            (SampleStatus::Outside, "outside the project"),
+            (SampleStatus::NotVersioned, "ignored"),
+        ]
+        .into_iter()
+        .map(|(status, words)| (of_set.iter().filter(|c| c.status == status).count(), words))
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, words)| format!("{count} {words}"))
+        .collect();
+        let noun = if n == 1 { "sample" } else { "samples" };
+        ui::warn(&format!(
+            "{set}: {n} {noun} not in the snapshot ({}); `daw samples --missing` lists them",
+            reasons.join(", ")
+        ));
         i += n;
     }
+}
+
+/// How many files the first commit leaves out by the default ignore rules (0 if they cannot be
+/// listed: the note is a courtesy).
+fn left_out_by_defaults(work_tree: &Path, daw_dir: &Path) -> u64 {
+    worktree::ignored_paths(work_tree, daw_dir)
+        .map(|list| {
+            list.iter()
+                .filter(|i| i.rule.source == IgnoreSource::Default)
+                .map(|i| i.files)
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
@@ -98,14 +121,42 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         paths,
         allow_empty: args.allow_empty,
     };
-    let mut progress = ui::Progress::new(ctx.quiet);
+    let mut progress = ui::Progress::new(ctx.quiet || args.json);
     let report = repo.commit(&opts, &mut progress);
     progress.finish();
     let report = report?;
     for w in &report.warnings {
         ui::warn(&format!("{}: {}", w.path.display(), w.message));
     }
-    warn_samples(&report.samples);
+    let problems: Vec<SampleCheck> = report
+        .samples
+        .iter()
+        .filter(|c| c.status.is_problem())
+        .cloned()
+        .collect();
+    warn_samples(&problems);
+    let count = |k| report.changes.iter().filter(|c| c.kind == k).count();
+    if args.json {
+        let files = match report.commit {
+            Some(id) => diff_trees(&repo, None, Some(&repo.read_commit(&id)?.tree))?.len(),
+            None => 0,
+        };
+        let v = serde_json::json!({
+            "commit": report.commit.map(|id| id.to_hex()),
+            "parent": report.parent.map(|id| id.to_hex()),
+            "branch": report.branch,
+            "files": files,
+            "added": count(ChangeKind::Added),
+            "modified": count(ChangeKind::Modified),
+            "removed": count(ChangeKind::Removed),
+            "bytes_read": report.bytes_read,
+            "bytes_stored": report.bytes_stored,
+        });
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &v).map_err(anyhow::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let Some(id) = report.commit else {
         ctx.say(format_args!(
             "Nothing changed since the last commit; nothing to commit."
@@ -126,7 +177,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         "[{place}{root} {}] {first_line}",
         id.short(12)
     ))?;
-    let count = |k| report.changes.iter().filter(|c| c.kind == k).count();
     ctx.say(format_args!(
         " {} files changed: {} added, {} modified, {} removed",
         report.changes.len(),
@@ -139,5 +189,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         human_bytes(report.bytes_read),
         human_bytes(report.bytes_stored)
     ))?;
+    // Once, at the first commit: what the defaults leave out is never a silent surprise.
+    if report.parent.is_none() && !ctx.quiet {
+        let n = left_out_by_defaults(repo.work_tree(), repo.daw_dir());
+        if n > 0 {
+            let files = if n == 1 { "file" } else { "files" };
+            eprintln!(
+                "note: {n} {files} left out by the default ignore rules; see `daw status --ignored`"
+            );
+        }
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use daw::object::{Commit, ObjectId};
 use daw::repo::history::{commit_touches, walk_commits, walk_commits_topo};
+use daw::repo::music;
 use daw::repo::ops::Head;
 use daw::repo::{RepoError, Repository};
 
@@ -15,7 +16,8 @@ use crate::cli::{CommandError, Context};
 /// Show the history, newest first
 ///
 /// Each commit with its id, author, date, message and a one-line summary of the project. Never reads
-/// or parses project files: what it shows was recorded at commit time.
+/// or parses project files: what it shows was recorded at commit time. With --oneline, a set's summary
+/// is shown in brackets only on the commits that changed it.
 ///
 /// `daw log PATH…` shows only the commits that changed those files or folders; `--all` starts from
 /// every branch and tag; `--graph` draws how branches fork and merge. When a name could be both a
@@ -268,6 +270,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         writeln!(out)?;
         return Ok(());
     }
+    let listed: HashMap<ObjectId, &Commit> = commits.iter().map(|(id, c, _)| (*id, c)).collect();
     let mut graph = args.graph.then(Graph::new);
     for (i, (id, c, parents)) in commits.iter().enumerate() {
         let rows = graph.as_mut().map(|g| g.next(*id, parents));
@@ -285,10 +288,26 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .map(|d| format!(" ({})", ctx.paint(Color::Cyan, &d.join(", "))))
             .unwrap_or_default();
         let first = c.message.lines().next().unwrap_or("");
+        // One line shows a set's summary only where it changed (against the first parent): a set that
+        // the commit left alone carries its parent's state over, and would repeat the same words on
+        // every line.
+        let parent_summary = match (args.oneline, c.parents.first()) {
+            (true, Some(p)) => match listed.get(p) {
+                Some(parent) => Some(parent.summary.clone()),
+                None => Some(repo.read_commit(p)?.summary),
+            },
+            _ => None,
+        };
+        let carried_over = |(path, line): &(String, String)| {
+            parent_summary.as_ref().is_some_and(|ps| {
+                ps.iter()
+                    .any(|(p, l)| p == path && music::state_part(l) == line.as_str())
+            })
+        };
+        let shown: Vec<&(String, String)> = c.summary.iter().filter(|e| !carried_over(e)).collect();
         // One set: its line alone; several: each with its file name.
         let several = c.summary.len() > 1;
-        let summary = c
-            .summary
+        let summary = shown
             .iter()
             .map(|(path, s)| {
                 // The reason a set could not be read is in the long format; one line only says so.

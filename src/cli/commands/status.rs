@@ -1,7 +1,8 @@
 use std::io::Write;
+use std::path::Path;
 
 use daw::repo::status::{Status, StatusKind};
-use daw::repo::worktree::Walk;
+use daw::repo::worktree::{self, IgnoreSource, IgnoredPath, Walk};
 
 use crate::cli::ui::{self, Color, human_bytes};
 use crate::cli::{CommandError, Context};
@@ -15,7 +16,11 @@ use crate::cli::{CommandError, Context};
 /// --porcelain prints a format for scripts that never changes: the lines `# branch.head NAME` (or
 /// `(detached)`) and `# branch.oid ID` (or `(initial)`), then one `X PATH` line per file, X one of A
 /// (new), M (modified), D (deleted), R (renamed: `R OLD -> NEW`); a path holding a double quote, a
-/// backslash, a control character or ` -> ` is written in double quotes with C escapes.
+/// backslash, a control character or ` -> ` is written in double quotes with C escapes. With
+/// --ignored, `! PATH` lines follow (a folder's path ends with `/`).
+///
+/// --ignored also lists what the ignore rules leave out of snapshots, and which rule: one of daw's
+/// defaults (DAW by-products such as Live's set backups and `.asd` files) or a `.dawignore`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// One line per file: A new, M modified, D deleted, R renamed
@@ -29,6 +34,10 @@ pub struct Args {
     /// Print as JSON
     #[arg(long)]
     pub json: bool,
+
+    /// Also list the files left out of snapshots, and the rule that leaves each out
+    #[arg(long)]
+    pub ignored: bool,
 }
 
 fn code(kind: StatusKind) -> char {
@@ -84,8 +93,23 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     // status takes, and needs nothing from the store.
     let location = ctx.locate()?;
     let walk = crate::cli::early_walk(&location).unwrap_or_else(|| Walk::start(&location));
+    let ignored = if args.ignored {
+        let listed = worktree::ignored_paths(&location.work_tree, &location.daw_dir);
+        Some(
+            listed
+                .map_err(|e| CommandError::user(format!("cannot list the ignored files: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let work_tree = location.work_tree.clone();
     let repo = ctx.open_at(location)?;
     let status = repo.status_of(walk)?;
+    let ignored: Option<Vec<(String, String, &IgnoredPath)>> = ignored.as_ref().map(|list| {
+        list.iter()
+            .map(|i| (ignored_display(i), rule_display(&work_tree, i), i))
+            .collect()
+    });
     for w in &status.warnings {
         ui::warn(&format!("{}: {}", w.path.display(), w.message));
     }
@@ -108,6 +132,24 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             "warnings": status.warnings.iter().map(|w| serde_json::json!({
                 "path": w.path.to_string_lossy(), "message": w.message })).collect::<Vec<_>>(),
         });
+        let mut v = v;
+        if let Some(ignored) = &ignored {
+            v["ignored"] = ignored
+                .iter()
+                .map(|(path, _, i)| {
+                    serde_json::json!({
+                        "path": path,
+                        "folder": i.is_dir,
+                        "files": i.files,
+                        "source": match &i.rule.source {
+                            IgnoreSource::Default => "default".to_string(),
+                            IgnoreSource::File(f) => relative(&work_tree, f),
+                        },
+                        "pattern": i.rule.pattern,
+                    })
+                })
+                .collect();
+        }
         serde_json::to_writer_pretty(&mut out, &v).map_err(anyhow::Error::from)?;
         writeln!(out)?;
         return Ok(());
@@ -132,6 +174,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
                 None => writeln!(out, "{} {}", code(c.kind), quote_path(&c.path))?,
             }
         }
+        for (path, _, _) in ignored.iter().flatten() {
+            writeln!(out, "! {}", quote_path(path))?;
+        }
         return Ok(());
     }
     if args.short {
@@ -142,13 +187,69 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
                 None => writeln!(out, "{mark} {}", c.path)?,
             }
         }
+        for (path, _, _) in ignored.iter().flatten() {
+            writeln!(out, "! {path}")?;
+        }
         return Ok(());
     }
     let upstream = match &status.branch {
         Some(b) => upstream_line(&repo, b)?,
         None => None,
     };
-    long_format(ctx, &status, upstream.as_deref(), &mut out)
+    long_format(ctx, &status, upstream.as_deref(), &mut out)?;
+    if let Some(ignored) = &ignored {
+        list_ignored(ignored, &mut out)?;
+    }
+    Ok(())
+}
+
+/// An ignored path as listed: a folder's with a trailing `/`.
+fn ignored_display(i: &IgnoredPath) -> String {
+    let path = worktree::display_path(&i.path);
+    if i.is_dir { format!("{path}/") } else { path }
+}
+
+/// `default rule *.asd`, `Samples/.dawignore: *.wav`.
+fn rule_display(work_tree: &Path, i: &IgnoredPath) -> String {
+    match &i.rule.source {
+        IgnoreSource::Default => format!("default rule {}", i.rule.pattern),
+        IgnoreSource::File(f) => format!("{}: {}", relative(work_tree, f), i.rule.pattern),
+    }
+}
+
+/// A path below the work tree, relative to it.
+fn relative(work_tree: &Path, path: &Path) -> String {
+    worktree::display_path(path.strip_prefix(work_tree).unwrap_or(path))
+}
+
+/// The `--ignored` section of the long format.
+fn list_ignored(
+    ignored: &[(String, String, &IgnoredPath)],
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    if ignored.is_empty() {
+        writeln!(out, "No file is ignored.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Ignored, not in snapshots (a `!PATTERN` line in .dawignore takes a file back):"
+    )?;
+    let width = ignored
+        .iter()
+        .map(|(p, _, _)| p.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (path, rule, i) in ignored {
+        let files = if i.is_dir {
+            format!(", {} file{}", i.files, if i.files == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        };
+        let pad = " ".repeat(width - path.chars().count());
+        writeln!(out, "    {path}{pad}  ({rule}{files})")?;
+    }
+    Ok(())
 }
 
 /// "Your branch is ahead of 'origin/main' by 2 commits…", when the branch has a remote-tracking
