@@ -37,7 +37,12 @@ impl S3Server {
     }
 
     /// [`S3Server::start`] with other credentials.
-    pub fn start_with_keys(root: &Path, ignore_conditional: bool, access: &str, secret: &str) -> Self {
+    pub fn start_with_keys(
+        root: &Path,
+        ignore_conditional: bool,
+        access: &str,
+        secret: &str,
+    ) -> Self {
         let mut s = Self {
             keys: (access.to_string(), secret.to_string()),
             rt: None,
@@ -89,7 +94,10 @@ impl S3Server {
             .unwrap();
         let fs = s3s_fs::FileSystem::new(&self.root).unwrap();
         let mut b = S3ServiceBuilder::new(fs);
-        b.set_auth(SimpleAuth::from_single(self.keys.0.as_str(), self.keys.1.as_str()));
+        b.set_auth(SimpleAuth::from_single(
+            self.keys.0.as_str(),
+            self.keys.1.as_str(),
+        ));
         let service = b.build();
         let want = self.port;
         // The port may still be held for a moment after a stop.
