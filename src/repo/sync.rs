@@ -48,7 +48,7 @@ pub enum PullOutcome {
     /// Nothing to do: the branch already has everything the remote's has.
     UpToDate,
     /// The branch moved forward to the remote's commit (and the files with it).
-    FastForward(MoveReport),
+    FastForward(Box<MoveReport>),
     /// The branch and the remote's have each gone their own way.
     Diverged {
         branch: String,
@@ -296,7 +296,7 @@ impl Repository {
                     Some(files),
                 )?;
                 drop(lock);
-                PullOutcome::FastForward(report)
+                PullOutcome::FastForward(Box::new(report))
             }
         };
         Ok((fetched, outcome))
@@ -335,11 +335,11 @@ pub struct CloneOptions {
     pub meta: OpMeta,
 }
 
+/// A remote's repository id, its key slots (id, JSON) and the keys one of them opened.
+pub type UnlockedRemote = (String, Vec<(String, Vec<u8>)>, Keys);
+
 /// Unlocks a remote's key slots with a passphrase: (repository id, slots, keys).
-pub fn unlock_remote(
-    remote_backend: &Backend,
-    passphrase: &[u8],
-) -> Result<(String, Vec<(String, Vec<u8>)>, Keys)> {
+pub fn unlock_remote(remote_backend: &Backend, passphrase: &[u8]) -> Result<UnlockedRemote> {
     let repo_id = remote::remote_repository_id(remote_backend)?;
     let mut slots = Vec::new();
     for l in remote_backend.list("keys").map_err(StoreError::from)? {

@@ -411,7 +411,7 @@ fn the_bucket_reveals_no_names() {
         // s3s-fs keeps object names base64-encoded in its metadata file names: decode them too.
         let decoded_names: String = name
             .split(['.', '-', '/'])
-            .filter_map(|part| base64_decode(part))
+            .filter_map(base64_decode)
             .collect();
         for s in secrets {
             assert!(

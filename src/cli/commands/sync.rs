@@ -118,8 +118,8 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s);
-    if line.len() > 300 {
-        format!("{}…", &line[..line.floor_char_boundary(300)])
+    if line.chars().count() > 300 {
+        format!("{}…", line.chars().take(300).collect::<String>())
     } else {
         line.to_string()
     }
