@@ -14,7 +14,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 static=no
-if [ "$(uname -s)" = Linux ] && ldd --version 2>&1 | grep -qi -e glibc -e "gnu libc"; then
+# (The output is read whole first: `ldd --version | grep -q` under pipefail fails at random when grep
+# exits before ldd has written everything and ldd dies of SIGPIPE.)
+libc="$(ldd --version 2>&1 || true)"
+if [ "$(uname -s)" = Linux ] && [[ "${libc,,}" == *glibc* || "${libc,,}" == *"gnu libc"* ]]; then
     if cargo rustc --release --quiet --manifest-path "$root/Cargo.toml" --bin daw -- \
         -C target-feature=+crt-static; then
         static=yes
