@@ -158,12 +158,16 @@ pub struct PushReport {
 /// Pushes branches and tags to a remote: uploads the packs it lacks, then publishes one operation.
 /// Refuses (changing nothing the remote shows) to move a branch in a way that drops commits there,
 /// unless forced.
+/// `uploaded` is called with the record as it was plus every pack whose upload completed, as each
+/// one completes: the caller keeps it, so that a push killed halfway is completed by the next one
+/// without sending those packs again.
 pub fn push(
     local: &Store,
     remote: &Backend,
     entry: &RemoteEntry,
     req: &PushRequest,
     progress: &Progress<'_>,
+    uploaded: &dyn Fn(&RemoteRecord),
 ) -> Result<PushReport> {
     let record = &entry.record;
     let mut state = read_state(remote, local, record)?;
@@ -249,13 +253,20 @@ pub fn push(
         refs.head = Head::Branch(req.default_branch.clone());
     }
 
-    // Packs the remote lacks.
-    let on_remote: BTreeSet<ObjectId> = record
-        .packs
-        .iter()
-        .chain(state.announced.iter())
-        .copied()
-        .collect();
+    // Packs the remote lacks. Packs this client uploaded that no operation announced yet (a push
+    // that did not finish) are checked with one listing before they are relied on: an operation must
+    // never announce a pack the remote does not hold.
+    let mut uploaded_earlier: BTreeSet<ObjectId> =
+        record.packs.difference(&state.announced).copied().collect();
+    if !uploaded_earlier.is_empty() {
+        let present: BTreeSet<ObjectId> = remote
+            .list("packs")?
+            .iter()
+            .filter_map(|l| crate::store::pack::pack_name_from_path(&l.path))
+            .collect();
+        uploaded_earlier.retain(|p| present.contains(p));
+    }
+    let on_remote: BTreeSet<ObjectId> = state.announced.union(&uploaded_earlier).copied().collect();
     let missing: Vec<Listed> = local
         .list_packs()?
         .into_iter()
@@ -266,6 +277,7 @@ pub fn push(
         })
         .collect();
     let mut next_record = state.record(record);
+    next_record.packs = on_remote.clone();
     if report.updated.is_empty() && report.tags.is_empty() && missing.is_empty() {
         report.remote_branches = refs.branches.clone();
         report.record = next_record;
@@ -273,8 +285,18 @@ pub fn push(
     }
     let total: u64 = missing.iter().map(|l| l.size).sum();
     (progress.start)(total, missing.len() as u64);
+    let sent = std::sync::Mutex::new(RemoteRecord {
+        packs: record.packs.intersection(&on_remote).copied().collect(),
+        ..record.clone()
+    });
     copy_objects(local.backend(), remote, &missing, PARALLEL, &|l| {
-        (progress.step)(l.size)
+        (progress.step)(l.size);
+        if let Some(n) = crate::store::pack::pack_name_from_path(&l.path)
+            && let Ok(mut r) = sent.lock()
+        {
+            r.packs.insert(n);
+            uploaded(&r);
+        }
     })?;
     report.packs = missing.len() as u64;
     report.bytes = total;

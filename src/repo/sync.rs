@@ -177,7 +177,23 @@ impl Repository {
         };
         // Everything committed is in packs already; new commits made while the push runs go out
         // with the next one.
-        let report = remote::push(self.store(), remote_backend, &entry, &req, progress)?;
+        // Each pack uploaded is remembered at once (a hint: if it is lost, the next push sends the
+        // pack again), so a push killed halfway is completed without sending it twice.
+        let remember = |record: &remote::RemoteRecord| {
+            let e = RemoteEntry {
+                settings: entry.settings.clone(),
+                record: record.clone(),
+            };
+            let _ = e.save(self.store(), name);
+        };
+        let report = remote::push(
+            self.store(),
+            remote_backend,
+            &entry,
+            &req,
+            progress,
+            &remember,
+        )?;
         self.record_remote(
             name,
             entry,

@@ -573,7 +573,7 @@ pub fn copy_objects(
     to: &Backend,
     paths: &[Listed],
     parallel: usize,
-    done: &(dyn Fn(&Listed) + Sync),
+    done: &dyn Fn(&Listed),
 ) -> Result<()> {
     let work = async {
         futures::stream::iter(paths.iter().map(|item| async move {

@@ -4,6 +4,7 @@
 mod common;
 
 mod test_agent;
+mod test_backend;
 mod test_bad_input;
 mod test_basics;
 mod test_branches;

@@ -72,6 +72,12 @@ pub fn decorations(repo: &Repository) -> Result<HashMap<ObjectId, Vec<String>>, 
             v.push(label)
         }
     }
+    // Remote-tracking branches, as Git shows them: `HEAD -> main, origin/main`.
+    for (remote, branches) in &refs.remotes {
+        for (name, id) in branches {
+            map.entry(*id).or_default().push(format!("{remote}/{name}"));
+        }
+    }
     for (name, tag) in &refs.tags {
         map.entry(tag.target)
             .or_default()

@@ -13,8 +13,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
+use s3s::access::{S3Access, S3AccessContext};
 use s3s::auth::SimpleAuth;
+use s3s::dto::{CompleteMultipartUploadInput, PutObjectInput};
 use s3s::service::S3ServiceBuilder;
+use s3s::{S3Request, S3Result};
 
 pub const ACCESS_KEY: &str = "daw-test-access-key";
 pub const SECRET_KEY: &str = "daw-test-secret-key-0123456789";
@@ -98,6 +101,9 @@ impl S3Server {
             self.keys.0.as_str(),
             self.keys.1.as_str(),
         ));
+        if self.ignore_conditional {
+            b.set_access(IgnoreConditions);
+        }
         let service = b.build();
         let want = self.port;
         // The port may still be held for a moment after a stop.
@@ -111,7 +117,6 @@ impl S3Server {
             panic!("cannot bind 127.0.0.1:{want}");
         });
         self.port = listener.local_addr().unwrap().port();
-        let ignore = self.ignore_conditional;
         let log = self.log_requests;
         let requests = self.requests.clone();
         rt.spawn(async move {
@@ -122,11 +127,7 @@ impl S3Server {
                 let service = service.clone();
                 let requests = requests.clone();
                 tokio::spawn(async move {
-                    let svc = service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                        if ignore {
-                            req.headers_mut().remove("if-match");
-                            req.headers_mut().remove("if-none-match");
-                        }
+                    let svc = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                         requests.fetch_add(1, Ordering::SeqCst);
                         if log {
                             println!("request {} {}", req.method(), req.uri().path());
@@ -140,6 +141,36 @@ impl S3Server {
             }
         });
         self.rt = Some(rt);
+    }
+}
+
+/// Serves a conditional write as if it had no condition, after the request was authenticated (the
+/// signature covers the `If-None-Match` / `If-Match` headers): the request succeeds and overwrites,
+/// which is what Garage 2.x was measured doing.
+struct IgnoreConditions;
+
+#[async_trait::async_trait]
+impl S3Access for IgnoreConditions {
+    async fn check(&self, cx: &mut S3AccessContext<'_>) -> S3Result<()> {
+        match cx.credentials() {
+            Some(_) => Ok(()),
+            None => Err(s3s::s3_error!(AccessDenied, "Signature is required")),
+        }
+    }
+
+    async fn put_object(&self, req: &mut S3Request<PutObjectInput>) -> S3Result<()> {
+        req.input.if_match = None;
+        req.input.if_none_match = None;
+        Ok(())
+    }
+
+    async fn complete_multipart_upload(
+        &self,
+        req: &mut S3Request<CompleteMultipartUploadInput>,
+    ) -> S3Result<()> {
+        req.input.if_match = None;
+        req.input.if_none_match = None;
+        Ok(())
     }
 }
 
