@@ -500,6 +500,10 @@ fn server_killed_during_push_clone_and_fetch_is_completed_by_running_again() {
         rerun.ok();
         let got = json_u64(&rerun.stdout, "packs");
         assert_eq!(got, local_packs - before, "clone {k}: packs fetched twice");
+        eprintln!(
+            "clone {k} killed after {:.2}s: {before} of {local_packs} packs were there, the rerun fetched {got}",
+            delay.as_secs_f64()
+        );
         assert_eq!(tree_digest(&dest), tree_digest(&env.project));
         run_in(&env, &dest, &["fsck", "--read-data"]).ok();
         std::fs::remove_dir_all(&dest).unwrap();
@@ -530,6 +534,11 @@ fn server_killed_during_push_clone_and_fetch_is_completed_by_running_again() {
             got + (here - packs_before),
             wanted,
             "fetch {k}: packs fetched twice"
+        );
+        eprintln!(
+            "fetch {k} killed after {:.2}s: {} of {wanted} new packs were there, the rerun fetched {got}",
+            delay.as_secs_f64(),
+            here - packs_before
         );
         run_in(&env, &other, &["pull"]).ok();
         assert_eq!(tree_digest(&other), tree_digest(&env.project));
