@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 
 use daw::repo::ops::OpMeta;
 use daw::repo::{Location, Repository};
+use daw::worktree::walk::Walk;
 
 pub use error::CommandError;
 
@@ -110,8 +111,7 @@ pub enum Command {
 /// microseconds of a five-millisecond status), from a reading of the arguments that knows only what a
 /// status can be given. When the parsed command turns out to be a status of that same location, the
 /// walk is taken over ([`early_walk`]); in any other case it is never looked at.
-static EARLY_WALK: std::sync::Mutex<Option<(Location, daw::repo::worktree::Walk)>> =
-    std::sync::Mutex::new(None);
+static EARLY_WALK: std::sync::Mutex<Option<(Location, Walk)>> = std::sync::Mutex::new(None);
 
 /// Starts the walk of a `daw status` before the command line is parsed (see [`EARLY_WALK`]).
 pub fn start_early_walk() {
@@ -153,13 +153,13 @@ pub fn start_early_walk() {
         },
     };
     if let Ok(location) = Location::discover(&cwd, daw_dir.as_deref()) {
-        let walk = daw::repo::worktree::Walk::start(&location);
+        let walk = Walk::start(&location.work_tree, &location.daw_dir);
         *EARLY_WALK.lock().unwrap_or_else(|e| e.into_inner()) = Some((location, walk));
     }
 }
 
 /// The walk [`start_early_walk`] started, if it was of `location`.
-pub fn early_walk(location: &Location) -> Option<daw::repo::worktree::Walk> {
+pub fn early_walk(location: &Location) -> Option<Walk> {
     let mut early = EARLY_WALK.lock().unwrap_or_else(|e| e.into_inner());
     match early.take() {
         Some((l, walk)) if l == *location => Some(walk),

@@ -14,8 +14,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::formats::gzip;
 use crate::object::{EntryKind, FileStorage, ObjectId, TreeEntry};
 use crate::store::ContentReader;
+use crate::worktree::temp;
 
-use super::{RepoError, Repository, Result, worktree};
+use super::{RepoError, Repository, Result};
 
 /// What an export wrote.
 #[derive(Clone, Copy, Debug, Default)]
@@ -92,8 +93,8 @@ fn set_symlink_mtime(path: &Path, secs: i64, nanos: u32) {
 }
 
 /// The prefix of an export's temporary files: not daw's checkout prefix, as an export holds no lock
-/// and a commit removing stale checkout files (`worktree::remove_stale_temp_files`) must not take
-/// the files of an export into a folder of the project.
+/// and a commit removing stale checkout files (`worktree::temp::remove_stale_temp_files`) must not
+/// take the files of an export into a folder of the project.
 const EXPORT_TEMP_PREFIX: &str = ".daw-export-tmp-";
 
 impl Repository {
@@ -159,10 +160,10 @@ impl Repository {
     }
 
     /// Writes one committed file of the project to `path` (replacing what is there only once the bytes
-    /// are verified), through a temporary file named as `worktree::is_temp_name` knows: call it only
-    /// while holding the repository lock, under which a killed daw's leftovers are removed.
+    /// are verified), through a temporary file named as `worktree::temp::is_temp_name` knows: call it
+    /// only while holding the repository lock, under which a killed daw's leftovers are removed.
     pub fn write_file(&self, entry: &TreeEntry, path: &Path, rel: &str) -> Result<u64> {
-        self.write_file_through(entry, path, rel, worktree::TEMP_PREFIX)
+        self.write_file_through(entry, path, rel, temp::TEMP_PREFIX)
     }
 
     /// [`Repository::write_file`] through a temporary file whose name starts with `temp_prefix`.

@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::worktree::fsutil::write_atomic;
+
 use super::RepoError;
 
 pub const FORMAT_VERSION: u32 = 1;
@@ -73,7 +75,7 @@ impl Config {
         self.file
             .write_to(&mut out)
             .map_err(|e| RepoError::io(&self.path, e))?;
-        super::fsutil::write_atomic(&self.path, &out)
+        Ok(write_atomic(&self.path, &out)?)
     }
 
     pub fn repository_id(&self) -> Result<String, RepoError> {

@@ -12,9 +12,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::object::{EntryKind, ObjectId, Tree, TreeEntry};
+use crate::worktree::fsutil;
+use crate::worktree::ignore::Ignores;
+use crate::worktree::paths::{Selection, display_path, select};
+use crate::worktree::stat::FileStat;
+use crate::worktree::walk::{Found, WalkWarning, walk};
 
 use super::history::ChangeKind;
-use super::worktree::{self, FileStat, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// One side of a comparison.
@@ -167,7 +171,7 @@ impl Comparer<'_> {
                 let work_tree = self.repo.work_tree();
                 let ignores = Ignores::new();
                 let mut total = 0;
-                let found = worktree::walk(
+                let found = walk(
                     work_tree,
                     Path::new(""),
                     &ignores,
@@ -256,7 +260,7 @@ impl Comparer<'_> {
                 }
             };
             let child = rel.join(std::ffi::OsStr::from_bytes(name));
-            if worktree::select(self.paths, &child) == Selection::None {
+            if select(self.paths, &child) == Selection::None {
                 continue;
             }
             self.compare_items(&child, x, y)?;
@@ -342,7 +346,7 @@ impl Comparer<'_> {
         new: Option<FileVersion>,
     ) {
         self.out.deltas.push(FileDelta {
-            path: worktree::display_path(rel),
+            path: display_path(rel),
             kind,
             old,
             new,
@@ -395,7 +399,7 @@ impl Comparer<'_> {
 
     fn hash_file(&self, rel: &Path) -> io::Result<ObjectId> {
         let full = self.repo.work_tree().join(rel);
-        let mut file = super::fsutil::open_no_follow(&full)?;
+        let mut file = fsutil::open_no_follow(&full)?;
         let mut hasher = self.repo.store().keys().hasher();
         io::copy(&mut file, &mut hasher)?;
         Ok(ObjectId::from_bytes(*hasher.finalize().as_bytes()))

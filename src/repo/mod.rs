@@ -8,19 +8,16 @@ pub mod checkout;
 pub mod config;
 pub mod diff;
 pub mod fsck;
-pub mod fsutil;
 pub mod history;
 pub mod lock;
 pub mod music;
 pub mod refs;
 pub mod revision;
 pub mod snapshot;
-pub mod statcache;
 pub mod status;
 pub mod switch;
 pub mod sync;
 pub mod undo;
-pub mod worktree;
 
 /// The operation log has its own room (`crate::oplog`); `repo::ops` names it for the code that
 /// predates the move.
@@ -31,13 +28,13 @@ use std::time::Duration;
 
 use crate::object::{BlobKind, Commit, DecodeError, ObjectId, Tree};
 use crate::store::{self, Backend, KdfParams, KeySlot, Keys, Store, StoreError};
+use crate::worktree::DAW_DIR_NAME;
+use crate::worktree::fsutil::FsError;
 
 use config::Config;
 use lock::{LockError, RepoLock};
 use ops::{OpMeta, Operation, RefTable};
 
-/// The default name of the repository folder inside a project.
-pub const DAW_DIR_NAME: &str = ".daw";
 /// The branch a new repository starts on.
 pub const DEFAULT_BRANCH: &str = "main";
 /// How long a writer waits for another to finish before giving up.
@@ -113,6 +110,16 @@ pub enum RepoError {
         "{path}: restored bytes do not match the committed file ({detail}); nothing was written for it"
     )]
     Mismatch { path: String, detail: String },
+}
+
+/// A failed local write of the work-tree layer reads as any other failed file operation.
+impl From<FsError> for RepoError {
+    fn from(e: FsError) -> Self {
+        Self::Io {
+            path: e.path,
+            source: e.source,
+        }
+    }
 }
 
 impl RepoError {
@@ -370,6 +377,11 @@ impl Repository {
 
     pub fn daw_dir(&self) -> &Path {
         &self.location.daw_dir
+    }
+
+    /// Where the stat cache of the work tree is kept (`crate::worktree::statcache`).
+    pub fn stat_cache_path(&self) -> PathBuf {
+        self.daw_dir().join("cache").join("stat")
     }
 
     pub fn config(&self) -> &Config {

@@ -18,6 +18,7 @@ use crate::formats::als::{SampleLocation, parse_als_xml};
 use crate::formats::{Change, FormatError, Project, Summary, diff, parse_project};
 use crate::object::{Commit, EntryKind, FileStorage, ObjectId, Tree, TreeEntry};
 use crate::store::ContentReader;
+use crate::worktree::fsutil;
 
 use super::diff::FileVersion;
 use super::{RepoError, Repository, Result};
@@ -749,7 +750,7 @@ impl Summarizer<'_> {
             return Ok(Some(parsed));
         }
         let full = self.repo.work_tree().join(path);
-        let Ok(file) = super::fsutil::open_no_follow(&full) else {
+        let Ok(file) = fsutil::open_no_follow(&full) else {
             return Ok(None);
         };
         let mut tap = HashTap {

@@ -19,12 +19,16 @@ use crate::object::{
     BlobKind, Commit, Content, EntryKind, FileStorage, ObjectId, Signature, Tree, TreeEntry,
 };
 use crate::store::{self, Profile, StoreError, WriteStats};
+use crate::worktree::fsutil;
+use crate::worktree::ignore::Ignores;
+use crate::worktree::paths::{Selection, select};
+use crate::worktree::stat::FileStat;
+use crate::worktree::statcache::{StatCache, learn_from_commit, reuse_for_commit};
+use crate::worktree::walk::{Found, WalkWarning, walk};
 
 use super::history::{self, ChangeKind, FileChange};
 use super::music::{self, SampleCheck};
 use super::ops::Head;
-use super::statcache::{StatCache, learn_from_commit, reuse_for_commit};
-use super::worktree::{self, FileStat, Found, Ignores, Selection, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// How often a file that keeps changing while it is read is tried before it is skipped.
@@ -130,7 +134,7 @@ fn spawn_verifier(
             let full = work_tree.join(&rel);
             // Live's own parameters first (cheap); all 18 candidates only when they do not fit.
             let attempt = |all: bool| -> io::Result<Verified> {
-                let mut file = super::fsutil::open_no_follow(&full)?;
+                let mut file = fsutil::open_no_follow(&full)?;
                 let before = file.metadata()?;
                 let mut reader = HashingReader {
                     inner: BufReader::with_capacity(256 << 10, &mut file),
@@ -158,7 +162,7 @@ fn spawn_verifier(
             let mut split = || -> io::Result<Option<Verified>> {
                 // Dropped on every way out that does not share: the main thread then reads itself.
                 let share = share.take();
-                let mut file = super::fsutil::open_no_follow(&full)?;
+                let mut file = fsutil::open_no_follow(&full)?;
                 let before = file.metadata()?;
                 if before.len() > MAX_SPLIT_FILE {
                     return Ok(None);
@@ -334,7 +338,7 @@ impl Snapshotter<'_> {
                 }
             };
             let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(&name));
-            let selection = worktree::select(self.paths, &child_rel);
+            let selection = select(self.paths, &child_rel);
             let keep_before = |entries: &mut Vec<TreeEntry>| {
                 if let Some(b) = before {
                     entries.push(b.clone());
@@ -411,7 +415,7 @@ impl Snapshotter<'_> {
     fn collect(&self, rel: &Path, found: &[(Vec<u8>, Found)], out: &mut Vec<(PathBuf, FileStat)>) {
         for (name, f) in found {
             let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(name));
-            if worktree::select(self.paths, &child_rel) == Selection::None {
+            if select(self.paths, &child_rel) == Selection::None {
                 continue;
             }
             match f {
@@ -518,7 +522,7 @@ impl Snapshotter<'_> {
             return Ok(None);
         };
         let full = self.repo.work_tree().join(rel);
-        let Ok(mut file) = super::fsutil::open_no_follow(&full) else {
+        let Ok(mut file) = fsutil::open_no_follow(&full) else {
             return Ok(None);
         };
         let Ok(before) = file.metadata() else {
@@ -580,7 +584,7 @@ impl Snapshotter<'_> {
     /// Stores the decompressed payload of a gzip file (see [`Speculative`]); `None` when it is not
     /// valid gzip or cannot be read (the verifier reports why).
     fn store_payload(&mut self, full: &Path) -> Result<Option<Speculative>> {
-        let Ok(mut file) = super::fsutil::open_no_follow(full) else {
+        let Ok(mut file) = fsutil::open_no_follow(full) else {
             return Ok(None);
         };
         let Ok(before) = file.metadata() else {
@@ -672,7 +676,7 @@ impl Snapshotter<'_> {
         speculative: Option<Speculative>,
     ) -> Result<ReadOutcome> {
         let io_err = |e| RepoError::io(full, e);
-        let mut file = super::fsutil::open_no_follow(full).map_err(io_err)?;
+        let mut file = fsutil::open_no_follow(full).map_err(io_err)?;
         let before = file.metadata().map_err(io_err)?;
         if !before.is_file() {
             return Ok(ReadOutcome::Changed);
@@ -782,10 +786,14 @@ impl Repository {
         };
         let work_tree = self.work_tree().to_path_buf();
         let daw_dir = self.daw_dir().to_path_buf();
-        let mut cache = StatCache::load(self, std::time::SystemTime::now());
+        let mut cache = StatCache::load(
+            &self.stat_cache_path(),
+            self.store(),
+            std::time::SystemTime::now(),
+        );
         let ignores = Ignores::new();
         let mut total = 0;
-        let root = worktree::walk(&work_tree, Path::new(""), &ignores, &daw_dir, &mut total);
+        let root = walk(&work_tree, Path::new(""), &ignores, &daw_dir, &mut total);
         let children = match root {
             Found::Dir(_, c, _) => c,
             Found::Unreadable(reason) => {
@@ -836,7 +844,7 @@ impl Repository {
         };
         if report.changes.is_empty() && parent.is_some() && !opts.allow_empty {
             self.store_mut().flush()?;
-            let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
+            let _ = cache.save(&self.stat_cache_path(), self.store()); // only a hint: a failure to write it costs speed, not data
             report.bytes_stored = self.store().written_bytes() - written_before;
             return Ok(report);
         }
@@ -881,7 +889,7 @@ impl Repository {
         if let Ok(files) = super::status::flatten(self, Some(&tree)) {
             cache.set_head(id, std::sync::Arc::new(files));
         }
-        let _ = cache.save(self); // only a hint: a failure to write it costs speed, not data
+        let _ = cache.save(&self.stat_cache_path(), self.store()); // only a hint: a failure to write it costs speed, not data
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;
         Ok(report)

@@ -16,11 +16,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::object::{EntryKind, ObjectId, TreeEntry};
+use crate::worktree::fsutil;
+use crate::worktree::paths::display_path;
+use crate::worktree::stat::FileStat;
+use crate::worktree::statcache::{HeadFiles, StatCache};
+use crate::worktree::walk::{Found, Listing, Walk, WalkWarning};
 
 use super::lock::RepoLock;
 use super::ops::Head;
-use super::statcache::{HeadFiles, StatCache};
-use super::worktree::{self, FileStat, Found, Listing, Walk, WalkWarning};
 use super::{RepoError, Repository, Result};
 
 /// How often a file that changes while it is hashed is tried.
@@ -117,8 +120,8 @@ pub(crate) struct WorkTreeView {
 impl WorkTreeView {
     /// Walks the project (on a second thread, while this one loads the stat cache).
     pub fn scan(repo: &Repository) -> Result<Self> {
-        let walk = Walk::start(repo.location());
-        let cache = StatCache::load(repo, walk.started());
+        let walk = Walk::start(repo.work_tree(), repo.daw_dir());
+        let cache = StatCache::load(&repo.stat_cache_path(), repo.store(), walk.started());
         Self::from_walk(repo.work_tree(), walk.finish(), cache)
     }
 
@@ -228,7 +231,7 @@ impl WorkTreeView {
         let full = repo.work_tree().join(rel);
         let mut last_error = String::new();
         for _ in 0..HASH_ATTEMPTS {
-            let mut file = match super::fsutil::open_no_follow(&full) {
+            let mut file = match fsutil::open_no_follow(&full) {
                 Ok(f) => f,
                 Err(e) => return Ok(OnDisk::Unreadable(e.to_string())),
             };
@@ -287,7 +290,7 @@ impl WorkTreeView {
 
     /// Writes the cache; the caller holds the repository lock.
     pub fn save_cache_locked(&mut self, repo: &Repository) {
-        let _ = self.cache.save(repo);
+        let _ = self.cache.save(&repo.stat_cache_path(), repo.store());
     }
 }
 
@@ -299,7 +302,7 @@ fn save_cache(repo: &Repository, cache: &mut StatCache) {
     }
     let holder = format!("daw (updating the stat cache, pid {})", std::process::id());
     if let Ok(_lock) = RepoLock::acquire(repo.daw_dir(), Duration::ZERO, &holder) {
-        let _ = cache.save(repo);
+        let _ = cache.save(&repo.stat_cache_path(), repo.store());
     }
 }
 
@@ -354,7 +357,7 @@ pub struct Status {
 impl Repository {
     /// Compares the project with HEAD, reading only files the stat cache cannot vouch for.
     pub fn status(&self) -> Result<Status> {
-        self.status_of(Walk::start(self.location()))
+        self.status_of(Walk::start(self.work_tree(), self.daw_dir()))
     }
 
     /// [`Repository::status`] of a walk started earlier (the CLI starts it before it unlocks the
@@ -362,7 +365,7 @@ impl Repository {
     pub fn status_of(&self, walk: Walk) -> Result<Status> {
         let refs = self.refs()?;
         let head = refs.head_commit();
-        let mut cache = StatCache::load(self, walk.started());
+        let mut cache = StatCache::load(&self.stat_cache_path(), self.store(), walk.started());
         let mut status = Status {
             branch: match &refs.head {
                 Head::Branch(b) => Some(b.clone()),
@@ -466,7 +469,7 @@ impl Repository {
                 None => new_left.push(path),
             }
         }
-        let show = |p: &Path| worktree::display_path(p);
+        let show = |p: &Path| display_path(p);
         let mut changes: Vec<(PathBuf, StatusEntry)> = Vec::new();
         for p in new_left {
             changes.push((p.clone(), entry(show(&p), StatusKind::New, None)));

@@ -22,11 +22,13 @@ use std::path::{Path, PathBuf};
 
 use crate::object::{BlobKind, EntryKind, FileStorage, ObjectId, Tree, TreeEntry};
 use crate::store::{self, Profile, WriteStats};
+use crate::worktree::paths::{Selection, display_path, select};
+use crate::worktree::stat::FileStat;
+use crate::worktree::{fsutil, temp};
 
 use super::ops::{Head, RefTable, WorkTreeChange};
 use super::refs::{commits_only_in, validate_ref_name};
 use super::status::{Leaf, OnDisk, WorkTreeView, flatten, same, same_entry};
-use super::worktree::{self, Selection, display_path};
 use super::{RepoError, Repository, Result};
 
 /// How to update the work tree.
@@ -71,12 +73,12 @@ struct Flat {
 
 fn flat(repo: &Repository, tree: Option<&ObjectId>, paths: &[PathBuf]) -> Result<Flat> {
     let mut files = flatten(repo, tree)?;
-    files.retain(|p, _| worktree::select(paths, p) == Selection::All);
+    files.retain(|p, _| select(paths, p) == Selection::All);
     let mut dirs = BTreeSet::new();
     if let Some(t) = tree {
         collect_dirs(repo, t, Path::new(""), &mut dirs)?;
     }
-    dirs.retain(|p| worktree::select(paths, p) == Selection::All);
+    dirs.retain(|p| select(paths, p) == Selection::All);
     Ok(Flat { files, dirs })
 }
 
@@ -348,7 +350,7 @@ impl Repository {
     /// Stores one file as it is on disk (raw), checking it did not change while being read.
     fn store_file(&mut self, full: &Path, name: Vec<u8>) -> Result<TreeEntry> {
         let io_err = |e| RepoError::io(full, e);
-        let mut file = super::fsutil::open_no_follow(full).map_err(io_err)?;
+        let mut file = fsutil::open_no_follow(full).map_err(io_err)?;
         let before = file.metadata().map_err(io_err)?;
         let mut hasher = self.store().keys().hasher();
         let content = {
@@ -370,7 +372,7 @@ impl Repository {
                 full.display()
             )));
         }
-        let stat = super::worktree::FileStat::of(&before);
+        let stat = FileStat::of(&before);
         Ok(TreeEntry {
             name,
             mode: stat.permissions(),
@@ -493,7 +495,7 @@ fn write_symlink(path: &Path, target: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
         "{}{}",
-        worktree::TEMP_PREFIX,
+        temp::TEMP_PREFIX,
         hex::encode(&store::random_name().as_bytes()[..8])
     ));
     std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), &tmp)
@@ -538,7 +540,7 @@ impl Repository {
     /// Removes what a daw killed during a checkout left in the project (temporary files); called by
     /// every command that holds the repository lock and writes the project or snapshots it.
     pub(crate) fn remove_stale_temp_files(&self) {
-        worktree::remove_stale_temp_files(self.work_tree(), self.daw_dir());
+        temp::remove_stale_temp_files(self.work_tree(), self.daw_dir());
     }
 
     /// `daw switch`: moves HEAD and updates the files that differ.

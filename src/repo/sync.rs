@@ -14,11 +14,12 @@ use crate::remote::{
     self, FetchReport, Progress, PushReport, PushRequest, RemoteEntry, RemoteError, RemoteSettings,
 };
 use crate::store::{Backend, KeySlot, Keys, Store, StoreError};
+use crate::worktree::DAW_DIR_NAME;
 
 use super::config::{self, Config};
 use super::lock::RepoLock;
 use super::switch::{MoveReport, UpdateOptions};
-use super::{DAW_DIR_NAME, LOCK_WAIT, Location, RepoError, Repository, Result};
+use super::{LOCK_WAIT, Location, RepoError, Repository, Result};
 
 impl From<RemoteError> for RepoError {
     fn from(e: RemoteError) -> Self {

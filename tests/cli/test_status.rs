@@ -307,7 +307,8 @@ fn a_file_written_in_the_second_of_a_commit_is_not_trusted_from_the_cache() {
 fn a_lying_cache_entry_shows_the_cache_is_used_and_a_racy_one_is_not_trusted() {
     // Through the library, write a cache entry that claims Song.als holds its old content while it
     // does not (what a change within the cache's own clock tick would leave behind).
-    use daw::repo::statcache::{FileStat, StatCache};
+    use daw::worktree::stat::FileStat;
+    use daw::worktree::statcache::StatCache;
     let env = TestEnv::new();
     env.write("Song.als", b"tempo 120");
     env.init();
@@ -324,7 +325,7 @@ fn a_lying_cache_entry_shows_the_cache_is_used_and_a_racy_one_is_not_trusted() {
     let write = |start: SystemTime| {
         let mut cache = StatCache::empty(start);
         cache.record(std::path::Path::new("Song.als"), &meta, committed.clone());
-        cache.save(&repo).unwrap();
+        cache.save(&repo.stat_cache_path(), repo.store()).unwrap();
     };
     // Recorded by a command that started two seconds later: settled, trusted; the change is hidden.
     // (This is why entries are only ever recorded for files that were settled.)

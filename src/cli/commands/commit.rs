@@ -5,7 +5,7 @@ use daw::object::Signature;
 use daw::repo::history::{ChangeKind, diff_trees};
 use daw::repo::music::{SampleCheck, SampleStatus};
 use daw::repo::snapshot::CommitOptions;
-use daw::repo::worktree::{self, IgnoreSource};
+use daw::worktree::ignore::{IgnoreSource, ignored_paths};
 
 use crate::cli::ui::{self, human_bytes};
 use crate::cli::{CommandError, Context, identity, now};
@@ -91,7 +91,7 @@ fn warn_samples(samples: &[SampleCheck]) {
 /// How many files the first commit leaves out by the default ignore rules (0 if they cannot be
 /// listed: the note is a courtesy).
 fn left_out_by_defaults(work_tree: &Path, daw_dir: &Path) -> u64 {
-    worktree::ignored_paths(work_tree, daw_dir)
+    ignored_paths(work_tree, daw_dir)
         .map(|list| {
             list.iter()
                 .filter(|i| i.rule.source == IgnoreSource::Default)

@@ -4,7 +4,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use daw::repo::music::{self, SampleCheck, SampleStatus, is_project_path};
-use daw::repo::worktree::{self, Found, Ignores};
+use daw::worktree::ignore::Ignores;
+use daw::worktree::paths::{Selection, select};
+use daw::worktree::walk::{Found, walk};
 
 use crate::cli::commands::commit::relative_to_work_tree;
 use crate::cli::{CommandError, Context, ui};
@@ -67,7 +69,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         .collect::<Result<Vec<_>, _>>()?;
     let ignores = Ignores::new();
     let mut total = 0;
-    let root = worktree::walk(
+    let root = walk(
         &work_tree,
         Path::new(""),
         &ignores,
@@ -85,7 +87,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let mut projects: Vec<&PathBuf> = files
         .iter()
         .filter(|p| is_project_path(&p.to_string_lossy()))
-        .filter(|p| worktree::select(&selected, p) == worktree::Selection::All)
+        .filter(|p| select(&selected, p) == Selection::All)
         .collect();
     projects.sort();
     let mut checks: Vec<SampleCheck> = Vec::new();

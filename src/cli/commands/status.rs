@@ -2,7 +2,9 @@ use std::io::Write;
 use std::path::Path;
 
 use daw::repo::status::{Status, StatusKind};
-use daw::repo::worktree::{self, IgnoreSource, IgnoredPath, Walk};
+use daw::worktree::ignore::{IgnoreSource, IgnoredPath, ignored_paths};
+use daw::worktree::paths::display_path;
+use daw::worktree::walk::Walk;
 
 use crate::cli::ui::{self, Color, human_bytes};
 use crate::cli::{CommandError, Context};
@@ -92,9 +94,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     // The walk of the project starts before the repository is unlocked: it is most of the time a
     // status takes, and needs nothing from the store.
     let location = ctx.locate()?;
-    let walk = crate::cli::early_walk(&location).unwrap_or_else(|| Walk::start(&location));
+    let walk = crate::cli::early_walk(&location)
+        .unwrap_or_else(|| Walk::start(&location.work_tree, &location.daw_dir));
     let ignored = if args.ignored {
-        let listed = worktree::ignored_paths(&location.work_tree, &location.daw_dir);
+        let listed = ignored_paths(&location.work_tree, &location.daw_dir);
         Some(
             listed
                 .map_err(|e| CommandError::user(format!("cannot list the ignored files: {e}")))?,
@@ -205,7 +208,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
 
 /// An ignored path as listed: a folder's with a trailing `/`.
 fn ignored_display(i: &IgnoredPath) -> String {
-    let path = worktree::display_path(&i.path);
+    let path = display_path(&i.path);
     if i.is_dir { format!("{path}/") } else { path }
 }
 
@@ -219,7 +222,7 @@ fn rule_display(work_tree: &Path, i: &IgnoredPath) -> String {
 
 /// A path below the work tree, relative to it.
 fn relative(work_tree: &Path, path: &Path) -> String {
-    worktree::display_path(path.strip_prefix(work_tree).unwrap_or(path))
+    display_path(path.strip_prefix(work_tree).unwrap_or(path))
 }
 
 /// The `--ignored` section of the long format.

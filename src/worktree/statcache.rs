@@ -20,7 +20,8 @@
 //!
 //! The cache is local, sealed like every other file under the repository (it names the project's
 //! files), written atomically, and only ever a hint: a missing, damaged, foreign or newer-version
-//! cache is ignored and rebuilt. Format: `docs/FORMAT.md`, "Stat cache".
+//! cache is ignored and rebuilt. Format: `docs/FORMAT.md`, "Stat cache". Where it lives and when it
+//! is loaded and saved are the caller's (`repo`'s) to decide: it is handed the path and the store.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
@@ -32,14 +33,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::object::{DecodeError, EntryKind, FileStorage, ObjectId, Reader, TreeEntry, Writer};
 use crate::store::{FileOpener, Store};
 
-use super::{Repository, Result, fsutil};
+use super::fsutil::{self, FsError};
+use super::stat::FileStat;
+use super::walk::FolderListing;
 
 /// Version of the cache encoding.
 const CACHE_VERSION: u64 = 3;
 /// How far the coarse kernel clock that stamps files may lag behind the system clock.
 const CLOCK_LAG: Duration = Duration::from_millis(100);
-
-pub use super::worktree::FileStat;
 
 // Encoding of the stat fields in the cache's records (FORMAT.md, "Stat cache").
 impl FileStat {
@@ -75,81 +76,6 @@ impl FileStat {
             dev,
             mode,
         })
-    }
-}
-
-/// A digest of the files below one folder with their `lstat` (FORMAT.md, "Stat cache"): per entry in
-/// name order, a file as `1 ‖ name length (u64) ‖ name ‖ stat (52 bytes)`, a sub-folder that holds
-/// files as `2 ‖ name length ‖ name ‖ its digest`; a folder without files below it is left out.
-/// Built by the walk for each folder it lists, and by the cache from its records when it is written.
-pub struct FolderListing {
-    hasher: blake3::Hasher,
-    /// Entries are staged here and hashed in blocks: blake3 is several times faster on a few
-    /// kilobytes at once than on each entry's pieces.
-    staged: Vec<u8>,
-    entries: usize,
-}
-
-/// How much is staged before it is hashed.
-const LISTING_BLOCK: usize = 8 << 10;
-
-impl FolderListing {
-    pub fn new() -> Self {
-        Self {
-            hasher: blake3::Hasher::new_derive_key("daw 2026-11 stat cache folder listing"),
-            staged: Vec::with_capacity(LISTING_BLOCK),
-            entries: 0,
-        }
-    }
-
-    fn name(&mut self, kind: u8, name: &[u8]) {
-        if self.staged.len() + name.len() + 64 > LISTING_BLOCK && !self.staged.is_empty() {
-            self.hasher.update(&self.staged);
-            self.staged.clear();
-        }
-        self.staged.push(kind);
-        self.staged
-            .extend_from_slice(&(name.len() as u64).to_le_bytes());
-        self.staged.extend_from_slice(name);
-        self.entries += 1;
-    }
-
-    /// A file named `name` with its `lstat`.
-    pub fn file(&mut self, name: &[u8], stat: &FileStat) {
-        self.name(1, name);
-        for v in [stat.size, stat.mtime.0 as u64] {
-            self.staged.extend_from_slice(&v.to_le_bytes());
-        }
-        self.staged.extend_from_slice(&stat.mtime.1.to_le_bytes());
-        self.staged
-            .extend_from_slice(&(stat.ctime.0 as u64).to_le_bytes());
-        self.staged.extend_from_slice(&stat.ctime.1.to_le_bytes());
-        for v in [stat.ino, stat.dev] {
-            self.staged.extend_from_slice(&v.to_le_bytes());
-        }
-        self.staged.extend_from_slice(&stat.mode.to_le_bytes());
-    }
-
-    /// A sub-folder named `name` whose listing digest is `digest`.
-    pub fn folder(&mut self, name: &[u8], digest: &[u8; 32]) {
-        self.name(2, name);
-        self.staged.extend_from_slice(digest);
-    }
-
-    /// The digest, or `None` when no file was added (a folder without files is left out of its
-    /// parent's listing).
-    pub fn finish(mut self) -> Option<[u8; 32]> {
-        if self.entries == 0 {
-            return None;
-        }
-        self.hasher.update(&self.staged);
-        Some(*self.hasher.finalize().as_bytes())
-    }
-}
-
-impl Default for FolderListing {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -271,10 +197,6 @@ const SEAL_WHAT: &str = "stat cache";
 /// The largest summary a cache may have (it is about a hundred bytes).
 const SUMMARY_MAX: usize = 4096;
 
-fn cache_path(repo: &Repository) -> PathBuf {
-    repo.daw_dir().join("cache").join("stat")
-}
-
 /// Reads the records of a cache's plaintext in order.
 struct Records<'a> {
     r: Reader<'a>,
@@ -349,14 +271,14 @@ impl StatCache {
         }
     }
 
-    /// Loads the cache's summary (its records are read when first needed); anything unreadable counts
-    /// as an empty cache.
-    pub fn load(repo: &Repository, start: SystemTime) -> Self {
+    /// Loads the summary of the cache at `path`, sealed with `store`'s keys (its records are read when
+    /// first needed); anything unreadable counts as an empty cache.
+    pub fn load(path: &Path, store: &Store, start: SystemTime) -> Self {
         let mut cache = Self::empty(start);
-        let Ok(mut file) = std::fs::File::open(cache_path(repo)) else {
+        let Ok(mut file) = std::fs::File::open(path) else {
             return cache;
         };
-        let opener = repo.store().file_opener();
+        let opener = store.file_opener();
         match read_summary(&opener, &mut file) {
             Some(Opened::Summary(summary)) => {
                 cache.summary = summary;
@@ -560,14 +482,13 @@ impl StatCache {
         self.dirty
     }
 
-    /// Writes the cache if it changed since it was loaded.
-    pub fn save(&mut self, repo: &Repository) -> Result<()> {
+    /// Writes the cache to `path`, sealed with `store`'s keys, if it changed since it was loaded.
+    pub fn save(&mut self, path: &Path, store: &Store) -> Result<(), FsError> {
         if !self.dirty {
             return Ok(());
         }
-        let path = cache_path(repo);
         let dir = path.parent().expect("the cache path has a folder");
-        std::fs::create_dir_all(dir).map_err(|e| super::RepoError::io(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| FsError::new(dir, e))?;
         let head = match (&self.head, self.summary.head) {
             (Some((id, files)), _) => Some((*id, files.clone())),
             (None, Some((id, _))) => decode_head_files(self.loaded())
@@ -577,14 +498,13 @@ impl StatCache {
         };
         let settled_before = self.settled_before;
         let (summary, records) = encode(self.entries(), head.as_ref(), settled_before);
-        let store = repo.store();
         let summary = store.seal_file(SEAL_WHAT, SEAL_SUMMARY_NAME, &summary);
         let records = store.seal_file(SEAL_WHAT, SEAL_NAME, &records);
         let mut file = Vec::with_capacity(4 + summary.len() + records.len());
         file.extend_from_slice(&(summary.len() as u32).to_le_bytes());
         file.extend_from_slice(&summary);
         file.extend_from_slice(&records);
-        fsutil::write_atomic(&path, &file)
+        fsutil::write_atomic(path, &file)
     }
 }
 
@@ -1072,7 +992,8 @@ mod tests {
     /// records: the fast path of `daw status` depends on it.
     #[test]
     fn the_walk_and_the_records_list_the_same_way() {
-        use crate::repo::worktree::{Found, Ignores, Listing, walk};
+        use crate::worktree::ignore::Ignores;
+        use crate::worktree::walk::{Found, Listing, walk};
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
         // Names that sort differently as whole paths and component by component.
