@@ -21,8 +21,9 @@ pub struct RemoteSettings {
     pub region: Option<String>,
     pub path_style: bool,
     pub allow_http: bool,
-    /// Whether the store was found to honour conditional writes when the remote was added.
-    pub conditional_writes: bool,
+    /// Whether the store was found to honour conditional writes (found when the remote is added, or
+    /// at the first push from a clone: a clone only reads, so it needs no write access).
+    pub conditional_writes: Option<bool>,
 }
 
 /// What this client has seen of a remote.
@@ -117,7 +118,11 @@ impl RemoteEntry {
         }
         w.u8(u8::from(s.path_style))
             .u8(u8::from(s.allow_http))
-            .u8(u8::from(s.conditional_writes));
+            .u8(match s.conditional_writes {
+                Some(false) => 0,
+                Some(true) => 1,
+                None => 2,
+            });
         w.uvar(r.seq).uvar(r.heads.len() as u64);
         for (seq, id, refs) in &r.heads {
             w.uvar(*seq).id(id);
@@ -152,7 +157,12 @@ impl RemoteEntry {
         };
         let path_style = flag(&mut r)?;
         let allow_http = flag(&mut r)?;
-        let conditional_writes = flag(&mut r)?;
+        let conditional_writes = match r.u8()? {
+            0 => Some(false),
+            1 => Some(true),
+            2 => None,
+            t => return Err(r.invalid(format!("unknown flag {t}"))),
+        };
         let seq = r.uvar()?;
         let n = r.count(33)?;
         let mut heads = Vec::new();
@@ -259,7 +269,7 @@ mod tests {
                 region: None,
                 path_style: true,
                 allow_http: false,
-                conditional_writes: true,
+                conditional_writes: Some(true),
             },
             record: RemoteRecord {
                 seq: 7,

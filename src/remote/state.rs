@@ -184,13 +184,10 @@ pub fn read_state(remote: &Backend, store: &Store, record: &RemoteRecord) -> Res
 }
 
 fn read_ops(remote: &Backend, store: &Store, which: &[(u64, ObjectId)]) -> Result<Vec<RemoteOp>> {
-    use rayon::prelude::*;
-    // Download several at once; open them here (the store's keys stay on this thread).
-    let sealed: Vec<Vec<u8>> = which
-        .par_iter()
-        .with_max_len(1)
-        .map(|(seq, id)| remote.get(&op_path(*seq, id)))
-        .collect::<std::result::Result<_, _>>()?;
+    // Download many at once (one request each: a clone of a long history is latency-bound); open
+    // them here (the store's keys stay on this thread).
+    let paths: Vec<String> = which.iter().map(|(seq, id)| op_path(*seq, id)).collect();
+    let sealed = remote.get_many(&paths, 16)?;
     which
         .iter()
         .zip(sealed)

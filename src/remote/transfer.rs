@@ -54,7 +54,17 @@ pub struct ProbeReport {
 /// Looks at a store: is it reachable with these credentials, what does it hold, and does it honour
 /// conditional writes (it writes and deletes one small object under `probe/`).
 pub fn probe(remote: &Backend) -> Result<ProbeReport> {
-    let contents = match remote.get(REMOTE_CONFIG) {
+    let contents = contents(remote)?;
+    let conditional_writes = probe_conditional_writes(remote)?;
+    Ok(ProbeReport {
+        contents,
+        conditional_writes,
+    })
+}
+
+/// What a store holds (reads only).
+pub fn contents(remote: &Backend) -> Result<Contents> {
+    Ok(match remote.get(REMOTE_CONFIG) {
         Ok(bytes) => Contents::Daw {
             repository_id: parse_remote_config(remote, &bytes)?,
         },
@@ -66,7 +76,12 @@ pub fn probe(remote: &Backend) -> Result<ProbeReport> {
             }
         }
         Err(e) => return Err(e.into()),
-    };
+    })
+}
+
+/// Whether a second create-only write of the same object is refused, as it must be (writes and
+/// deletes one small object under `probe/`).
+fn probe_conditional_writes(remote: &Backend) -> Result<bool> {
     let name = format!("probe/{}", crate::store::random_name().short(16));
     let first = remote.put_if_absent(&name, b"daw probe".to_vec());
     let conditional_writes = match first {
@@ -80,10 +95,7 @@ pub fn probe(remote: &Backend) -> Result<ProbeReport> {
         Err(e) => return Err(e.into()),
     };
     remote.delete(&name)?;
-    Ok(ProbeReport {
-        contents,
-        conditional_writes,
-    })
+    Ok(conditional_writes)
 }
 
 fn parse_remote_config(remote: &Backend, bytes: &[u8]) -> Result<String> {
@@ -153,6 +165,9 @@ pub struct PushReport {
     pub remote_branches: std::collections::BTreeMap<String, ObjectId>,
     /// What to remember of the remote.
     pub record: RemoteRecord,
+    /// Whether the store honours conditional writes, when this push had to find out (the remote
+    /// came from a clone, which only reads).
+    pub probed_conditional_writes: Option<bool>,
 }
 
 /// Pushes branches and tags to a remote: uploads the packs it lacks, then publishes one operation.
@@ -313,8 +328,16 @@ pub fn push(
 
     // Claim the next number where the store honours conditional writes; else rely on the check
     // after writing.
+    let conditional_writes = match entry.settings.conditional_writes {
+        Some(known) => known,
+        None => {
+            let found = probe_conditional_writes(remote)?;
+            report.probed_conditional_writes = Some(found);
+            found
+        }
+    };
     let mut seq = state.seq + 1;
-    if entry.settings.conditional_writes {
+    if conditional_writes {
         let mut attempts = 0;
         loop {
             if remote.put_if_absent(&format!("claims/{seq:016x}"), Vec::new())? {

@@ -195,6 +195,10 @@ impl Repository {
             progress,
             &remember,
         )?;
+        let mut entry = entry;
+        if let Some(found) = report.probed_conditional_writes {
+            entry.settings.conditional_writes = Some(found);
+        }
         self.record_remote(
             name,
             entry,

@@ -321,6 +321,27 @@ impl Backend {
         .map_err(|e| Self::map_err(path, e))
     }
 
+    /// Several whole objects, in the order named, with up to `parallel` requests in flight (small
+    /// objects on a network store: latency, not bandwidth, is what a sequence of them costs).
+    pub fn get_many(&self, paths: &[String], parallel: usize) -> Result<Vec<Vec<u8>>> {
+        let work = futures::stream::iter(paths.iter().map(|path| async move {
+            let p = StorePath::from(path.as_str());
+            let r = self
+                .0
+                .store
+                .get(&p)
+                .await
+                .map_err(|e| Self::map_err(path, e))?;
+            r.bytes()
+                .await
+                .map(|b| b.to_vec())
+                .map_err(|e| Self::map_err(path, e))
+        }))
+        .buffered(parallel.max(1))
+        .try_collect::<Vec<Vec<u8>>>();
+        self.run(work)
+    }
+
     pub fn get_range(&self, path: &str, range: Range<u64>) -> Result<Bytes> {
         let p = StorePath::from(path);
         self.run(self.0.store.get_range(&p, range))

@@ -151,6 +151,23 @@ fn conformance(store: &Backend, conditional: Conditional, many: usize) {
             .is_empty()
     );
 
+    // Many small objects at once, in the order asked.
+    let some: Vec<String> = (0..many)
+        .rev()
+        .step_by(7)
+        .map(|i| format!("ops/{i:016x}-op"))
+        .collect();
+    let got = store.get_many(&some, 16).unwrap();
+    for (p, bytes) in some.iter().zip(&got) {
+        let i = usize::from_str_radix(&p[4..20], 16).unwrap();
+        assert_eq!(bytes.len(), i % 7, "{p}");
+    }
+    let with_missing = [some[0].clone(), "ops/missing".to_string()];
+    assert!(matches!(
+        store.get_many(&with_missing, 4),
+        Err(BackendError::NotFound(p)) if p == "ops/missing"
+    ));
+
     store.delete("packs/aa").unwrap();
     assert_eq!(store.size("packs/aa").unwrap(), None);
 }

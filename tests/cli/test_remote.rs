@@ -216,6 +216,14 @@ fn races(mode: Conditional, rounds: usize) {
     clone_s3(&env, &server, "race", &a).ok();
     clone_s3(&env, &server, "race", &b).ok();
     if mode == Conditional::IgnoredAfterProbe {
+        // A clone finds out at its first push (it only reads): push once from each.
+        for (side, dir) in [("a", &a), ("b", &b)] {
+            run_in(&env, dir, &["pull"]).ok();
+            std::fs::write(dir.join(format!("{side}.txt")), "setup").unwrap();
+            run_in(&env, dir, &["commit", "-m", &format!("{side} setup")]).ok();
+            run_in(&env, dir, &["push"]).ok();
+        }
+        run_in(&env, &a, &["pull"]).ok();
         for dir in [&env.project, &a, &b] {
             let show = run_in(&env, dir, &["remote", "show", "origin", "--json"]);
             show.ok();

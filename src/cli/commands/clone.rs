@@ -56,17 +56,16 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             ctx.cwd.join(last)
         }
     };
-    let mut settings = RemoteSettings {
+    let settings = RemoteSettings {
         url: url.clone(),
         endpoint: args.endpoint.clone(),
         region: args.region.clone(),
         path_style: args.path_style,
         allow_http: args.allow_http,
-        conditional_writes: false,
+        // Found at the first push: a clone only reads (read-only credentials can clone).
+        conditional_writes: None,
     };
     let backend = remote_env::open(&settings)?;
-    let probe = daw::remote::probe(&backend).map_err(|e| remote_failure(e.into(), &url))?;
-    settings.conditional_writes = probe.conditional_writes;
     let pass = passphrase(false)?;
     let bar = bar(ctx, args.json);
     let progress = daw::remote::Progress {

@@ -45,7 +45,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         region: args.region.clone(),
         path_style: args.path_style,
         allow_http: args.allow_http,
-        conditional_writes: false,
+        conditional_writes: None,
     };
     remote_env::create_local(&settings)?;
     let backend = remote_env::open(&settings)?;
@@ -72,7 +72,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .hint("use an empty bucket, or a prefix of its own (s3://BUCKET/my-album)"));
         }
     };
-    settings.conditional_writes = found.conditional_writes;
+    settings.conditional_writes = Some(found.conditional_writes);
     repo.add_remote(&args.name, settings.clone())?;
     if args.json {
         let v = serde_json::json!({

@@ -112,10 +112,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             writeln!(
                 out,
                 "  conditional writes: {}",
-                if s.conditional_writes {
-                    "honoured (racing pushes are turned away early)"
-                } else {
-                    "not honoured (racing pushes are caught after writing)"
+                match s.conditional_writes {
+                    Some(true) => "honoured (racing pushes are turned away early)",
+                    Some(false) => "not honoured (racing pushes are caught after writing)",
+                    None => "not known yet (found at the first push)",
                 }
             )?;
             writeln!(
