@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::object::ObjectId;
 use crate::oplog::{Head, OpMeta, Operation, RefTable, Tag};
 use crate::store::backend::{Listed, copy_objects};
-use crate::store::{Backend, BackendError, Store};
+use crate::store::{Backend, BackendError, Store, keys};
 
 use super::record::RemoteEntry;
 use super::state::{read_state, resolve_by_ancestry, seal_remote_op};
@@ -136,8 +136,6 @@ pub struct PushRequest {
     pub default_branch: String,
     pub meta: OpMeta,
     pub repository_id: String,
-    /// The key slots (id, JSON), pushed so that every clone sees the same set.
-    pub key_slots: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -153,6 +151,8 @@ pub struct PushReport {
     pub remote_branches: std::collections::BTreeMap<String, ObjectId>,
     /// What to remember of the remote.
     pub record: RemoteRecord,
+    /// Key slots brought in line on either side.
+    pub keys: keys::KeySync,
 }
 
 /// Pushes branches and tags to a remote: uploads the packs it lacks, then publishes one operation.
@@ -169,8 +169,10 @@ pub fn push(
     let mut state = read_state(remote, local, record)?;
     if record.seq == 0 {
         ensure_remote_config(remote, &req.repository_id, state.seq == 0)?;
-        push_key_slots(remote, &req.key_slots)?;
     }
+    // Every clone sees the same ways in: slots added or removed here go out with each push, and
+    // those changed elsewhere come in.
+    let key_sync = keys::sync_key_slots(local.backend(), remote, local.keys(), true)?;
     resolve_by_ancestry(&mut state, local)?;
 
     let mut refs = RefTable::new(
@@ -196,7 +198,10 @@ pub fn push(
             }
         }
     }
-    let mut report = PushReport::default();
+    let mut report = PushReport {
+        keys: key_sync,
+        ..Default::default()
+    };
     for (name, local_id) in &req.branches {
         let current = state.refs.branches.get(name);
         let old = current.and_then(|b| b.single());
@@ -373,27 +378,14 @@ fn ensure_remote_config(remote: &Backend, repository_id: &str, empty_log: bool) 
     }
 }
 
-/// Uploads key slots the remote lacks (by name).
-pub fn push_key_slots(remote: &Backend, slots: &[(String, Vec<u8>)]) -> Result<()> {
-    let have: BTreeSet<String> = remote
-        .list("keys")?
-        .into_iter()
-        .map(|l| l.path.trim_start_matches("keys/").to_string())
-        .collect();
-    for (id, json) in slots {
-        if !have.contains(id) {
-            remote.put(&format!("keys/{id}"), json.clone())?;
-        }
-    }
-    Ok(())
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct FetchReport {
     pub state: RemoteState,
     pub packs: u64,
     pub bytes: u64,
     pub record: RemoteRecord,
+    /// Key slots brought in from the remote (added and removed there).
+    pub keys: keys::KeySync,
 }
 
 /// Fetches what a remote has that the local store lacks: reads its new operations, downloads the
@@ -455,10 +447,12 @@ pub fn fetch(
     local.index_packs(&here)?;
     resolve_by_ancestry(&mut state, local)?;
     let record = state.record(&entry.record);
+    let keys = keys::sync_key_slots(local.backend(), remote, local.keys(), false)?;
     Ok(FetchReport {
         packs: missing.len() as u64,
         bytes: total,
         record,
         state,
+        keys,
     })
 }

@@ -349,7 +349,39 @@ impl Checker<'_> {
     }
 }
 
+/// What `daw fsck --repair` did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct RepairReport {
+    /// Damaged index files removed.
+    pub removed_indexes: Vec<String>,
+    /// Packs indexed again from their own headers.
+    pub packs_reindexed: usize,
+    /// Packs whose header could not be read, with the reason: what they held is lost here.
+    pub unrecoverable: Vec<(String, String)>,
+}
+
 impl Repository {
+    /// Rebuilds the index from the packs' headers: every damaged index file is replaced by one
+    /// naming the packs no readable index names.
+    pub fn repair_indexes(&mut self) -> Result<RepairReport> {
+        let _lock = self.lock(&format!("daw fsck --repair (pid {})", std::process::id()))?;
+        let damaged: Vec<ObjectId> = self
+            .store()
+            .load_index_tolerant()?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let (packs_reindexed, unreadable) = self.store_mut().repair_index(&damaged)?;
+        Ok(RepairReport {
+            removed_indexes: damaged.iter().map(|n| n.to_hex()).collect(),
+            packs_reindexed,
+            unrecoverable: unreadable
+                .into_iter()
+                .map(|(n, e)| (n.to_hex(), e.to_string()))
+                .collect(),
+        })
+    }
+
     pub fn fsck(&self, opts: FsckOptions) -> Result<FsckReport> {
         let mut c = Checker {
             repo: self,
@@ -359,6 +391,15 @@ impl Repository {
             seen_trees: HashSet::new(),
             op_trees: Vec::new(),
         };
+        // A damaged index is one problem among others: the readable ones are used and the check
+        // goes on (blobs only the damaged one named show up as missing from every index).
+        for (name, e) in self.store().load_index_tolerant()? {
+            c.problem(
+                format!("index {}", name.short(12)),
+                e,
+                Some("nothing: `daw fsck --repair` rebuilds indexes from the packs".into()),
+            );
+        }
         let targets = c.check_ops();
         for t in targets {
             c.check_commit(t);

@@ -237,7 +237,14 @@ fn errors_are_one_line_with_a_hint_and_exit_2() {
     let pf = env.tmp.path().join("pass");
     std::fs::write(&pf, format!("{}\n", crate::common::PASSPHRASE)).unwrap();
     let r: crate::common::Run = env
-        .cmd(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"])
+        .cmd(&[
+            "init",
+            "--kdf-memory-kib",
+            "256",
+            "--kdf-iterations",
+            "1",
+            "--insecure-test-kdf",
+        ])
         .env_remove("DAW_PASSPHRASE")
         .env("DAW_PASSPHRASE_FILE", &pf)
         .output()
