@@ -183,14 +183,17 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| RepoError::io(dir, e))
 }
 
-/// Makes a repository folder that others can enter (made by an older daw, or copied) 0700 again.
-/// Best effort: a folder daw cannot change (another owner's) is left as it is.
+/// Makes a repository folder that others can enter (made by an older daw, or copied) 0700 again,
+/// and its `cache` folder (which the stat cache creates with the default mode). Best effort: a
+/// folder daw cannot change (another owner's) is left as it is.
 fn keep_private(dir: &Path) {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    if let Ok(m) = std::fs::metadata(dir)
-        && m.mode() & 0o077 != 0
-    {
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    for d in [dir.to_path_buf(), dir.join("cache")] {
+        if let Ok(m) = std::fs::metadata(&d)
+            && m.mode() & 0o077 != 0
+        {
+            let _ = std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700));
+        }
     }
 }
 
@@ -307,6 +310,7 @@ impl Repository {
         opts.kdf.check_new(opts.allow_insecure_kdf)?;
         std::fs::create_dir_all(&work_tree).map_err(|e| RepoError::io(&work_tree, e))?;
         create_private_dir(&daw_dir)?;
+        create_private_dir(&daw_dir.join("cache"))?;
         let _lock = RepoLock::acquire(
             &daw_dir,
             LOCK_WAIT,

@@ -362,6 +362,7 @@ impl Repository {
             )));
         }
         super::create_private_dir(&daw_dir)?;
+        super::create_private_dir(&daw_dir.join("cache"))?;
         let lock = RepoLock::acquire(
             &daw_dir,
             LOCK_WAIT,

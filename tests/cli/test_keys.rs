@@ -550,7 +550,7 @@ fn test_keys_a_tampered_config_is_refused() {
     .unwrap();
     for args in [
         &["status"][..],
-        &["reset", "--hard"],
+        &["reset", "--hard", "HEAD"],
         &["commit", "-m", "x"],
     ] {
         let r = env.run(args);
