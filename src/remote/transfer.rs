@@ -151,7 +151,7 @@ pub struct PushReport {
     pub remote_branches: std::collections::BTreeMap<String, ObjectId>,
     /// What to remember of the remote.
     pub record: RemoteRecord,
-    /// Key slots brought in line on either side.
+    /// Key slots brought in line on either side (by the repository, under its lock, after the push).
     pub keys: keys::KeySync,
 }
 
@@ -170,9 +170,6 @@ pub fn push(
     if record.seq == 0 {
         ensure_remote_config(remote, &req.repository_id, state.seq == 0)?;
     }
-    // Every clone sees the same ways in: slots added or removed here go out with each push, and
-    // those changed elsewhere come in.
-    let key_sync = keys::sync_key_slots(local.backend(), remote, local.keys(), true)?;
     resolve_by_ancestry(&mut state, local)?;
 
     let mut refs = RefTable::new(
@@ -198,10 +195,7 @@ pub fn push(
             }
         }
     }
-    let mut report = PushReport {
-        keys: key_sync,
-        ..Default::default()
-    };
+    let mut report = PushReport::default();
     for (name, local_id) in &req.branches {
         let current = state.refs.branches.get(name);
         let old = current.and_then(|b| b.single());
@@ -384,7 +378,7 @@ pub struct FetchReport {
     pub packs: u64,
     pub bytes: u64,
     pub record: RemoteRecord,
-    /// Key slots brought in from the remote (added and removed there).
+    /// Key slots brought in from the remote (by the repository, under its lock).
     pub keys: keys::KeySync,
 }
 
@@ -447,12 +441,11 @@ pub fn fetch(
     local.index_packs(&here)?;
     resolve_by_ancestry(&mut state, local)?;
     let record = state.record(&entry.record);
-    let keys = keys::sync_key_slots(local.backend(), remote, local.keys(), false)?;
     Ok(FetchReport {
         packs: missing.len() as u64,
         bytes: total,
         record,
         state,
-        keys,
+        keys: Default::default(),
     })
 }

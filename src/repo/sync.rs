@@ -165,7 +165,18 @@ impl Repository {
         };
         // Everything committed is in packs already; new commits made while the push runs go out
         // with the next one.
-        let report = remote::push(self.store(), remote_backend, &entry, &req, progress)?;
+        let mut report = remote::push(self.store(), remote_backend, &entry, &req, progress)?;
+        // Every clone sees the same ways in: slots added or removed here go out with each push,
+        // and those changed elsewhere come in (under the lock, so a `daw key` command is not lost).
+        report.keys = {
+            let _lock = self.lock(&holder("push"))?;
+            crate::store::keys::sync_key_slots(
+                self.store().backend(),
+                remote_backend,
+                self.store().keys(),
+                true,
+            )?
+        };
         self.record_remote(
             name,
             entry,
@@ -207,9 +218,16 @@ impl Repository {
     ) -> Result<FetchReport> {
         let entry = self.remote(name)?;
         let repo_id = self.config().repository_id()?;
-        let report = remote::fetch(self.store_mut(), remote_backend, &entry, &repo_id, progress)?;
+        let mut report =
+            remote::fetch(self.store_mut(), remote_backend, &entry, &repo_id, progress)?;
         let branches = remote::single_targets(&report.state.refs);
         let _lock = self.lock(&holder("fetch"))?;
+        report.keys = crate::store::keys::sync_key_slots(
+            self.store().backend(),
+            remote_backend,
+            self.store().keys(),
+            false,
+        )?;
         let mut entry = entry;
         entry.record = report.record.clone();
         entry.save(self.store(), name)?;

@@ -174,6 +174,20 @@ mod tests {
         }
     }
 
+    /// Subkeys are derived in place (issue 12, item 9: no copy left on the stack) and are still
+    /// exactly blake3's `derive_key`, so repositories keep opening.
+    #[test]
+    fn subkeys_derived_in_place_are_blake3_derive_key() {
+        let k = SecretKey::random();
+        assert_eq!(
+            k.derive("daw 2026-11 data encryption key").as_bytes(),
+            &blake3::derive_key("daw 2026-11 data encryption key", k.as_bytes())
+        );
+        let copy = SecretKey::from_slice(k.as_bytes()).unwrap();
+        assert_eq!(copy.as_bytes(), k.as_bytes());
+        assert!(SecretKey::from_slice(&[0u8; 31]).is_none());
+    }
+
     #[test]
     fn seal_in_place_makes_the_same_envelope() {
         let k = SecretKey::random();

@@ -470,10 +470,25 @@ fn test_keys_slots_travel_with_push_fetch_and_clone() {
     .ok();
     let pushed = as_user(&env, "studio 2", &["push"]);
     pushed.ok();
+    assert!(
+        pushed
+            .stdout
+            .contains("Key slots: 1 added and 1 removed on 'usb'"),
+        "{}",
+        pushed.stdout
+    );
     let late = env.tmp.path().join("late clone");
     let r = env.run(&["clone", usb.to_str().unwrap(), late.to_str().unwrap()]);
     assert_wrong_passphrase(&r);
-    run_in(&env, &home, PASSPHRASE, &["fetch"]).ok();
+    let fetched = run_in(&env, &home, PASSPHRASE, &["fetch"]);
+    fetched.ok();
+    assert!(
+        fetched
+            .stdout
+            .contains("Key slots from 'origin': 1 added, 1 removed."),
+        "{}",
+        fetched.stdout
+    );
     assert_wrong_passphrase(&run_in(&env, &home, PASSPHRASE, &["log"]));
     run_in(&env, &home, "studio 2", &["log"]).ok();
 
