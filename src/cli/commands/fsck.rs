@@ -118,7 +118,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
                 .as_deref()
                 .map(|b| format!(" (used by {b})"))
                 .unwrap_or_default();
-            writeln!(err, "damaged: {}: {}{by}", p.object, p.error)?;
+            if trust.is_empty() || !matches!(p.object.as_str(), "config" | "op_head") {
+                writeln!(err, "damaged: {}: {}{by}", p.object, p.error)?;
+            } else {
+                writeln!(err, "{}", p.error)?;
+            }
         }
         for n in &report.notes {
             writeln!(err, "note: {n}")?;
