@@ -93,9 +93,43 @@ impl Checker<'_> {
                 Err(e) => self.problem(format!("operation {}", id.short(12)), e, Some(by)),
             }
         }
+        // Operations op_head does not reach: left by a command interrupted before it replaced
+        // op_head, or orphaned when op_head was moved back (a rollback, reported on its own).
+        if let Ok(listed) = self.repo.store().backend().list("ops") {
+            let orphans = listed
+                .iter()
+                .filter_map(|l| ObjectId::from_hex(l.path.trim_start_matches("ops/")))
+                .filter(|id| !seen.contains(id))
+                .count();
+            if orphans > 0 {
+                self.report.notes.push(format!(
+                    "{orphans} operation(s) not reachable from op_head (left by an interrupted command, or orphaned by a rollback)"
+                ));
+            }
+        }
         targets.sort();
         targets.dedup();
         targets
+    }
+
+    /// Every key slot must be readable and be the one the key set names.
+    fn check_key_slots(&mut self) {
+        match self.repo.key_slots() {
+            Ok(slots) => {
+                for s in slots {
+                    let Some(p) = s.problem else { continue };
+                    if p.starts_with("damaged") || p.starts_with("altered") {
+                        self.problem(format!("key slot {}", s.id), p, None);
+                    } else {
+                        self.report.notes.push(format!(
+                            "key slot {}: {p} (harmless: it opens nothing)",
+                            s.id
+                        ));
+                    }
+                }
+            }
+            Err(e) => self.problem("key slots".into(), e, None),
+        }
     }
 
     fn check_commit(&mut self, start: ObjectId) {
@@ -400,6 +434,7 @@ impl Repository {
                 Some("nothing: `daw fsck --repair` rebuilds indexes from the packs".into()),
             );
         }
+        c.check_key_slots();
         let targets = c.check_ops();
         for t in targets {
             c.check_commit(t);

@@ -400,8 +400,26 @@ fn test_keys_damaged_slots_are_told_from_wrong_passphrases() {
     // A wrong passphrase on that slot is still just wrong.
     assert_wrong_passphrase(&as_user(&env, "not it", &["log"]));
     std::fs::write(&file, &good).unwrap();
-    env.run(&["log", "--all"]);
-    assert_eq!(env.run(&["key", "list"]).status, 0);
+    env.run(&["fsck"]).ok();
+    // Another slot edited (its label): the repository still opens, and fsck names the slot.
+    let recovery = slot_id(&slots(&env, PASSPHRASE), |s| s["kind"] == "recovery");
+    let rfile = env.daw_dir().join("keys").join(&recovery);
+    let text = std::fs::read_to_string(&rfile).unwrap();
+    std::fs::write(&rfile, text.replace("recovery key", "backdoor")).unwrap();
+    let r = env.run(&["fsck"]);
+    assert_eq!(r.status, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("key slot {recovery}")) && r.stderr.contains("altered"),
+        "{}",
+        r.stderr
+    );
+    let listed = env.run(&["key", "list"]);
+    listed.ok();
+    assert!(
+        listed.stdout.contains("altered since it was added"),
+        "{}",
+        listed.stdout
+    );
 }
 
 #[test]
@@ -624,6 +642,12 @@ fn test_keys_rollback_of_op_head_and_of_the_whole_daw_is_reported() {
     let r = env.run(&["fsck", "--read-data"]);
     assert_eq!(r.status, 1, "{}", r.stderr);
     assert!(r.stderr.contains("rolled back"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 operation(s) not reachable from op_head"),
+        "{}",
+        r.stderr
+    );
 
     // The whole .daw replaced by an older copy (a sync client, a backup restore).
     std::fs::remove_dir_all(env.daw_dir()).unwrap();
