@@ -55,6 +55,9 @@ _daw() {
             daw,inspect)
                 cmd="daw__subcmd__inspect"
                 ;;
+            daw,key)
+                cmd="daw__subcmd__key"
+                ;;
             daw,lock)
                 cmd="daw__subcmd__lock"
                 ;;
@@ -136,6 +139,9 @@ _daw() {
             daw__subcmd__help,inspect)
                 cmd="daw__subcmd__help__subcmd__inspect"
                 ;;
+            daw__subcmd__help,key)
+                cmd="daw__subcmd__help__subcmd__key"
+                ;;
             daw__subcmd__help,lock)
                 cmd="daw__subcmd__help__subcmd__lock"
                 ;;
@@ -178,6 +184,21 @@ _daw() {
             daw__subcmd__help,undo)
                 cmd="daw__subcmd__help__subcmd__undo"
                 ;;
+            daw__subcmd__help__subcmd__key,add)
+                cmd="daw__subcmd__help__subcmd__key__subcmd__add"
+                ;;
+            daw__subcmd__help__subcmd__key,list)
+                cmd="daw__subcmd__help__subcmd__key__subcmd__list"
+                ;;
+            daw__subcmd__help__subcmd__key,passwd)
+                cmd="daw__subcmd__help__subcmd__key__subcmd__passwd"
+                ;;
+            daw__subcmd__help__subcmd__key,recovery)
+                cmd="daw__subcmd__help__subcmd__key__subcmd__recovery"
+                ;;
+            daw__subcmd__help__subcmd__key,remove)
+                cmd="daw__subcmd__help__subcmd__key__subcmd__remove"
+                ;;
             daw__subcmd__help__subcmd__remote,add)
                 cmd="daw__subcmd__help__subcmd__remote__subcmd__add"
                 ;;
@@ -189,6 +210,42 @@ _daw() {
                 ;;
             daw__subcmd__help__subcmd__remote,show)
                 cmd="daw__subcmd__help__subcmd__remote__subcmd__show"
+                ;;
+            daw__subcmd__key,add)
+                cmd="daw__subcmd__key__subcmd__add"
+                ;;
+            daw__subcmd__key,help)
+                cmd="daw__subcmd__key__subcmd__help"
+                ;;
+            daw__subcmd__key,list)
+                cmd="daw__subcmd__key__subcmd__list"
+                ;;
+            daw__subcmd__key,passwd)
+                cmd="daw__subcmd__key__subcmd__passwd"
+                ;;
+            daw__subcmd__key,recovery)
+                cmd="daw__subcmd__key__subcmd__recovery"
+                ;;
+            daw__subcmd__key,remove)
+                cmd="daw__subcmd__key__subcmd__remove"
+                ;;
+            daw__subcmd__key__subcmd__help,add)
+                cmd="daw__subcmd__key__subcmd__help__subcmd__add"
+                ;;
+            daw__subcmd__key__subcmd__help,help)
+                cmd="daw__subcmd__key__subcmd__help__subcmd__help"
+                ;;
+            daw__subcmd__key__subcmd__help,list)
+                cmd="daw__subcmd__key__subcmd__help__subcmd__list"
+                ;;
+            daw__subcmd__key__subcmd__help,passwd)
+                cmd="daw__subcmd__key__subcmd__help__subcmd__passwd"
+                ;;
+            daw__subcmd__key__subcmd__help,recovery)
+                cmd="daw__subcmd__key__subcmd__help__subcmd__recovery"
+                ;;
+            daw__subcmd__key__subcmd__help,remove)
+                cmd="daw__subcmd__key__subcmd__help__subcmd__remove"
                 ;;
             daw__subcmd__remote,add)
                 cmd="daw__subcmd__remote__subcmd__add"
@@ -227,7 +284,7 @@ _daw() {
 
     case "${cmd}" in
         daw)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help"
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,13 +310,17 @@ _daw() {
             return 0
             ;;
         daw__subcmd__agent)
-            opts="-C -q -v -h -V --idle-timeout --daw-dir --quiet --verbose --color --help --version"
+            opts="-C -q -v -h -V --idle-timeout --session --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -517,7 +578,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__fsck)
-            opts="-C -q -v -h -V --read-data --remote --json --daw-dir --quiet --verbose --color --help --version"
+            opts="-C -q -v -h -V --read-data --remote --json --repair --accept-config --accept-rollback --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -573,7 +634,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help)
-            opts="init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help"
+            opts="init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -757,6 +818,90 @@ _daw() {
         daw__subcmd__help__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__key)
+            opts="list add remove passwd recovery"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__key__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__key__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__key__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__key__subcmd__recovery)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__key__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1021,12 +1166,16 @@ _daw() {
             return 0
             ;;
         daw__subcmd__init)
-            opts="-C -q -v -h -V --kdf-memory-kib --kdf-iterations --daw-dir --quiet --verbose --color --help --version"
+            opts="-C -q -v -h -V --recovery-key-file --kdf-memory-kib --kdf-iterations --insecure-test-kdf --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --recovery-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kdf-memory-kib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1057,6 +1206,268 @@ _daw() {
         daw__subcmd__inspect)
             opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key)
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version list add remove passwd recovery help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__add)
+            opts="-C -q -v -h -V --label --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help)
+            opts="list add remove passwd recovery help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help__subcmd__recovery)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__list)
+            opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__passwd)
+            opts="-C -q -v -h -V --recovery --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__recovery)
+            opts="-C -q -v -h -V --recovery-key-file --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --recovery-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__key__subcmd__remove)
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

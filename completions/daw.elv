@@ -52,17 +52,20 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand clone 'Make a new project folder from a remote'
             cand undo 'Undo the last operation (run it again to redo)'
             cand lock 'Forget unlocked keys now'
+            cand key 'Manage passphrases and the recovery key'
             cand completions 'Print the shell completion script for SHELL'
             cand generate-docs 'Write the man pages and completion scripts (for maintainers)'
             cand agent 'Run the key agent (started by daw itself; not for direct use)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'daw;init'= {
-            cand --kdf-memory-kib 'Argon2id memory for the passphrase key, in KiB (default 65536). Lower values make every command start faster and make guessing the passphrase cheaper: only for tests and throw-away repositories'
-            cand --kdf-iterations 'Argon2id passes for the passphrase key (default 3)'
+            cand --recovery-key-file 'Write the recovery key to this new file (mode 600) instead of showing it, for scripts'
+            cand --kdf-memory-kib 'Argon2id memory for the passphrase key, in KiB (default 65536, at least 19456)'
+            cand --kdf-iterations 'Argon2id passes for the passphrase key (default 3, at least 2)'
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --insecure-test-kdf 'Accept key derivation settings below the minimum, which make guessing the passphrase cheap: only for tests and throw-away repositories'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
@@ -142,6 +145,9 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --read-data 'Decrypt and verify every stored byte'
             cand --json 'Print the report as JSON'
+            cand --repair 'Rebuild damaged or missing indexes from the packs'' own headers, then check'
+            cand --accept-config 'Accept the values now in .daw/config for the settings daw authenticates (the worktree, the author) after you edited them yourself'
+            cand --accept-rollback 'Accept the repository''s current state as the newest after you restored an older copy on purpose (daw otherwise reports it as rolled back)'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
@@ -514,6 +520,114 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'daw;key'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List the key slots: id, kind, label, when it was made, and its key derivation cost'
+            cand add 'Add a passphrase (for a collaborator, another machine, or before retiring the old one)'
+            cand remove 'Remove a key slot: its passphrase (or recovery key) no longer opens the repository'
+            cand passwd 'Change the passphrase you unlock with (or set a new one with the recovery key)'
+            cand recovery 'Make a new recovery key and revoke the old one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'daw;key;list'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;key;add'= {
+            cand --label 'A name for the slot, shown by `daw key list` (e.g. whose it is)'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;key;remove'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;key;passwd'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --recovery 'Unlock with the recovery key instead of the current passphrase (a forgotten passphrase)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;key;recovery'= {
+            cand --recovery-key-file 'Write the recovery key to this new file (mode 600) instead of showing it'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;key;help'= {
+            cand list 'List the key slots: id, kind, label, when it was made, and its key derivation cost'
+            cand add 'Add a passphrase (for a collaborator, another machine, or before retiring the old one)'
+            cand remove 'Remove a key slot: its passphrase (or recovery key) no longer opens the repository'
+            cand passwd 'Change the passphrase you unlock with (or set a new one with the recovery key)'
+            cand recovery 'Make a new recovery key and revoke the old one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'daw;key;help;list'= {
+        }
+        &'daw;key;help;add'= {
+        }
+        &'daw;key;help;remove'= {
+        }
+        &'daw;key;help;passwd'= {
+        }
+        &'daw;key;help;recovery'= {
+        }
+        &'daw;key;help;help'= {
+        }
         &'daw;completions'= {
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
@@ -541,7 +655,8 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --version 'Print version'
         }
         &'daw;agent'= {
-            cand --idle-timeout 'Seconds without a request after which the agent forgets its keys and exits'
+            cand --idle-timeout 'Seconds without a use of a key after which the agent forgets its keys and exits (at most 43200)'
+            cand --session 'The session whose end ends the agent (the starting process''s session id)'
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
@@ -578,6 +693,7 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand clone 'Make a new project folder from a remote'
             cand undo 'Undo the last operation (run it again to redo)'
             cand lock 'Forget unlocked keys now'
+            cand key 'Manage passphrases and the recovery key'
             cand completions 'Print the shell completion script for SHELL'
             cand generate-docs 'Write the man pages and completion scripts (for maintainers)'
             cand agent 'Run the key agent (started by daw itself; not for direct use)'
@@ -640,6 +756,23 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;help;undo'= {
         }
         &'daw;help;lock'= {
+        }
+        &'daw;help;key'= {
+            cand list 'List the key slots: id, kind, label, when it was made, and its key derivation cost'
+            cand add 'Add a passphrase (for a collaborator, another machine, or before retiring the old one)'
+            cand remove 'Remove a key slot: its passphrase (or recovery key) no longer opens the repository'
+            cand passwd 'Change the passphrase you unlock with (or set a new one with the recovery key)'
+            cand recovery 'Make a new recovery key and revoke the old one'
+        }
+        &'daw;help;key;list'= {
+        }
+        &'daw;help;key;add'= {
+        }
+        &'daw;help;key;remove'= {
+        }
+        &'daw;help;key;passwd'= {
+        }
+        &'daw;help;key;recovery'= {
         }
         &'daw;help;completions'= {
         }

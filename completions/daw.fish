@@ -56,17 +56,20 @@ complete -c daw -n "__fish_daw_needs_command" -f -a "pull" -d 'Fetch from a remo
 complete -c daw -n "__fish_daw_needs_command" -f -a "clone" -d 'Make a new project folder from a remote'
 complete -c daw -n "__fish_daw_needs_command" -f -a "undo" -d 'Undo the last operation (run it again to redo)'
 complete -c daw -n "__fish_daw_needs_command" -f -a "lock" -d 'Forget unlocked keys now'
+complete -c daw -n "__fish_daw_needs_command" -f -a "key" -d 'Manage passphrases and the recovery key'
 complete -c daw -n "__fish_daw_needs_command" -f -a "completions" -d 'Print the shell completion script for SHELL'
 complete -c daw -n "__fish_daw_needs_command" -f -a "generate-docs" -d 'Write the man pages and completion scripts (for maintainers)'
 complete -c daw -n "__fish_daw_needs_command" -f -a "agent" -d 'Run the key agent (started by daw itself; not for direct use)'
 complete -c daw -n "__fish_daw_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c daw -n "__fish_daw_using_subcommand init" -l kdf-memory-kib -d 'Argon2id memory for the passphrase key, in KiB (default 65536). Lower values make every command start faster and make guessing the passphrase cheaper: only for tests and throw-away repositories' -r
-complete -c daw -n "__fish_daw_using_subcommand init" -l kdf-iterations -d 'Argon2id passes for the passphrase key (default 3)' -r
+complete -c daw -n "__fish_daw_using_subcommand init" -l recovery-key-file -d 'Write the recovery key to this new file (mode 600) instead of showing it, for scripts' -r -F
+complete -c daw -n "__fish_daw_using_subcommand init" -l kdf-memory-kib -d 'Argon2id memory for the passphrase key, in KiB (default 65536, at least 19456)' -r
+complete -c daw -n "__fish_daw_using_subcommand init" -l kdf-iterations -d 'Argon2id passes for the passphrase key (default 3, at least 2)' -r
 complete -c daw -n "__fish_daw_using_subcommand init" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
 complete -c daw -n "__fish_daw_using_subcommand init" -s C -d 'Run as if daw was started in DIR' -r -F
 complete -c daw -n "__fish_daw_using_subcommand init" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c daw -n "__fish_daw_using_subcommand init" -l insecure-test-kdf -d 'Accept key derivation settings below the minimum, which make guessing the passphrase cheap: only for tests and throw-away repositories'
 complete -c daw -n "__fish_daw_using_subcommand init" -s q -l quiet -d 'Print only errors and warnings'
 complete -c daw -n "__fish_daw_using_subcommand init" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -124,6 +127,9 @@ always\t''
 never\t''"
 complete -c daw -n "__fish_daw_using_subcommand fsck" -l read-data -d 'Decrypt and verify every stored byte'
 complete -c daw -n "__fish_daw_using_subcommand fsck" -l json -d 'Print the report as JSON'
+complete -c daw -n "__fish_daw_using_subcommand fsck" -l repair -d 'Rebuild damaged or missing indexes from the packs\' own headers, then check'
+complete -c daw -n "__fish_daw_using_subcommand fsck" -l accept-config -d 'Accept the values now in .daw/config for the settings daw authenticates (the worktree, the author) after you edited them yourself'
+complete -c daw -n "__fish_daw_using_subcommand fsck" -l accept-rollback -d 'Accept the repository\'s current state as the newest after you restored an older copy on purpose (daw otherwise reports it as rolled back)'
 complete -c daw -n "__fish_daw_using_subcommand fsck" -s q -l quiet -d 'Print only errors and warnings'
 complete -c daw -n "__fish_daw_using_subcommand fsck" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand fsck" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -380,6 +386,76 @@ complete -c daw -n "__fish_daw_using_subcommand lock" -s q -l quiet -d 'Print on
 complete -c daw -n "__fish_daw_using_subcommand lock" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c daw -n "__fish_daw_using_subcommand lock" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -s C -d 'Run as if daw was started in DIR' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -s q -l quiet -d 'Print only errors and warnings'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -s v -l verbose -d 'Say more: which files were read, written or removed'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -f -a "list" -d 'List the key slots: id, kind, label, when it was made, and its key derivation cost'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -f -a "add" -d 'Add a passphrase (for a collaborator, another machine, or before retiring the old one)'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -f -a "remove" -d 'Remove a key slot: its passphrase (or recovery key) no longer opens the repository'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -f -a "passwd" -d 'Change the passphrase you unlock with (or set a new one with the recovery key)'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -f -a "recovery" -d 'Make a new recovery key and revoke the old one'
+complete -c daw -n "__fish_daw_using_subcommand key; and not __fish_seen_subcommand_from list add remove passwd recovery help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -s C -d 'Run as if daw was started in DIR' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -l json -d 'Print as JSON'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and warnings'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Say more: which files were read, written or removed'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -l label -d 'A name for the slot, shown by `daw key list` (e.g. whose it is)' -r
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -s C -d 'Run as if daw was started in DIR' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and warnings'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Say more: which files were read, written or removed'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -s C -d 'Run as if daw was started in DIR' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print only errors and warnings'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Say more: which files were read, written or removed'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -s C -d 'Run as if daw was started in DIR' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -l recovery -d 'Unlock with the recovery key instead of the current passphrase (a forgotten passphrase)'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -s q -l quiet -d 'Print only errors and warnings'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -s v -l verbose -d 'Say more: which files were read, written or removed'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from passwd" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -l recovery-key-file -d 'Write the recovery key to this new file (mode 600) instead of showing it' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -s C -d 'Run as if daw was started in DIR' -r -F
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -s q -l quiet -d 'Print only errors and warnings'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -s v -l verbose -d 'Say more: which files were read, written or removed'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from recovery" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the key slots: id, kind, label, when it was made, and its key derivation cost'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a passphrase (for a collaborator, another machine, or before retiring the old one)'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a key slot: its passphrase (or recovery key) no longer opens the repository'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change the passphrase you unlock with (or set a new one with the recovery key)'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "recovery" -d 'Make a new recovery key and revoke the old one'
+complete -c daw -n "__fish_daw_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c daw -n "__fish_daw_using_subcommand completions" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
 complete -c daw -n "__fish_daw_using_subcommand completions" -s C -d 'Run as if daw was started in DIR' -r -F
 complete -c daw -n "__fish_daw_using_subcommand completions" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -398,7 +474,8 @@ complete -c daw -n "__fish_daw_using_subcommand generate-docs" -s q -l quiet -d 
 complete -c daw -n "__fish_daw_using_subcommand generate-docs" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c daw -n "__fish_daw_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c daw -n "__fish_daw_using_subcommand agent" -l idle-timeout -d 'Seconds without a request after which the agent forgets its keys and exits' -r
+complete -c daw -n "__fish_daw_using_subcommand agent" -l idle-timeout -d 'Seconds without a use of a key after which the agent forgets its keys and exits (at most 43200)' -r
+complete -c daw -n "__fish_daw_using_subcommand agent" -l session -d 'The session whose end ends the agent (the starting process\'s session id)' -r
 complete -c daw -n "__fish_daw_using_subcommand agent" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
 complete -c daw -n "__fish_daw_using_subcommand agent" -s C -d 'Run as if daw was started in DIR' -r -F
 complete -c daw -n "__fish_daw_using_subcommand agent" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -408,34 +485,40 @@ complete -c daw -n "__fish_daw_using_subcommand agent" -s q -l quiet -d 'Print o
 complete -c daw -n "__fish_daw_using_subcommand agent" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand agent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c daw -n "__fish_daw_using_subcommand agent" -s V -l version -d 'Print version'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "init" -d 'Put a project folder under version control'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "commit" -d 'Snapshot the project'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "log" -d 'Show the history, newest first'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "show" -d 'Show a commit and the files it changed'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "export" -d 'Write the project as it was at a commit into a new folder'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "fsck" -d 'Check the repository for damage'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "diff" -d 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "inspect" -d 'Print what a Live set or FL Studio project holds'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "samples" -d 'List the samples your sets reference, and whether a snapshot holds them'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "status" -d 'Show what changed in the project since the last commit'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "branch" -d 'List, create, rename or delete branches'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "switch" -d 'Switch to a branch, updating the project\'s files'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "restore" -d 'Bring files back to how they were in a commit'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "tag" -d 'List, create or delete tags'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "reset" -d 'Move the current branch to another commit'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "oplog" -d 'Show the operation log: every change to branches, tags, HEAD and the files daw rewrote'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "remote" -d 'Manage remotes: where pushes go and fetches come from'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "push" -d 'Send commits to a remote'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "fetch" -d 'Download what a remote has and this repository lacks'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "pull" -d 'Fetch from a remote and bring the current branch up to it'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "clone" -d 'Make a new project folder from a remote'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "undo" -d 'Undo the last operation (run it again to redo)'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "lock" -d 'Forget unlocked keys now'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "completions" -d 'Print the shell completion script for SHELL'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "generate-docs" -d 'Write the man pages and completion scripts (for maintainers)'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "agent" -d 'Run the key agent (started by daw itself; not for direct use)'
-complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock completions generate-docs agent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "init" -d 'Put a project folder under version control'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "commit" -d 'Snapshot the project'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "log" -d 'Show the history, newest first'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "show" -d 'Show a commit and the files it changed'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "export" -d 'Write the project as it was at a commit into a new folder'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "fsck" -d 'Check the repository for damage'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "diff" -d 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "inspect" -d 'Print what a Live set or FL Studio project holds'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "samples" -d 'List the samples your sets reference, and whether a snapshot holds them'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "status" -d 'Show what changed in the project since the last commit'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "branch" -d 'List, create, rename or delete branches'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "switch" -d 'Switch to a branch, updating the project\'s files'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "restore" -d 'Bring files back to how they were in a commit'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "tag" -d 'List, create or delete tags'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "reset" -d 'Move the current branch to another commit'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "oplog" -d 'Show the operation log: every change to branches, tags, HEAD and the files daw rewrote'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "remote" -d 'Manage remotes: where pushes go and fetches come from'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "push" -d 'Send commits to a remote'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "fetch" -d 'Download what a remote has and this repository lacks'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "pull" -d 'Fetch from a remote and bring the current branch up to it'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "clone" -d 'Make a new project folder from a remote'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "undo" -d 'Undo the last operation (run it again to redo)'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "lock" -d 'Forget unlocked keys now'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "key" -d 'Manage passphrases and the recovery key'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "completions" -d 'Print the shell completion script for SHELL'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "generate-docs" -d 'Write the man pages and completion scripts (for maintainers)'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "agent" -d 'Run the key agent (started by daw itself; not for direct use)'
+complete -c daw -n "__fish_daw_using_subcommand help; and not __fish_seen_subcommand_from init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "add" -d 'Add a remote, after checking it'
 complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "list" -d 'List the remotes'
 complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "show" -d 'Show a remote: where it is, what this repository last saw there'
 complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from remote" -f -a "remove" -d 'Forget a remote and its remote-tracking branches (the remote\'s data is not touched)'
+complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "list" -d 'List the key slots: id, kind, label, when it was made, and its key derivation cost'
+complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "add" -d 'Add a passphrase (for a collaborator, another machine, or before retiring the old one)'
+complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "remove" -d 'Remove a key slot: its passphrase (or recovery key) no longer opens the repository'
+complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "passwd" -d 'Change the passphrase you unlock with (or set a new one with the recovery key)'
+complete -c daw -n "__fish_daw_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "recovery" -d 'Make a new recovery key and revoke the old one'

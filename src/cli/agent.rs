@@ -11,8 +11,12 @@
 //!   checks the agent's.
 //! - Keys live in one locked memory page (`mlock`, not swapped), the process is not dumpable
 //!   (no core files, no ptrace by other processes of the user), and keys are wiped on exit.
-//! - It exits, wiping the keys, after `DAW_AGENT_TIMEOUT` seconds without a request (default 600),
-//!   and on `daw lock`.
+//! - It starts only for a user at a terminal (or when `DAW_AGENT=1` asks for it): a script that
+//!   passes the passphrase in the environment gets no agent left behind.
+//! - It exits, wiping the keys, after `DAW_AGENT_TIMEOUT` seconds in which no key was used (default
+//!   600, at most 12 hours; a connection that asks for no key does not count), on `daw lock`, and when
+//!   the login session that started it ends (its session leader, the login shell or terminal, exits).
+//! - Any process of the same user can ask it for a key, as with ssh-agent (docs/SECURITY.md).
 //!
 //! Protocol (one request per connection): `op (u8) ‖ id length (u8) ‖ repository id ‖ [key (32)]`;
 //! ops 1 get, 2 put, 3 lock (forget everything and exit). Answers: get → `1 ‖ key` or `0`; put → `0`;
@@ -33,6 +37,8 @@ use super::{CommandError, Context};
 
 /// Idle time after which the agent forgets its keys and exits.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(600);
+/// The longest idle time allowed: a key is never kept for days.
+pub const MAX_IDLE: Duration = Duration::from_secs(12 * 3600);
 const SOCKET_NAME: &str = "agent.sock";
 const OP_GET: u8 = 1;
 const OP_PUT: u8 = 2;
@@ -46,13 +52,31 @@ pub fn enabled() -> bool {
     std::env::var_os("DAW_NO_AGENT").is_none_or(|v| v.is_empty())
 }
 
-/// The agent's idle timeout from `DAW_AGENT_TIMEOUT` (seconds).
+/// The agent's idle timeout from `DAW_AGENT_TIMEOUT` (seconds), at most [`MAX_IDLE`].
 pub fn idle_timeout() -> Duration {
     std::env::var("DAW_AGENT_TIMEOUT")
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
         .unwrap_or(DEFAULT_IDLE)
+        .min(MAX_IDLE)
+}
+
+/// Whether a new agent may be started: at a terminal, or when `DAW_AGENT=1` asks for one.
+fn may_start() -> bool {
+    std::env::var_os("DAW_AGENT").is_some_and(|v| v == "1") || super::has_terminal()
+}
+
+/// This process's session id (its session leader's pid).
+fn session_id() -> i32 {
+    // SAFETY: getsid(0) only reads this process's session id.
+    unsafe { libc::getsid(0) }
+}
+
+/// Whether the session leader `sid` still runs and leads its session.
+fn session_alive(sid: i32) -> bool {
+    // SAFETY: getsid on another pid only reads; it fails with ESRCH when the process is gone.
+    sid <= 1 || unsafe { libc::getsid(sid) } == sid
 }
 
 fn uid() -> u32 {
@@ -143,17 +167,18 @@ pub fn get(repo_id: &str) -> Option<SecretKey> {
         return None;
     }
     s.read_exact(&mut answer[1..]).ok()?;
-    let mut key = [0u8; 32];
-    key.copy_from_slice(&answer[1..]);
+    let k = SecretKey::from_slice(&answer[1..]);
     answer.zeroize();
-    let k = SecretKey::from_bytes(key);
-    key.zeroize();
-    Some(k)
+    k
 }
 
-/// Gives the agent a key, starting the agent if none runs. Best effort: `false` if it failed.
+/// Gives the agent a key, starting the agent if none runs (only at a terminal, or when asked with
+/// `DAW_AGENT=1`). Best effort: `false` if it failed or no agent may start.
 pub fn put(repo_id: &str, key: &SecretKey) -> bool {
     let stream = connect().or_else(|| {
+        if !may_start() {
+            return None;
+        }
         spawn().ok()?;
         connect()
     });
@@ -184,6 +209,8 @@ fn spawn() -> std::io::Result<()> {
     cmd.arg("agent")
         .arg("--idle-timeout")
         .arg(idle_timeout().as_secs().to_string())
+        .arg("--session")
+        .arg(session_id().to_string())
         .env_remove("DAW_PASSPHRASE")
         .env_remove("DAW_PASSPHRASE_FILE")
         .env_remove("DAW_PASSPHRASE_COMMAND")
@@ -285,9 +312,14 @@ impl KeyTable {
 /// Exits after the idle timeout or on `daw lock`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Seconds without a request after which the agent forgets its keys and exits
+    /// Seconds without a use of a key after which the agent forgets its keys and exits (at most
+    /// 43200)
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_IDLE.as_secs())]
     pub idle_timeout: u64,
+
+    /// The session whose end ends the agent (the starting process's session id)
+    #[arg(long, value_name = "SID", default_value_t = 0)]
+    pub session: i32,
 }
 
 /// The agent process.
@@ -330,7 +362,8 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
     }
     let table = Arc::new(Mutex::new(KeyTable::new()));
     let last = Arc::new(Mutex::new(Instant::now()));
-    let idle = Duration::from_secs(args.idle_timeout.max(1));
+    let idle = Duration::from_secs(args.idle_timeout.max(1)).min(MAX_IDLE);
+    let session = args.session;
     {
         let table = Arc::clone(&table);
         let last = Arc::clone(&last);
@@ -339,9 +372,10 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
             loop {
                 std::thread::sleep(Duration::from_millis(200));
                 let elapsed = last.lock().map(|l| l.elapsed()).unwrap_or(idle);
-                // Exit when idle, or when our socket was removed or replaced.
+                // Exit when idle, when our socket was removed or replaced, or when the login
+                // session that started us ended.
                 let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.ino() == inode);
-                if elapsed >= idle || !ours {
+                if elapsed >= idle || !ours || !session_alive(session) {
                     shutdown(&table, &path, inode);
                 }
             }
@@ -354,9 +388,13 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
         }
         let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
         let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-        if let Ok(mut l) = last.lock() {
-            *l = Instant::now();
-        }
+        // Only a use of a key (a get that finds one, a put) keeps the agent alive: a process that
+        // merely connects does not.
+        let used = || {
+            if let Ok(mut l) = last.lock() {
+                *l = Instant::now();
+            }
+        };
         let mut head = [0u8; 2];
         if stream.read_exact(&mut head).is_err() {
             continue;
@@ -370,6 +408,7 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
             OP_GET => {
                 let mut answer = [0u8; 33];
                 if let Some(i) = t.find(&id) {
+                    used();
                     answer[0] = 1;
                     answer[1..].copy_from_slice(&t.slots[i].key);
                     let _ = stream.write_all(&answer);
@@ -381,6 +420,7 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
             OP_PUT => {
                 let mut key = [0u8; 32];
                 if stream.read_exact(&mut key).is_ok() && !id.is_empty() {
+                    used();
                     t.put(&id, &key);
                 }
                 key.zeroize();

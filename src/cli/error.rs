@@ -85,6 +85,18 @@ impl From<RepoError> for CommandError {
                 vec!["run `daw init` in your project folder, or point DAW_DIR / --daw-dir at the repository".into()]
             }
             RepoError::WrongPassphrase => Vec::new(),
+            RepoError::WrongRecoveryKey => {
+                vec!["type the newest recovery key `daw init` or `daw key recovery` showed".into()]
+            }
+            RepoError::SlotRevoked(_) => {
+                vec!["use another passphrase of the repository (see `daw key list`)".into()]
+            }
+            RepoError::Key(daw::store::keys::KeyError::WeakKdf(_)) => vec![
+                "leave the KDF options out (the defaults are safe); --insecure-test-kdf allows weak values for tests".into(),
+            ],
+            RepoError::Key(daw::store::keys::KeyError::BadSlot { .. }) => vec![
+                "another passphrase or the recovery key may still open the repository; a clone's `.daw/keys` holds copies".into(),
+            ],
             RepoError::Lock(LockError::Busy { .. }) => {
                 vec![
                     "wait for the other command to finish (is `daw watch` running?) and try again"

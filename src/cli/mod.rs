@@ -27,10 +27,11 @@ for Ableton Live and FL Studio project folders, encrypted and deduplicated.";
 
 const AFTER_HELP: &str = "\
 Passphrase: daw asks for it on a terminal; scripts set DAW_PASSPHRASE, DAW_PASSPHRASE_FILE (a file \
-holding it) or DAW_PASSPHRASE_COMMAND (a command that prints it). Once unlocked, a repository's key \
-is kept by a background agent for the session (10 minutes idle by default, DAW_AGENT_TIMEOUT \
-seconds), so the passphrase is asked once; `daw lock` forgets it now, DAW_NO_AGENT=1 turns the agent \
-off.
+holding it, mode 600) or DAW_PASSPHRASE_COMMAND (a shell command line, run with `sh -c`, that prints \
+it). `daw key` adds, removes and changes passphrases and the recovery key. Once unlocked on a \
+terminal, a repository's key is kept by a background agent for the session (10 minutes idle by \
+default, DAW_AGENT_TIMEOUT seconds, at most 12 hours), so the passphrase is asked once; `daw lock` \
+forgets it now, DAW_NO_AGENT=1 turns the agent off, DAW_AGENT=1 starts it without a terminal.
 
 Exit codes: 0 success; 1 the command found a difference or a problem it reports (e.g. fsck found \
 damage); 2 usage or user error (bad arguments, not a repository, wrong passphrase, unknown revision, \
@@ -99,6 +100,7 @@ pub enum Command {
     Clone(commands::clone::Args),
     Undo(commands::undo::Args),
     Lock(commands::lock::Args),
+    Key(commands::key::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]
     GenerateDocs(commands::completions::GenerateDocsArgs),
@@ -203,7 +205,7 @@ impl Context {
             .as_deref()
             .and_then(agent::get)
             .and_then(|key| Repository::open_with_master(location.clone(), key).ok());
-        let mut repo = match from_agent {
+        let repo = match from_agent {
             Some(repo) => repo,
             None => {
                 let pass = passphrase(false)?;
@@ -217,6 +219,52 @@ impl Context {
                 repo
             }
         };
+        self.opened(repo, true)
+    }
+
+    /// [`Context::open`] without refusing a changed config or a rollback: for `daw fsck`, which
+    /// reports them and can accept them.
+    pub fn open_unchecked(&self) -> Result<Repository, CommandError> {
+        let location = self.locate()?;
+        let use_agent = agent::enabled();
+        let from_agent = use_agent
+            .then(|| Repository::repository_id(&location).ok())
+            .flatten()
+            .as_deref()
+            .and_then(agent::get)
+            .and_then(|key| Repository::open_with_master(location.clone(), key).ok());
+        let repo = match from_agent {
+            Some(repo) => repo,
+            None => {
+                let pass = passphrase(false)?;
+                Repository::open(location, pass.as_bytes())?
+            }
+        };
+        self.opened(repo, false)
+    }
+
+    /// Finds and unlocks the repository with `secret` only (never the agent's key): for commands
+    /// that change the ways in, which must prove one of them.
+    pub fn open_with_secret(
+        &self,
+        secret: &daw::store::keys::Secret,
+    ) -> Result<Repository, CommandError> {
+        let repo = Repository::open_with_secret(self.locate()?, secret)?;
+        self.opened(repo, true)
+    }
+
+    /// Tells an unlocked repository who is acting and where the seen record is, and (when `check`)
+    /// refuses it if its config was changed outside daw or it was rolled back.
+    fn opened(&self, mut repo: Repository, check: bool) -> Result<Repository, CommandError> {
+        if let Some(dir) = seen_dir() {
+            repo.set_seen_dir(dir);
+        }
+        if check {
+            let problems = repo.trust_problems()?;
+            if let Some(first) = problems.first() {
+                return Err(trust_error(first));
+            }
+        }
         // Who is acting is looked up only when an operation is recorded: reading the user's git
         // config costs more than a whole `daw status`.
         let configured = configured_identity(&repo);
@@ -247,57 +295,173 @@ impl Context {
     }
 }
 
-/// The passphrase from the environment, or asked on the terminal (twice when `confirm`).
+/// Where the seen records of repositories are kept (the newest operation seen in each, for rollback
+/// detection): `DAW_STATE_DIR`, else `$XDG_STATE_HOME/daw`, else `~/.local/state/daw`; then `seen/`.
+pub fn seen_dir() -> Option<PathBuf> {
+    let nonempty = |v: &str| {
+        std::env::var_os(v)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = nonempty("DAW_STATE_DIR")
+        .or_else(|| nonempty("XDG_STATE_HOME").map(|p| p.join("daw")))
+        .or_else(|| nonempty("HOME").map(|p| p.join(".local/state/daw")))?;
+    Some(base.join("seen"))
+}
+
+/// The error for a repository that is not as this user left it.
+pub fn trust_error(problem: &daw::repo::trust::TrustProblem) -> CommandError {
+    use daw::repo::trust::TrustProblem;
+    let hint = match problem {
+        TrustProblem::ConfigChanged { .. } => {
+            "if you made this change yourself, accept it with `daw fsck --accept-config`; otherwise put the old value back"
+        }
+        TrustProblem::RolledBack { .. } => {
+            "if you restored an older copy on purpose, accept it with `daw fsck --accept-rollback`; otherwise bring back the newer copy (a sync client's history, a backup, a remote)"
+        }
+    };
+    CommandError::user(problem.to_string()).hint(hint)
+}
+
+/// The passphrase from the environment, or asked on the terminal (twice when `confirm`). Refused when
+/// empty or not UTF-8, whatever its source.
 pub fn passphrase(confirm: bool) -> Result<Zeroizing<String>, CommandError> {
     if let Some(p) = std::env::var_os("DAW_PASSPHRASE") {
-        return Ok(Zeroizing::new(p.to_string_lossy().into_owned()));
+        let p = Zeroizing::new(p.into_string().map_err(|_| not_utf8("DAW_PASSPHRASE"))?);
+        return non_empty(p, "DAW_PASSPHRASE");
     }
     if let Some(path) = std::env::var_os("DAW_PASSPHRASE_FILE") {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            CommandError::user(format!(
-                "cannot read DAW_PASSPHRASE_FILE {}: {e}",
-                PathBuf::from(&path).display()
-            ))
-        })?;
-        return Ok(Zeroizing::new(strip_newline(text)));
+        let path = PathBuf::from(path);
+        return non_empty(
+            read_secret_file(&path, "DAW_PASSPHRASE_FILE")?,
+            "DAW_PASSPHRASE_FILE",
+        );
     }
     if let Some(cmd) = std::env::var_os("DAW_PASSPHRASE_COMMAND") {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(&cmd)
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| CommandError::user(format!("cannot run DAW_PASSPHRASE_COMMAND: {e}")))?;
-        if !out.status.success() {
-            return Err(CommandError::user(format!(
-                "DAW_PASSPHRASE_COMMAND failed ({})",
-                out.status
-            )));
-        }
-        let text = String::from_utf8(out.stdout).map_err(|_| {
-            CommandError::user("DAW_PASSPHRASE_COMMAND printed something that is not UTF-8")
-        })?;
-        return Ok(Zeroizing::new(strip_newline(text)));
+        return non_empty(run_passphrase_command(&cmd)?, "DAW_PASSPHRASE_COMMAND");
     }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !has_terminal() {
         return Err(
             CommandError::user("no passphrase given and no terminal to ask on")
                 .hint("set DAW_PASSPHRASE, DAW_PASSPHRASE_FILE or DAW_PASSPHRASE_COMMAND"),
         );
     }
-    let first = Zeroizing::new(
-        rpassword::prompt_password("Passphrase: ")
-            .map_err(|e| CommandError::user(format!("cannot read the passphrase: {e}")))?,
-    );
-    if confirm {
-        if first.is_empty() {
-            return Err(CommandError::user("the passphrase is empty"));
-        }
-        let again = Zeroizing::new(
-            rpassword::prompt_password("Passphrase again: ")
-                .map_err(|e| CommandError::user(format!("cannot read the passphrase: {e}")))?,
+    ask_twice("Passphrase: ", "Passphrase again: ", confirm)
+}
+
+/// A new passphrase (`daw key add`, `daw key passwd`): `DAW_NEW_PASSPHRASE`, or asked twice on the
+/// terminal.
+pub fn new_passphrase() -> Result<Zeroizing<String>, CommandError> {
+    if let Some(p) = std::env::var_os("DAW_NEW_PASSPHRASE") {
+        let p = Zeroizing::new(
+            p.into_string()
+                .map_err(|_| not_utf8("DAW_NEW_PASSPHRASE"))?,
         );
-        if *first != *again {
+        return non_empty(p, "DAW_NEW_PASSPHRASE");
+    }
+    if !has_terminal() {
+        return Err(
+            CommandError::user("no new passphrase given and no terminal to ask on")
+                .hint("set DAW_NEW_PASSPHRASE"),
+        );
+    }
+    ask_twice("New passphrase: ", "New passphrase again: ", true)
+}
+
+/// The recovery key: `DAW_RECOVERY_KEY`, or asked on the terminal.
+pub fn recovery_key() -> Result<daw::store::keys::RecoveryKey, CommandError> {
+    let text = match std::env::var_os("DAW_RECOVERY_KEY") {
+        Some(p) => Zeroizing::new(p.into_string().map_err(|_| not_utf8("DAW_RECOVERY_KEY"))?),
+        None if has_terminal() => Zeroizing::new(
+            rpassword::prompt_password("Recovery key: ")
+                .map_err(|e| CommandError::user(format!("cannot read the recovery key: {e}")))?,
+        ),
+        None => {
+            return Err(
+                CommandError::user("no recovery key given and no terminal to ask on")
+                    .hint("set DAW_RECOVERY_KEY"),
+            );
+        }
+    };
+    daw::store::keys::RecoveryKey::parse(&text).map_err(|e| {
+        CommandError::user(e.to_string()).hint("type it as `daw init` showed it: 9 groups of 4")
+    })
+}
+
+pub(crate) fn has_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+fn not_utf8(source: &str) -> CommandError {
+    CommandError::user(format!("the passphrase in {source} is not valid UTF-8"))
+        .hint("daw passphrases are text; re-encode it as UTF-8")
+}
+
+fn non_empty(p: Zeroizing<String>, source: &str) -> Result<Zeroizing<String>, CommandError> {
+    if p.is_empty() {
+        return Err(
+            CommandError::user(format!("the passphrase from {source} is empty"))
+                .hint("an empty passphrase protects nothing; set a real one"),
+        );
+    }
+    Ok(p)
+}
+
+/// Reads a passphrase file, warning when other users may read it.
+fn read_secret_file(
+    path: &std::path::Path,
+    source: &str,
+) -> Result<Zeroizing<String>, CommandError> {
+    use std::os::unix::fs::MetadataExt;
+    let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
+        CommandError::user(format!("cannot read {source} {}: {e}", path.display()))
+    })?);
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.mode() & 0o077 != 0
+    {
+        ui::warn(&format!(
+            "{source} {} can be read by other users (mode {:o}); run `chmod 600` on it",
+            path.display(),
+            meta.mode() & 0o777
+        ));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| not_utf8(source))?;
+    Ok(Zeroizing::new(strip_newline(text.to_string())))
+}
+
+/// Runs `DAW_PASSPHRASE_COMMAND` with `sh -c` (documented: it is a shell command line, such as
+/// `pass show music/daw`), with stderr passed through.
+fn run_passphrase_command(cmd: &std::ffi::OsStr) -> Result<Zeroizing<String>, CommandError> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| CommandError::user(format!("cannot run DAW_PASSPHRASE_COMMAND: {e}")))?;
+    let stdout = Zeroizing::new(out.stdout);
+    if !out.status.success() {
+        return Err(CommandError::user(format!(
+            "DAW_PASSPHRASE_COMMAND failed ({})",
+            out.status
+        )));
+    }
+    let text = std::str::from_utf8(&stdout).map_err(|_| not_utf8("DAW_PASSPHRASE_COMMAND"))?;
+    Ok(Zeroizing::new(strip_newline(text.to_string())))
+}
+
+fn ask_twice(prompt: &str, again: &str, confirm: bool) -> Result<Zeroizing<String>, CommandError> {
+    let read = |p: &str| {
+        rpassword::prompt_password(p)
+            .map(Zeroizing::new)
+            .map_err(|e| CommandError::user(format!("cannot read the passphrase: {e}")))
+    };
+    let first = read(prompt)?;
+    if first.is_empty() {
+        return Err(CommandError::user("the passphrase is empty"));
+    }
+    if confirm {
+        let second = read(again)?;
+        if *first != *second {
             return Err(CommandError::user("the passphrases do not match"));
         }
     }
@@ -327,7 +491,7 @@ pub fn now() -> (i64, i32) {
     (secs, local_offset_minutes(secs))
 }
 
-fn local_offset_minutes(secs: i64) -> i32 {
+pub(crate) fn local_offset_minutes(secs: i64) -> i32 {
     let t = secs as libc::time_t;
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // SAFETY: `t` and `tm` are valid for the call; localtime_r is the thread-safe variant.
@@ -484,6 +648,7 @@ pub fn run() -> i32 {
         Command::Clone(a) => commands::clone::run(&ctx, a),
         Command::Undo(a) => commands::undo::run(&ctx, a),
         Command::Lock(a) => commands::lock::run(&ctx, a),
+        Command::Key(a) => commands::key::run(&ctx, a),
         Command::Completions(a) => commands::completions::run(&ctx, a),
         Command::GenerateDocs(a) => commands::completions::generate_docs(&ctx, a),
         Command::Agent(a) => agent::run(&ctx, a),

@@ -30,7 +30,7 @@ pub use record::{RemoteEntry, RemoteRecord, RemoteSettings, validate_name};
 pub use state::{RemoteState, is_ancestor, read_remote_op, read_state, single_targets};
 pub use transfer::{
     Contents, FetchReport, ProbeReport, Progress, PushReport, PushRequest, contents, fetch, probe,
-    push, push_key_slots, remote_repository_id,
+    push, remote_repository_id,
 };
 
 /// The plaintext object that marks a store as a daw remote: `{"format": 1, "repository_id": …}`.

@@ -11,7 +11,8 @@ use crate::store::{BackendError, Store};
 
 use super::{RemoteError, Result};
 
-const RECORD_VERSION: u64 = 1;
+/// 2 added the key set last agreed with the remote.
+const RECORD_VERSION: u64 = 2;
 
 /// How to reach a remote (no credentials: those come from the environment each time).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,6 +38,9 @@ pub struct RemoteRecord {
     pub packs: BTreeSet<ObjectId>,
     /// Of those, the packs an operation announced (the others wait for this client's next push).
     pub announced: BTreeSet<ObjectId>,
+    /// blake3 of the key set this repository and the remote last both held (a push with the same
+    /// local key set need not read the remote's).
+    pub key_set: Option<[u8; 32]>,
 }
 
 /// A remote's settings and record, as stored.
@@ -134,12 +138,16 @@ impl RemoteEntry {
                 w.id(p);
             }
         }
+        match &r.key_set {
+            Some(d) => w.u8(1).raw(d),
+            None => w.u8(0),
+        };
         w.finish()
     }
 
     fn decode(buf: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(buf, "remote record");
-        r.version(RECORD_VERSION)?;
+        let version = r.version(RECORD_VERSION)?;
         let url = r.string()?;
         let opt = |r: &mut Reader<'_>| match r.u8()? {
             0 => Ok(None),
@@ -178,6 +186,15 @@ impl RemoteEntry {
                 set.insert(r.id()?);
             }
         }
+        let key_set = if version >= 2 {
+            match r.u8()? {
+                0 => None,
+                1 => Some(*r.id()?.as_bytes()),
+                t => return Err(r.invalid(format!("unknown flag {t}"))),
+            }
+        } else {
+            None
+        };
         r.finish()?;
         let [packs, announced] = sets;
         Ok(Self {
@@ -194,6 +211,7 @@ impl RemoteEntry {
                 heads,
                 packs,
                 announced,
+                key_set,
             },
         })
     }

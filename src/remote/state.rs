@@ -37,6 +37,7 @@ impl RemoteState {
             heads: self.heads.clone(),
             packs,
             announced: self.announced.clone(),
+            key_set: previous.key_set,
         }
     }
 

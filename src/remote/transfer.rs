@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::object::ObjectId;
 use crate::oplog::{Head, OpMeta, Operation, RefTable, Tag};
 use crate::store::backend::{Listed, copy_objects};
-use crate::store::{Backend, BackendError, Store};
+use crate::store::{Backend, BackendError, Store, keys};
 
 use super::record::RemoteEntry;
 use super::state::{read_state, resolve_by_ancestry, seal_remote_op};
@@ -148,8 +148,6 @@ pub struct PushRequest {
     pub default_branch: String,
     pub meta: OpMeta,
     pub repository_id: String,
-    /// The key slots (id, JSON), pushed so that every clone sees the same set.
-    pub key_slots: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -168,6 +166,8 @@ pub struct PushReport {
     /// Whether the store honours conditional writes, when this push had to find out (the remote
     /// came from a clone, which only reads).
     pub probed_conditional_writes: Option<bool>,
+    /// Key slots brought in line on either side (by the repository, under its lock, after the push).
+    pub keys: keys::KeySync,
 }
 
 /// Pushes branches and tags to a remote: uploads the packs it lacks, then publishes one operation.
@@ -188,7 +188,6 @@ pub fn push(
     let mut state = read_state(remote, local, record)?;
     if record.seq == 0 {
         ensure_remote_config(remote, &req.repository_id, state.seq == 0)?;
-        push_key_slots(remote, &req.key_slots)?;
     }
     resolve_by_ancestry(&mut state, local)?;
 
@@ -418,27 +417,14 @@ fn ensure_remote_config(remote: &Backend, repository_id: &str, empty_log: bool) 
     }
 }
 
-/// Uploads key slots the remote lacks (by name).
-pub fn push_key_slots(remote: &Backend, slots: &[(String, Vec<u8>)]) -> Result<()> {
-    let have: BTreeSet<String> = remote
-        .list("keys")?
-        .into_iter()
-        .map(|l| l.path.trim_start_matches("keys/").to_string())
-        .collect();
-    for (id, json) in slots {
-        if !have.contains(id) {
-            remote.put(&format!("keys/{id}"), json.clone())?;
-        }
-    }
-    Ok(())
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct FetchReport {
     pub state: RemoteState,
     pub packs: u64,
     pub bytes: u64,
     pub record: RemoteRecord,
+    /// Key slots brought in from the remote (by the repository, under its lock).
+    pub keys: keys::KeySync,
 }
 
 /// Fetches what a remote has that the local store lacks: reads its new operations, downloads the
@@ -505,5 +491,6 @@ pub fn fetch(
         bytes: total,
         record,
         state,
+        keys: Default::default(),
     })
 }

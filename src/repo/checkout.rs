@@ -208,7 +208,12 @@ impl Repository {
                     let layout =
                         gzip::GzipLayout::decode(layout).map_err(|e| mismatch(e.to_string()))?;
                     let reader = ContentReader::new(self.store(), payload);
-                    gzip::rebuild(&layout, reader, &mut w).map_err(|e| mismatch(e.to_string()))?;
+                    // An I/O error here is usually the store's (a blob that failed
+                    // authentication): name it, not just "gzip data".
+                    gzip::rebuild(&layout, reader, &mut w).map_err(|e| match e {
+                        gzip::GzipError::Io(io) => mismatch(io.to_string()),
+                        e => mismatch(e.to_string()),
+                    })?;
                 }
             }
             let (written, hole) = (w.written, w.pending_hole);

@@ -93,9 +93,43 @@ impl Checker<'_> {
                 Err(e) => self.problem(format!("operation {}", id.short(12)), e, Some(by)),
             }
         }
+        // Operations op_head does not reach: left by a command interrupted before it replaced
+        // op_head, or orphaned when op_head was moved back (a rollback, reported on its own).
+        if let Ok(listed) = self.repo.store().backend().list("ops") {
+            let orphans = listed
+                .iter()
+                .filter_map(|l| ObjectId::from_hex(l.path.trim_start_matches("ops/")))
+                .filter(|id| !seen.contains(id))
+                .count();
+            if orphans > 0 {
+                self.report.notes.push(format!(
+                    "{orphans} operation(s) not reachable from op_head (left by an interrupted command, or orphaned by a rollback)"
+                ));
+            }
+        }
         targets.sort();
         targets.dedup();
         targets
+    }
+
+    /// Every key slot must be readable and be the one the key set names.
+    fn check_key_slots(&mut self) {
+        match self.repo.key_slots() {
+            Ok(slots) => {
+                for s in slots {
+                    let Some(p) = s.problem else { continue };
+                    if p.starts_with("damaged") || p.starts_with("altered") {
+                        self.problem(format!("key slot {}", s.id), p, None);
+                    } else {
+                        self.report.notes.push(format!(
+                            "key slot {}: {p} (harmless: it opens nothing)",
+                            s.id
+                        ));
+                    }
+                }
+            }
+            Err(e) => self.problem("key slots".into(), e, None),
+        }
     }
 
     fn check_commit(&mut self, start: ObjectId) {
@@ -349,7 +383,39 @@ impl Checker<'_> {
     }
 }
 
+/// What `daw fsck --repair` did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct RepairReport {
+    /// Damaged index files removed.
+    pub removed_indexes: Vec<String>,
+    /// Packs indexed again from their own headers.
+    pub packs_reindexed: usize,
+    /// Packs whose header could not be read, with the reason: what they held is lost here.
+    pub unrecoverable: Vec<(String, String)>,
+}
+
 impl Repository {
+    /// Rebuilds the index from the packs' headers: every damaged index file is replaced by one
+    /// naming the packs no readable index names.
+    pub fn repair_indexes(&mut self) -> Result<RepairReport> {
+        let _lock = self.lock(&format!("daw fsck --repair (pid {})", std::process::id()))?;
+        let damaged: Vec<ObjectId> = self
+            .store()
+            .load_index_tolerant()?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        let (packs_reindexed, unreadable) = self.store_mut().repair_index(&damaged)?;
+        Ok(RepairReport {
+            removed_indexes: damaged.iter().map(|n| n.to_hex()).collect(),
+            packs_reindexed,
+            unrecoverable: unreadable
+                .into_iter()
+                .map(|(n, e)| (n.to_hex(), e.to_string()))
+                .collect(),
+        })
+    }
+
     pub fn fsck(&self, opts: FsckOptions) -> Result<FsckReport> {
         let mut c = Checker {
             repo: self,
@@ -359,6 +425,16 @@ impl Repository {
             seen_trees: HashSet::new(),
             op_trees: Vec::new(),
         };
+        // A damaged index is one problem among others: the readable ones are used and the check
+        // goes on (blobs only the damaged one named show up as missing from every index).
+        for (name, e) in self.store().load_index_tolerant()? {
+            c.problem(
+                format!("index {}", name.short(12)),
+                e,
+                Some("nothing: `daw fsck --repair` rebuilds indexes from the packs".into()),
+            );
+        }
+        c.check_key_slots();
         let targets = c.check_ops();
         for t in targets {
             c.check_commit(t);

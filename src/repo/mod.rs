@@ -9,6 +9,7 @@ pub mod config;
 pub mod diff;
 pub mod fsck;
 pub mod history;
+pub mod keys;
 pub mod lock;
 pub mod music;
 pub mod refs;
@@ -17,6 +18,7 @@ pub mod snapshot;
 pub mod status;
 pub mod switch;
 pub mod sync;
+pub mod trust;
 pub mod undo;
 
 /// The operation log has its own room (`crate::oplog`); `repo::ops` names it for the code that
@@ -27,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::object::{BlobKind, Commit, DecodeError, ObjectId, Tree};
+use crate::store::keys::Secret;
 use crate::store::{self, Backend, KdfParams, KeySlot, Keys, Store, StoreError};
 use crate::worktree::DAW_DIR_NAME;
 use crate::worktree::fsutil::FsError;
@@ -51,6 +54,14 @@ pub enum RepoError {
     /// The passphrase opened no key slot.
     #[error("wrong passphrase: it opens none of this repository's key slots")]
     WrongPassphrase,
+    /// The recovery key opened no recovery slot.
+    #[error(
+        "wrong recovery key: it opens none of this repository's key slots (an older one, revoked?)"
+    )]
+    WrongRecoveryKey,
+    /// The secret opened a slot that the key set no longer lists.
+    #[error("key slot {0} was removed from this repository: its passphrase no longer opens it")]
+    SlotRevoked(String),
     /// The config file is unreadable or from a newer daw.
     #[error("{path}: {detail}")]
     Config { path: PathBuf, detail: String },
@@ -137,6 +148,14 @@ impl RepoError {
             Self::NotARepository(_)
                 | Self::AlreadyExists(_)
                 | Self::WrongPassphrase
+                | Self::WrongRecoveryKey
+                | Self::SlotRevoked(_)
+                | Self::Key(
+                    store::keys::KeyError::WeakKdf(_)
+                        | store::keys::KeyError::EmptySecret(_)
+                        | store::keys::KeyError::BadLabel(_)
+                        | store::keys::KeyError::BadRecoveryKey(_)
+                )
                 | Self::UnknownRevision(_)
                 | Self::AmbiguousRevision { .. }
                 | Self::NoCommits
@@ -152,6 +171,36 @@ impl RepoError {
                         | crate::remote::RemoteError::OtherRepository { .. }
                 )
         )
+    }
+}
+
+/// Creates the repository folder readable by its owner only (0700), or makes an existing one so.
+/// Everything in it then stays out of other local users' reach whatever its own mode.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if let Some(parent) = dir.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| RepoError::io(parent, e))?;
+    }
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(RepoError::io(dir, e)),
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| RepoError::io(dir, e))
+}
+
+/// Makes a repository folder that others can enter (made by an older daw, or copied) 0700 again,
+/// and its `cache` folder (which the stat cache creates with the default mode). Best effort: a
+/// folder daw cannot change (another owner's) is left as it is.
+fn keep_private(dir: &Path) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    for d in [dir.to_path_buf(), dir.join("cache")] {
+        if let Ok(m) = std::fs::metadata(&d)
+            && m.mode() & 0o077 != 0
+        {
+            let _ = std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700));
+        }
     }
 }
 
@@ -226,6 +275,10 @@ pub struct InitOptions {
     /// Where the repository goes; `work_tree/.daw` by default.
     pub daw_dir: Option<PathBuf>,
     pub kdf: KdfParams,
+    /// Accept KDF parameters below the minimum (tests and throw-away repositories only).
+    pub allow_insecure_kdf: bool,
+    /// A recovery key to make a slot for (the caller shows it to the user once).
+    pub recovery_key: Option<store::keys::RecoveryKey>,
     pub meta: OpMeta,
 }
 
@@ -237,6 +290,10 @@ pub struct Repository {
     meta: Option<MetaSource>,
     /// The last operation read (operations never change: it is reused while `op_head` names it).
     last_op: std::sync::Mutex<Option<(ObjectId, Operation)>>,
+    /// The key slot this repository was unlocked with (`None` with the key agent's key).
+    slot_in_use: Option<String>,
+    /// Where the seen record is kept (`trust`), if the caller keeps one.
+    seen_dir: Option<PathBuf>,
 }
 
 /// Produces the metadata of an operation when one is recorded (who, when, which command), so that
@@ -256,8 +313,11 @@ impl Repository {
         if daw_dir.join("config").exists() {
             return Err(RepoError::AlreadyExists(daw_dir));
         }
+        let secret = Secret::passphrase(passphrase)?;
+        opts.kdf.check_new(opts.allow_insecure_kdf)?;
         std::fs::create_dir_all(&work_tree).map_err(|e| RepoError::io(&work_tree, e))?;
-        std::fs::create_dir_all(&daw_dir).map_err(|e| RepoError::io(&daw_dir, e))?;
+        create_private_dir(&daw_dir)?;
+        create_private_dir(&daw_dir.join("cache"))?;
         let _lock = RepoLock::acquire(
             &daw_dir,
             LOCK_WAIT,
@@ -265,12 +325,32 @@ impl Repository {
         )?;
         let keys = Keys::generate();
         let repo_id = hex::encode(&store::random_name().as_bytes()[..16]);
-        let slot_id = hex::encode(&store::random_name().as_bytes()[..8]);
-        let slot = KeySlot::create(&keys, passphrase, opts.kdf, &repo_id, &slot_id)?;
-        let backend = Backend::local(&daw_dir).map_err(StoreError::from)?;
-        backend
-            .put(&format!("keys/{slot_id}"), slot.to_json())
-            .map_err(StoreError::from)?;
+        let backend = Backend::local_private(&daw_dir).map_err(StoreError::from)?;
+        let mut set = store::keys::KeySet::default();
+        let mut slot_in_use = None;
+        let mut ways_in = vec![(secret, "passphrase")];
+        if let Some(rk) = opts.recovery_key {
+            ways_in.push((Secret::Recovery(rk), "recovery key"));
+        }
+        for (secret, label) in &ways_in {
+            let slot_id = hex::encode(&store::random_name().as_bytes()[..8]);
+            let slot = KeySlot::create(
+                &keys,
+                secret,
+                opts.kdf,
+                label,
+                opts.meta.time,
+                &repo_id,
+                &slot_id,
+            )?;
+            let json = slot.to_json();
+            backend
+                .put(&format!("keys/{slot_id}"), json.clone())
+                .map_err(StoreError::from)?;
+            set.added.insert(slot_id.clone(), KeySlot::digest(&json));
+            slot_in_use.get_or_insert(slot_id);
+        }
+        store::keys::write_key_set(&backend, &keys, &set)?;
         let store = Store::open(backend, keys)?;
         let mut config = Config::new(&daw_dir.join("config"));
         config.set("core", "formatVersion", &config::FORMAT_VERSION.to_string())?;
@@ -292,6 +372,8 @@ impl Repository {
             store,
             meta: None,
             last_op: Default::default(),
+            slot_in_use,
+            seen_dir: None,
         };
         let op = Operation {
             parents: Vec::new(),
@@ -303,37 +385,35 @@ impl Repository {
             packs: Vec::new(),
         };
         repo.write_op(&op)?;
+        repo.seal_new_settings()?;
         repo.config.save()?;
         Ok(repo)
     }
 
     /// Unlocks the repository at `location` with a passphrase.
     pub fn open(location: Location, passphrase: &[u8]) -> Result<Self> {
+        Self::open_with_secret(location, &Secret::passphrase(passphrase)?)
+    }
+
+    /// Unlocks the repository at `location` with a passphrase or the recovery key.
+    pub fn open_with_secret(location: Location, secret: &Secret) -> Result<Self> {
         let config = Config::load(&location.daw_dir.join("config"))?;
         let repo_id = config.repository_id()?;
-        let backend = Backend::local(&location.daw_dir).map_err(StoreError::from)?;
-        let slots = backend.list("keys").map_err(StoreError::from)?;
-        if slots.is_empty() {
-            return Err(RepoError::Corrupt("no key slot in the repository".into()));
-        }
-        let mut keys = None;
-        for listed in &slots {
-            let slot_id = listed.path.trim_start_matches("keys/");
-            let json = backend.get(&listed.path).map_err(StoreError::from)?;
-            let slot = KeySlot::parse(&json, slot_id)?;
-            if let Some(k) = slot.unlock(passphrase, &repo_id, slot_id)? {
-                keys = Some(k);
-                break;
-            }
-        }
-        let keys = keys.ok_or(RepoError::WrongPassphrase)?;
-        let store = Store::open(backend, keys)?;
+        keep_private(&location.daw_dir);
+        let backend = Backend::local_private(&location.daw_dir).map_err(StoreError::from)?;
+        let slots = store::keys::read_slots(&backend)?;
+        let unlocked = keys::unlock_slots(&slots, &repo_id, secret, "the repository")?;
+        let set = store::keys::read_key_set(&backend, &unlocked.keys)?;
+        keys::check_slot_current(set.as_ref(), &unlocked.slot_id)?;
+        let store = Store::open(backend, unlocked.keys)?;
         Ok(Self {
             location,
             config,
             store,
             meta: None,
             last_op: Default::default(),
+            slot_in_use: Some(unlocked.slot_id),
+            seen_dir: None,
         })
     }
 
@@ -342,7 +422,8 @@ impl Repository {
     /// wrong key opens nothing); otherwise this fails with `WrongPassphrase`.
     pub fn open_with_master(location: Location, master: store::crypto::SecretKey) -> Result<Self> {
         let config = Config::load(&location.daw_dir.join("config"))?;
-        let backend = Backend::local(&location.daw_dir).map_err(StoreError::from)?;
+        keep_private(&location.daw_dir);
+        let backend = Backend::local_private(&location.daw_dir).map_err(StoreError::from)?;
         let store = Store::open(backend, Keys::from_master(master))
             .map_err(|_| RepoError::WrongPassphrase)?;
         let repo = Self {
@@ -351,6 +432,8 @@ impl Repository {
             store,
             meta: None,
             last_op: Default::default(),
+            slot_in_use: None,
+            seen_dir: None,
         };
         repo.current_op().map_err(|_| RepoError::WrongPassphrase)?;
         Ok(repo)
@@ -459,6 +542,7 @@ impl Repository {
     fn write_op(&mut self, op: &Operation) -> Result<ObjectId> {
         let id = crate::oplog::write_op(&self.store, op, ops::op_path)?;
         crate::oplog::write_head(&self.store, &id)?;
+        self.note_seen(&id);
         Ok(id)
     }
 

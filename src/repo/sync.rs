@@ -13,7 +13,7 @@ use crate::oplog::{Head, OpMeta, Operation, RefTable};
 use crate::remote::{
     self, FetchReport, Progress, PushReport, PushRequest, RemoteEntry, RemoteError, RemoteSettings,
 };
-use crate::store::{Backend, KeySlot, Keys, Store, StoreError};
+use crate::store::{Backend, Keys, Store, StoreError};
 use crate::worktree::DAW_DIR_NAME;
 
 use super::config::{self, Config};
@@ -108,17 +108,6 @@ impl Repository {
         Ok(())
     }
 
-    /// Key slots as stored (id, JSON), for a remote.
-    fn key_slots(&self) -> Result<Vec<(String, Vec<u8>)>> {
-        let backend = self.store().backend();
-        let mut out = Vec::new();
-        for l in backend.list("keys").map_err(StoreError::from)? {
-            let id = l.path.trim_start_matches("keys/").to_string();
-            out.push((id, backend.get(&l.path).map_err(StoreError::from)?));
-        }
-        Ok(out)
-    }
-
     /// `daw push`: sends branches (and tags) to a remote and records where the remote's branches are.
     pub fn push(
         &mut self,
@@ -174,7 +163,6 @@ impl Repository {
             default_branch,
             meta,
             repository_id: self.config().repository_id()?,
-            key_slots: self.key_slots()?,
         };
         // Everything committed is in packs already; new commits made while the push runs go out
         // with the next one.
@@ -199,6 +187,20 @@ impl Repository {
         if let Some(found) = report.probed_conditional_writes {
             entry.settings.conditional_writes = Some(found);
         }
+        // Every clone sees the same ways in: slots added or removed here go out with each push,
+        // and those changed elsewhere come in (under the lock, so a `daw key` command is not lost).
+        let mut report = report;
+        report.keys = {
+            let _lock = self.lock(&holder("push"))?;
+            crate::store::keys::sync_key_slots(
+                self.store().backend(),
+                remote_backend,
+                self.store().keys(),
+                true,
+                entry.record.key_set,
+            )?
+        };
+        report.record.key_set = report.keys.agreed;
         self.record_remote(
             name,
             entry,
@@ -240,9 +242,18 @@ impl Repository {
     ) -> Result<FetchReport> {
         let entry = self.remote(name)?;
         let repo_id = self.config().repository_id()?;
-        let report = remote::fetch(self.store_mut(), remote_backend, &entry, &repo_id, progress)?;
+        let mut report =
+            remote::fetch(self.store_mut(), remote_backend, &entry, &repo_id, progress)?;
         let branches = remote::single_targets(&report.state.refs);
         let _lock = self.lock(&holder("fetch"))?;
+        report.keys = crate::store::keys::sync_key_slots(
+            self.store().backend(),
+            remote_backend,
+            self.store().keys(),
+            false,
+            None,
+        )?;
+        report.record.key_set = report.keys.agreed;
         let mut entry = entry;
         entry.record = report.record.clone();
         entry.save(self.store(), name)?;
@@ -356,30 +367,19 @@ pub struct CloneOptions {
     pub meta: OpMeta,
 }
 
-/// A remote's repository id, its key slots (id, JSON) and the keys one of them opened.
-pub type UnlockedRemote = (String, Vec<(String, Vec<u8>)>, Keys);
+/// A remote's repository id, and the keys and slot id a secret opened there.
+pub type UnlockedRemote = (String, Keys, String);
 
-/// Unlocks a remote's key slots with a passphrase: (repository id, slots, keys).
+/// Unlocks a remote's key slots with a passphrase: (repository id, keys, slot id). A slot the
+/// remote's key set no longer lists does not count.
 pub fn unlock_remote(remote_backend: &Backend, passphrase: &[u8]) -> Result<UnlockedRemote> {
+    let secret = crate::store::keys::Secret::passphrase(passphrase)?;
     let repo_id = remote::remote_repository_id(remote_backend)?;
-    let mut slots = Vec::new();
-    for l in remote_backend.list("keys").map_err(StoreError::from)? {
-        let id = l.path.trim_start_matches("keys/").to_string();
-        slots.push((id, remote_backend.get(&l.path).map_err(StoreError::from)?));
-    }
-    if slots.is_empty() {
-        return Err(RepoError::Corrupt(format!(
-            "{} has no key slot",
-            remote_backend.display()
-        )));
-    }
-    for (id, json) in &slots {
-        let slot = KeySlot::parse(json, id)?;
-        if let Some(keys) = slot.unlock(passphrase, &repo_id, id)? {
-            return Ok((repo_id, slots, keys));
-        }
-    }
-    Err(RepoError::WrongPassphrase)
+    let slots = crate::store::keys::read_slots(remote_backend)?;
+    let unlocked = super::keys::unlock_slots(&slots, &repo_id, &secret, remote_backend.display())?;
+    let set = crate::store::keys::read_key_set(remote_backend, &unlocked.keys)?;
+    super::keys::check_slot_current(set.as_ref(), &unlocked.slot_id)?;
+    Ok((repo_id, unlocked.keys, unlocked.slot_id))
 }
 
 impl Repository {
@@ -392,7 +392,7 @@ impl Repository {
         opts: CloneOptions,
         progress: &Progress<'_>,
     ) -> Result<(Self, FetchReport, MoveReport)> {
-        let (repo_id, slots, keys) = unlock_remote(remote_backend, passphrase)?;
+        let (repo_id, keys, slot_id) = unlock_remote(remote_backend, passphrase)?;
         let work_tree =
             std::path::absolute(&opts.work_tree).map_err(|e| RepoError::io(&opts.work_tree, e))?;
         let daw_dir = work_tree.join(DAW_DIR_NAME);
@@ -405,18 +405,17 @@ impl Repository {
                 work_tree.display()
             )));
         }
-        std::fs::create_dir_all(&daw_dir).map_err(|e| RepoError::io(&daw_dir, e))?;
+        super::create_private_dir(&daw_dir)?;
+        super::create_private_dir(&daw_dir.join("cache"))?;
         let lock = RepoLock::acquire(
             &daw_dir,
             LOCK_WAIT,
             &format!("daw clone (pid {})", std::process::id()),
         )?;
-        let backend = Backend::local(&daw_dir).map_err(StoreError::from)?;
-        for (id, json) in &slots {
-            backend
-                .put(&format!("keys/{id}"), json.clone())
-                .map_err(StoreError::from)?;
-        }
+        let backend = Backend::local_private(&daw_dir).map_err(StoreError::from)?;
+        let agreed =
+            crate::store::keys::sync_key_slots(&backend, remote_backend, &keys, false, None)?
+                .agreed;
         let mut store = Store::open(backend, keys)?;
         let entry = RemoteEntry {
             settings: opts.settings.clone(),
@@ -425,7 +424,10 @@ impl Repository {
         let fetched = remote::fetch(&mut store, remote_backend, &entry, &repo_id, progress)?;
         RemoteEntry {
             settings: opts.settings,
-            record: fetched.record.clone(),
+            record: remote::RemoteRecord {
+                key_set: agreed,
+                ..fetched.record.clone()
+            },
         }
         .save(&store, &opts.remote_name)?;
         let branches = remote::single_targets(&fetched.state.refs);
@@ -465,9 +467,12 @@ impl Repository {
             store,
             meta: None,
             last_op: Default::default(),
+            slot_in_use: Some(slot_id),
+            seen_dir: None,
         };
         let meta = opts.meta;
         repo.set_op_meta(Box::new(move || meta.clone()));
+        repo.seal_new_settings()?;
         repo.config.save()?;
         drop(lock);
         let empty = RefTable::new(&head_branch);

@@ -134,6 +134,9 @@ struct Inner {
     runtime: std::sync::OnceLock<tokio::runtime::Runtime>,
     /// Set for a local folder: writes are fsynced there.
     local_root: Option<PathBuf>,
+    /// A repository's own folder: what is written is made readable by its owner only (files 0600,
+    /// folders 0700).
+    private: bool,
     /// What the user called it (for messages).
     display: String,
 }
@@ -170,8 +173,19 @@ impl Backend {
             store: Arc::new(store),
             runtime: std::sync::OnceLock::new(),
             local_root: Some(root.to_path_buf()),
+            private: false,
             display: root.display().to_string(),
         })))
+    }
+
+    /// [`Backend::local`] for a repository's own folder: every file written is made 0600 and every
+    /// folder 0700, so that no other local user can copy a key slot or anything else.
+    pub fn local_private(root: &Path) -> Result<Self> {
+        let mut b = Self::local(root)?;
+        if let Some(inner) = Arc::get_mut(&mut b.0) {
+            inner.private = true;
+        }
+        Ok(b)
     }
 
     /// Opens the store a URL names. A local folder is not created here (see [`Backend::local`]).
@@ -188,6 +202,7 @@ impl Backend {
                     store: Arc::new(store),
                     runtime: std::sync::OnceLock::new(),
                     local_root: Some(path.clone()),
+                    private: false,
                     display: path.display().to_string(),
                 })))
             }
@@ -202,6 +217,7 @@ impl Backend {
                     store,
                     runtime: std::sync::OnceLock::new(),
                     local_root: None,
+                    private: false,
                     display: format!("memory://{name}"),
                 })))
             }
@@ -260,6 +276,7 @@ impl Backend {
                     store,
                     runtime: std::sync::OnceLock::new(),
                     local_root: None,
+                    private: false,
                     display,
                 })))
             }
@@ -476,9 +493,17 @@ impl Backend {
         std::fs::File::open(&file)
             .and_then(|f| f.sync_all())
             .map_err(io)?;
+        if self.0.private {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+        }
         // Make the rename durable, and every directory the store may have just created.
         let mut dir = file.parent();
         while let Some(d) = dir {
+            if self.0.private {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+            }
             std::fs::File::open(d)
                 .and_then(|f| f.sync_all())
                 .map_err(io)?;

@@ -219,7 +219,7 @@ pub fn write_stream<R: Read>(
     profile: Profile,
     stats: &mut WriteStats,
 ) -> Result<Content, StoreError> {
-    let mut chunker = Chunker::new(reader, profile, store.keys().chunker_seed);
+    let mut chunker = Chunker::new(reader, profile, *store.keys().chunker_seed);
     let mut builder = TreeBuilder { levels: Vec::new() };
     let mut total = 0u64;
     while let Some(chunk) = chunker.next_chunk().map_err(StoreError::Read)? {

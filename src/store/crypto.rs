@@ -14,32 +14,57 @@ use chacha20::cipher::consts::U10;
 use rand::RngCore;
 use rand::rngs::OsRng;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 pub const NONCE_LEN: usize = 24;
 pub const TAG_LEN: usize = 16;
 /// Bytes a sealed message adds to its plaintext.
 pub const OVERHEAD: usize = NONCE_LEN + TAG_LEN;
 
-/// A 256-bit symmetric key, wiped from memory when dropped.
+/// A 256-bit symmetric key, wiped from memory when dropped. It lives on the heap, so moving a key
+/// around never leaves copies of it on the stack.
 #[derive(Clone)]
-pub struct SecretKey(Zeroizing<[u8; 32]>);
+pub struct SecretKey(Box<Zeroizing<[u8; 32]>>);
 
 impl SecretKey {
+    /// A key of zeros, to be filled in place ([`SecretKey::as_mut_bytes`]).
+    pub fn zeroed() -> Self {
+        Self(Box::new(Zeroizing::new([0u8; 32])))
+    }
+    /// Takes a key from an array; the caller wipes its own copy (or passes a temporary).
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(Zeroizing::new(bytes))
+        let mut k = Self::zeroed();
+        k.as_mut_bytes().copy_from_slice(&bytes);
+        k
+    }
+    /// A copy of 32 bytes; `None` when `bytes` is not 32 bytes long.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != 32 {
+            return None;
+        }
+        let mut k = Self::zeroed();
+        k.as_mut_bytes().copy_from_slice(bytes);
+        Some(k)
     }
     pub fn random() -> Self {
-        let mut k = [0u8; 32];
-        OsRng.fill_bytes(&mut k);
-        Self::from_bytes(k)
+        let mut k = Self::zeroed();
+        OsRng.fill_bytes(k.as_mut_bytes());
+        k
     }
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
+    pub fn as_mut_bytes(&mut self) -> &mut [u8; 32] {
+        &mut self.0
+    }
     /// A subkey for one purpose, derived with blake3's key derivation.
     pub fn derive(&self, context: &str) -> SecretKey {
-        SecretKey::from_bytes(blake3::derive_key(context, self.as_bytes()))
+        let mut k = Self::zeroed();
+        let mut hasher = blake3::Hasher::new_derive_key(context);
+        hasher.update(self.as_bytes());
+        hasher.finalize_xof().fill(k.as_mut_bytes());
+        hasher.zeroize();
+        k
     }
 }
 
@@ -147,6 +172,20 @@ mod tests {
             bad[i] ^= 1;
             assert!(open(&k, b"ctx", &bad).is_err(), "flip at {i} not detected");
         }
+    }
+
+    /// Subkeys are derived in place (issue 12, item 9: no copy left on the stack) and are still
+    /// exactly blake3's `derive_key`, so repositories keep opening.
+    #[test]
+    fn subkeys_derived_in_place_are_blake3_derive_key() {
+        let k = SecretKey::random();
+        assert_eq!(
+            k.derive("daw 2026-11 data encryption key").as_bytes(),
+            &blake3::derive_key("daw 2026-11 data encryption key", k.as_bytes())
+        );
+        let copy = SecretKey::from_slice(k.as_bytes()).unwrap();
+        assert_eq!(copy.as_bytes(), k.as_bytes());
+        assert!(SecretKey::from_slice(&[0u8; 31]).is_none());
     }
 
     #[test]

@@ -157,6 +157,87 @@ impl Store {
         }
     }
 
+    /// Reads every index file it can, for `fsck`: the readable ones become this handle's index (if
+    /// it was not read yet), the damaged ones are returned with the reason instead of stopping.
+    pub fn load_index_tolerant(&self) -> Result<Vec<(ObjectId, StoreError)>, StoreError> {
+        if self.index.get().is_some() {
+            return Ok(Vec::new());
+        }
+        let mut table = IndexTable::default();
+        let mut names = Vec::new();
+        let mut bad = Vec::new();
+        for listed in self.backend.list("index")? {
+            let Some(name) = index::index_name_from_path(&listed.path) else {
+                continue;
+            };
+            let file = self
+                .backend
+                .get(&listed.path)
+                .map_err(StoreError::from)
+                .and_then(|bytes| Ok(IndexFile::open(&self.keys.data_key, &name, &bytes)?));
+            match file {
+                Ok(file) => {
+                    for (p, entries) in &file.packs {
+                        table.add_pack(*p, entries);
+                    }
+                    names.push(name);
+                }
+                Err(e) => bad.push((name, e)),
+            }
+        }
+        table.finish();
+        let _ = self.index.set(LoadedIndex {
+            table,
+            files: names,
+        });
+        Ok(bad)
+    }
+
+    /// Rebuilds what the index lacks from the packs themselves (`fsck --repair`): reads the header of
+    /// every pack no readable index names, writes one index file naming them, and only then deletes
+    /// the damaged index files given. Returns how many packs were indexed and the packs whose header
+    /// could not be read (their blobs are lost unless another copy has them).
+    pub fn repair_index(
+        &mut self,
+        damaged: &[ObjectId],
+    ) -> Result<(usize, Vec<(ObjectId, StoreError)>), StoreError> {
+        self.load_index_tolerant()?;
+        let indexed: HashSet<ObjectId> = self.loaded()?.table.packs().iter().copied().collect();
+        let mut file = IndexFile::default();
+        let mut unreadable = Vec::new();
+        for (name, size) in self.list_packs()? {
+            if indexed.contains(&name) {
+                continue;
+            }
+            match pack::read_entries(
+                &self.backend,
+                &self.keys,
+                &name,
+                &pack::pack_path(&name),
+                size,
+            ) {
+                Ok(entries) => file.packs.push((name, entries)),
+                Err(e) => unreadable.push((name, e)),
+            }
+        }
+        let count = file.packs.len();
+        if count > 0 {
+            let name = random_name();
+            let bytes = file.seal(&self.keys.data_key, &name);
+            self.backend.put(&index::index_path(&name), bytes)?;
+            let index = self.loaded_mut()?;
+            for (p, entries) in &file.packs {
+                index.table.add_pack(*p, entries);
+            }
+            index.table.finish();
+            index.files.push(name);
+        }
+        for name in damaged {
+            self.backend.delete(&index::index_path(name))?;
+        }
+        Ok((count, unreadable))
+    }
+
     /// Loads index files written by other processes since this store was opened (call after taking
     /// the repository lock, before reading what another writer may have just committed).
     pub fn refresh(&mut self) -> Result<(), StoreError> {

@@ -166,7 +166,14 @@ fn an_unreadable_file_is_skipped_and_the_rest_committed() {
     chown_all(env.tmp.path());
     let init = run_as_nobody(
         &env,
-        &["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"],
+        &[
+            "init",
+            "--kdf-memory-kib",
+            "256",
+            "--kdf-iterations",
+            "1",
+            "--insecure-test-kdf",
+        ],
     );
     init.ok();
     std::fs::set_permissions(

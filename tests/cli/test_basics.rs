@@ -237,7 +237,14 @@ fn errors_are_one_line_with_a_hint_and_exit_2() {
     let pf = env.tmp.path().join("pass");
     std::fs::write(&pf, format!("{}\n", crate::common::PASSPHRASE)).unwrap();
     let r: crate::common::Run = env
-        .cmd(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"])
+        .cmd(&[
+            "init",
+            "--kdf-memory-kib",
+            "256",
+            "--kdf-iterations",
+            "1",
+            "--insecure-test-kdf",
+        ])
         .env_remove("DAW_PASSPHRASE")
         .env("DAW_PASSPHRASE_FILE", &pf)
         .output()
@@ -298,6 +305,8 @@ fn author_comes_from_repo_config_then_git_config_then_login() {
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("[user]\n\tname = Repo Person\n\temail = repo@example.com\n");
     std::fs::write(&config, text).unwrap();
+    // The author is authenticated: a hand edit is accepted once by its owner (issue 12).
+    env.run(&["fsck", "--accept-config"]).ok();
     env.write("a.txt", b"c");
     env.run(&["commit", "-m", "repo"]).ok();
     let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"]).stdout).unwrap();

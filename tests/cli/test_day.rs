@@ -111,7 +111,14 @@ fn a_producers_day() {
     day.write("Samples/kick.wav", audio(1, 300));
     day.write("Samples/snare.wav", audio(2, 200));
     day.write("Notes.txt", b"verse, chorus, verse".to_vec());
-    day.step(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"]);
+    day.step(&[
+        "init",
+        "--kdf-memory-kib",
+        "256",
+        "--kdf-iterations",
+        "1",
+        "--insecure-test-kdf",
+    ]);
 
     // Morning on main: the beat.
     let m1 = day.commit("Beat");

@@ -55,7 +55,7 @@ op <id>  2025-11-22 08:26:40 +0000  tester <tester@HOST>
 
 op <id>  2025-11-22 08:26:40 +0000  tester <tester@HOST>
     initialize repository
-    $ daw init --kdf-memory-kib 256 --kdf-iterations 1
+    $ daw init --kdf-memory-kib 256 --kdf-iterations 1 --insecure-test-kdf
 "
     );
     let two = env.run(&["oplog", "-n", "2"]);

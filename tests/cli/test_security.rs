@@ -226,3 +226,57 @@ fn fsck_names_the_file_a_damaged_chunk_belongs_to() {
         "a damaged file was written"
     );
 }
+
+/// Issue 12 (10): `export` of a Live set whose chunk was damaged names the object that failed
+/// authentication, as fsck does, not "reading or writing gzip data failed".
+#[test]
+fn export_names_the_object_that_failed_authentication() {
+    use daw::object::{EntryKind, FileStorage};
+    let env = TestEnv::new();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo-project/Demo Song.als");
+    env.write("Song.als", &std::fs::read(demo).unwrap());
+    env.init();
+    env.run(&["commit", "-m", "one"]).ok();
+    let (pack, offset, chunk) = {
+        let repo = env.open_repo();
+        let head = repo.head_commit().unwrap().unwrap();
+        let tree = repo
+            .read_tree(&repo.read_commit(&head).unwrap().tree)
+            .unwrap();
+        let entry = tree.get(b"Song.als").unwrap();
+        let EntryKind::File {
+            storage: FileStorage::GzipPayload { payload, .. },
+            ..
+        } = &entry.kind
+        else {
+            panic!("the demo set is not stored as its XML payload")
+        };
+        let mut first = None;
+        daw::store::content::walk_ids(repo.store(), payload, &mut |id, kind| {
+            if kind == daw::object::BlobKind::Chunk && first.is_none() {
+                first = Some(id);
+            }
+            Ok(true)
+        })
+        .unwrap();
+        let id = first.unwrap();
+        let loc = repo.store().locate(&id).unwrap();
+        (
+            env.daw_dir().join(daw::store::pack::pack_path(&loc.pack)),
+            loc.offset as usize + 30,
+            id.to_hex(),
+        )
+    };
+    let mut bytes = std::fs::read(&pack).unwrap();
+    bytes[offset] ^= 1;
+    std::fs::write(&pack, &bytes).unwrap();
+    let export = env.run(&["export", "HEAD", "restored"]);
+    assert_eq!(export.status, 3, "{}", export.stderr);
+    assert!(
+        export.stderr.contains(&chunk[..12]) && export.stderr.contains("failed authentication"),
+        "{}",
+        export.stderr
+    );
+    assert!(!export.stderr.contains("gzip data"), "{}", export.stderr);
+    assert!(!env.project.join("restored/Song.als").exists());
+}

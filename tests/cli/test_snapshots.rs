@@ -110,7 +110,17 @@ fn a_session_on_the_demo_project() {
         session.push_str(&shown(&env, args));
         session.push('\n');
     };
-    step(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"]);
+    let key_file = env.tmp.path().join("recovery-key.txt");
+    step(&[
+        "init",
+        "--kdf-memory-kib",
+        "256",
+        "--kdf-iterations",
+        "1",
+        "--insecure-test-kdf",
+        "--recovery-key-file",
+        key_file.to_str().unwrap(),
+    ]);
     step(&["status"]);
     step(&["status", "--ignored"]);
     // Files older than the commit that records them are not read again by the next one (the stat

@@ -56,6 +56,12 @@ pub fn print_fetch(
             list.join(" and ")
         ));
     }
+    if report.keys.local_added + report.keys.local_removed > 0 {
+        ctx.say(format_args!(
+            "Key slots from '{name}': {} added, {} removed.",
+            report.keys.local_added, report.keys.local_removed
+        ))?;
+    }
     if report.packs == 0 && report.state.new_ops.is_empty() {
         ctx.say(format_args!("'{name}' has nothing new."))?;
     } else {

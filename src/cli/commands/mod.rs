@@ -10,6 +10,7 @@ pub mod fetch;
 pub mod fsck;
 pub mod init;
 pub mod inspect;
+pub mod key;
 pub mod lock;
 pub mod log;
 pub mod oplog;

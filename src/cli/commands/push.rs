@@ -63,6 +63,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         println!("{v}");
         return Ok(());
     }
+    let k = &report.keys;
+    if k.remote_added + k.remote_removed + k.local_added + k.local_removed > 0 {
+        ctx.say(format_args!(
+            "Key slots: {} added and {} removed on '{name}', {} added and {} removed here.",
+            k.remote_added, k.remote_removed, k.local_added, k.local_removed
+        ))?;
+    }
     if report.op.is_none() {
         ctx.say(format_args!("Everything up to date on '{name}'."))?;
         return Ok(());

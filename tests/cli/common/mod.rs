@@ -132,7 +132,14 @@ impl TestEnv {
 
     /// `daw init` with cheap key derivation (tests only).
     pub fn init(&self) -> Run {
-        let r = self.run(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"]);
+        let r = self.run(&[
+            "init",
+            "--kdf-memory-kib",
+            "256",
+            "--kdf-iterations",
+            "1",
+            "--insecure-test-kdf",
+        ]);
         r.ok();
         r
     }
