@@ -294,9 +294,14 @@ mod tests {
                 heads: vec![(7, ObjectId::from_bytes([3; 32]), refs)],
                 packs: [ObjectId::from_bytes([4; 32])].into(),
                 announced: BTreeSet::new(),
+                key_set: Some([5; 32]),
             },
         };
         assert_eq!(RemoteEntry::decode(&e.encode()).unwrap(), e);
+        let mut unknown = e.clone();
+        unknown.settings.conditional_writes = None;
+        unknown.record.key_set = None;
+        assert_eq!(RemoteEntry::decode(&unknown.encode()).unwrap(), unknown);
     }
 
     #[test]
