@@ -223,7 +223,7 @@ impl Backend {
             }
             BackendUrl::S3 { bucket, prefix } => {
                 use object_store::aws::{AmazonS3Builder, S3ConditionalPut};
-                use object_store::{BackoffConfig, ClientOptions, RetryConfig};
+                use object_store::{BackoffConfig, ClientConfigKey, ClientOptions, RetryConfig};
                 let mut b = AmazonS3Builder::new()
                     .with_bucket_name(bucket)
                     .with_region(s3.region.clone().unwrap_or_else(|| "us-east-1".into()))
@@ -238,7 +238,11 @@ impl Backend {
                         ClientOptions::new()
                             .with_allow_http(s3.allow_http)
                             .with_connect_timeout(Duration::from_secs(10))
-                            .with_timeout(s3.request_timeout.unwrap_or(Duration::from_secs(120))),
+                            .with_timeout(s3.request_timeout.unwrap_or(Duration::from_secs(120)))
+                            // object_store's own resolver (which shuffles addresses) calls glibc's
+                            // getaddrinfo; without it reqwest resolves with hickory (Cargo.toml),
+                            // which a statically linked daw can use (docs/ARCHITECTURE.md).
+                            .with_config(ClientConfigKey::RandomizeAddresses, "false"),
                     );
                 if let Some(e) = &s3.endpoint {
                     b = b.with_endpoint(e);

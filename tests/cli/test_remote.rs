@@ -855,3 +855,37 @@ fn a_set_only_save_is_pushed_in_six_requests_at_its_local_size() {
         );
     }
 }
+
+/// An endpoint named by host name is resolved without glibc's resolver (hickory reads /etc/hosts;
+/// the static build cannot load glibc's NSS modules): `localhost` works, a name that does not exist
+/// is a one-line error.
+#[test]
+fn endpoints_named_by_host_name_are_resolved() {
+    let env = s3_env();
+    let server = S3Server::start(&env.tmp.path().join("s3"), false);
+    server.bucket("named");
+    env.init();
+    env.write("a.txt", b"a");
+    env.run(&["commit", "-m", "a"]).ok();
+    let endpoint = format!("http://localhost:{}", server.port);
+    env.run(&[
+        "remote",
+        "add",
+        "origin",
+        "s3://named/p",
+        "--endpoint",
+        &endpoint,
+    ])
+    .ok();
+    env.run(&["push"]).ok();
+    let bad = env.run(&[
+        "remote",
+        "add",
+        "nowhere",
+        "s3://named/p",
+        "--endpoint",
+        "https://no-such-host.invalid",
+    ]);
+    assert_ne!(bad.status, 0);
+    assert!(bad.stderr.starts_with("error:"), "{}", bad.stderr);
+}
