@@ -14,7 +14,7 @@ use fastcdc::v2020::Normalization;
 
 use crate::object::{BlobKind, Content, ContentRef, DecodeError, ObjectId, Reader, Writer};
 
-use super::{Store, StoreError};
+use super::{BlobReader, OpenPack, Store, StoreError};
 
 const NODE_VERSION: u64 = 1;
 /// A node closes after a child whose id has these low bits zero (mean fan-out 16)…
@@ -242,7 +242,9 @@ type Frame = (Vec<(ObjectId, u64)>, usize, u8);
 
 /// Reads a stored stream back, one chunk at a time; sizes are checked against the tree as it goes.
 pub struct ContentReader<'s> {
-    store: &'s Store,
+    blobs: BlobReader<'s>,
+    /// The pack file read last, kept open for the next chunk.
+    pack: OpenPack,
     /// Open nodes, innermost last.
     stack: Vec<Frame>,
     chunk: Vec<u8>,
@@ -251,13 +253,15 @@ pub struct ContentReader<'s> {
 }
 
 impl<'s> ContentReader<'s> {
-    pub fn new(store: &'s Store, content: &Content) -> Self {
+    /// Reads `content` through `blobs` (from [`Store::blobs`]).
+    pub fn new(blobs: BlobReader<'s>, content: &Content) -> Self {
         let mut stack = Vec::new();
         if let Some(t) = &content.tree {
             stack.push((vec![(t.root, content.size)], 0, t.height));
         }
         Self {
-            store,
+            blobs,
+            pack: OpenPack::default(),
             stack,
             chunk: Vec::new(),
             pos: 0,
@@ -280,7 +284,9 @@ impl<'s> ContentReader<'s> {
             if height == 0 {
                 return self.load_chunk(id, size).map(|_| true);
             }
-            let node = self.store.get_blob_as(&id, BlobKind::ContentNode)?;
+            let node = self
+                .blobs
+                .get_blob_through(&id, BlobKind::ContentNode, &mut self.pack)?;
             let children = decode_node(&node).map_err(|e| StoreError::Corrupt {
                 id,
                 detail: e.to_string(),
@@ -297,7 +303,9 @@ impl<'s> ContentReader<'s> {
     }
 
     fn load_chunk(&mut self, id: ObjectId, size: u64) -> Result<(), StoreError> {
-        let data = self.store.get_blob_as(&id, BlobKind::Chunk)?;
+        let data = self
+            .blobs
+            .get_blob_through(&id, BlobKind::Chunk, &mut self.pack)?;
         if data.len() as u64 != size || size > self.remaining {
             return Err(StoreError::Corrupt {
                 id,
@@ -456,7 +464,7 @@ mod tests {
         store.flush().unwrap();
         // And it reads back.
         let mut back = Vec::new();
-        std::io::copy(&mut ContentReader::new(&store, &doc), &mut back).unwrap();
+        std::io::copy(&mut ContentReader::new(store.blobs().unwrap(), &doc), &mut back).unwrap();
         assert_eq!(back, data);
     }
 
