@@ -120,9 +120,11 @@ impl Repository {
         let mut plan = ExportPlan::default();
         self.export_tree(&c.tree, dest, "", &mut plan, &mut report)?;
         let blobs = self.store().blobs()?;
-        let written = in_parallel(&plan.files, |f| Some(&f.0), |(entry, path, rel)| {
-            write_file_with(blobs, entry, path, rel, EXPORT_TEMP_PREFIX)
-        })?;
+        let written = in_parallel(
+            &plan.files,
+            |f| Some(&f.0),
+            |(entry, path, rel)| write_file_with(blobs, entry, path, rel, EXPORT_TEMP_PREFIX),
+        )?;
         report.files += written.len() as u64;
         report.bytes += written.iter().sum::<u64>();
         for (path, mode) in &plan.dirs {

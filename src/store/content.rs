@@ -464,7 +464,11 @@ mod tests {
         store.flush().unwrap();
         // And it reads back.
         let mut back = Vec::new();
-        std::io::copy(&mut ContentReader::new(store.blobs().unwrap(), &doc), &mut back).unwrap();
+        std::io::copy(
+            &mut ContentReader::new(store.blobs().unwrap(), &doc),
+            &mut back,
+        )
+        .unwrap();
         assert_eq!(back, data);
     }
 

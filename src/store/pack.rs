@@ -177,10 +177,11 @@ pub fn open_blob(
     raw_length: u32,
     sealed: &[u8],
 ) -> Result<Vec<u8>, BlobError> {
-    let mut plain = crypto::open(key, &blob_aad(kind, id), sealed).map_err(|_| BlobError::Auth {
-        id: *id,
-        kind: kind.name(),
-    })?;
+    let mut plain =
+        crypto::open(key, &blob_aad(kind, id), sealed).map_err(|_| BlobError::Auth {
+            id: *id,
+            kind: kind.name(),
+        })?;
     let malformed = |detail: String| BlobError::Malformed { id: *id, detail };
     let Some(&flag) = plain.first() else {
         return Err(malformed("empty envelope".into()));
@@ -190,7 +191,9 @@ pub fn open_blob(
             plain.remove(0);
             plain
         }
-        FLAG_ZSTD => decompress(&plain[1..], raw_length as usize).map_err(|e| malformed(e.to_string()))?,
+        FLAG_ZSTD => {
+            decompress(&plain[1..], raw_length as usize).map_err(|e| malformed(e.to_string()))?
+        }
         f => return Err(malformed(format!("unknown flag {f}"))),
     };
     if data.len() != raw_length as usize {
