@@ -333,3 +333,31 @@ pub(crate) fn write_file_with(
         .map_err(|e| RepoError::io(path, e.error))?;
     Ok(written)
 }
+
+// The parallel writer's promises: results in the items' order, and the error of the first failing item.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_writes_report_in_order_and_name_the_first_failure() {
+        let items: Vec<u64> = (0..40).collect();
+        let doubled = in_parallel(&items, |_| None, |&i| Ok(i * 2)).expect("no failure");
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+
+        // Item 3 is slow and fails; item 7 fails at once, while 3 is still running.
+        let failing = |&i: &u64| -> Result<u64> {
+            if i == 3 {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if i == 3 || i == 7 {
+                return Err(RepoError::Refused(format!("item {i}")));
+            }
+            Ok(i)
+        };
+        match in_parallel(&items, |_| None, failing) {
+            Err(RepoError::Refused(m)) => assert_eq!(m, "item 3"),
+            other => panic!("expected item 3's error, got {:?}", other.map(|v| v.len())),
+        }
+    }
+}
