@@ -5,7 +5,7 @@
 //! loudly and leaves nothing half-written under the real name.
 
 use std::fs::File;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Seek, SeekFrom, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -41,22 +41,27 @@ impl Write for VerifyingWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.hasher.update(buf);
         self.written += buf.len() as u64;
-        let mut rest = buf;
-        while !rest.is_empty() {
-            let n = rest.len().min(HOLE_BLOCK);
-            let (block, tail) = rest.split_at(n);
+        // Runs of data blocks go out in one write each.
+        let mut data = 0..0;
+        let mut at = 0;
+        while at < buf.len() {
+            let n = (buf.len() - at).min(HOLE_BLOCK);
+            let block = &buf[at..at + n];
             if n == HOLE_BLOCK && block.iter().all(|&b| b == 0) {
+                self.file.write_all(&buf[data.clone()])?;
                 self.pending_hole += n as u64;
+                data = at + n..at + n;
             } else {
                 if self.pending_hole > 0 {
                     self.file
                         .seek(SeekFrom::Current(self.pending_hole as i64))?;
                     self.pending_hole = 0;
                 }
-                self.file.write_all(block)?;
+                data.end = at + n;
             }
-            rest = tail;
+            at += n;
         }
+        self.file.write_all(&buf[data])?;
         Ok(buf.len())
     }
 
@@ -299,8 +304,17 @@ pub(crate) fn write_file_with(
         };
         match storage {
             FileStorage::Raw(content) => {
+                // A chunk at a time, straight from the reader's buffer.
                 let mut reader = ContentReader::new(blobs, content);
-                io::copy(&mut reader, &mut w).map_err(|e| mismatch(e.to_string()))?;
+                loop {
+                    let chunk = reader.fill_buf().map_err(|e| mismatch(e.to_string()))?;
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    let n = chunk.len();
+                    w.write_all(chunk).map_err(|e| mismatch(e.to_string()))?;
+                    reader.consume(n);
+                }
             }
             FileStorage::GzipPayload { layout, payload } => {
                 let layout =

@@ -6,7 +6,7 @@
 //! in the middle of a 16 MB set changes one leaf chunk and one node per level — a few KB — instead of
 //! re-storing the whole list of chunks with every version.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use std::borrow::Cow;
 
@@ -321,18 +321,30 @@ impl<'s> ContentReader<'s> {
 
 impl Read for ContentReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// The rest of the current chunk, without copying it.
+impl io::BufRead for ContentReader<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
         while self.pos >= self.chunk.len() {
             if !self.next_chunk().map_err(io::Error::other)? {
                 if self.remaining != 0 {
                     return Err(io::Error::other("stored content ended early"));
                 }
-                return Ok(0);
+                return Ok(&[]);
             }
         }
-        let n = buf.len().min(self.chunk.len() - self.pos);
-        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        Ok(&self.chunk[self.pos..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.pos = (self.pos + amount).min(self.chunk.len());
     }
 }
 

@@ -331,7 +331,7 @@ impl Store {
         loc: &Location,
         sealed: &[u8],
     ) -> Result<Vec<u8>, StoreError> {
-        open_sealed(&self.keys, id, loc, sealed)
+        open_sealed(&self.keys, id, loc, sealed.to_vec())
     }
 
     /// Closes open packs and writes their index. After this returns, every blob put so far is durable
@@ -568,7 +568,7 @@ impl<'s> BlobReader<'s> {
         let Some(file) = self.backend.local_file(&path) else {
             let range = loc.offset..loc.offset + u64::from(loc.length);
             let sealed = self.backend.get_range(&path, range)?;
-            return open_sealed(self.keys, id, &loc, &sealed);
+            return open_sealed(self.keys, id, &loc, sealed.to_vec());
         };
         let io_err = |source| BackendError::Io {
             path: file.display().to_string(),
@@ -593,16 +593,16 @@ impl<'s> BlobReader<'s> {
             Err(e) => return Err(io_err(e).into()),
         }
         pack.0 = Some((loc.pack, open));
-        open_sealed(self.keys, id, &loc, &sealed)
+        open_sealed(self.keys, id, &loc, sealed)
     }
 }
 
-/// Opens a blob's sealed bytes read from its pack and checks its id.
+/// Opens a blob's sealed bytes read from its pack (decrypted in place) and checks its id.
 fn open_sealed(
     keys: &Keys,
     id: &ObjectId,
     loc: &Location,
-    sealed: &[u8],
+    sealed: Vec<u8>,
 ) -> Result<Vec<u8>, StoreError> {
     if sealed.len() != loc.length as usize {
         return Err(StoreError::Corrupt {
@@ -610,7 +610,7 @@ fn open_sealed(
             detail: "pack is shorter than its index says".into(),
         });
     }
-    let data = pack::open_blob(&keys.data_key, loc.kind, id, loc.raw_length, sealed)?;
+    let data = pack::open_blob_in_place(&keys.data_key, loc.kind, id, loc.raw_length, sealed)?;
     if keys.object_id(&data) != *id {
         return Err(StoreError::Corrupt {
             id: *id,

@@ -177,22 +177,36 @@ pub fn open_blob(
     raw_length: u32,
     sealed: &[u8],
 ) -> Result<Vec<u8>, BlobError> {
-    let mut plain =
-        crypto::open(key, &blob_aad(kind, id), sealed).map_err(|_| BlobError::Auth {
+    open_blob_in_place(key, kind, id, raw_length, sealed.to_vec())
+}
+
+/// [`open_blob`] on a buffer it may reuse: a blob stored uncompressed is decrypted where it is.
+pub fn open_blob_in_place(
+    key: &SecretKey,
+    kind: BlobKind,
+    id: &ObjectId,
+    raw_length: u32,
+    mut sealed: Vec<u8>,
+) -> Result<Vec<u8>, BlobError> {
+    let plain = crypto::open_in_place_at(key, &blob_aad(kind, id), &mut sealed).map_err(|_| {
+        BlobError::Auth {
             id: *id,
             kind: kind.name(),
-        })?;
+        }
+    })?;
     let malformed = |detail: String| BlobError::Malformed { id: *id, detail };
-    let Some(&flag) = plain.first() else {
+    if plain.is_empty() {
         return Err(malformed("empty envelope".into()));
-    };
-    let data = match flag {
+    }
+    let body = plain.start + 1..plain.end;
+    let data = match sealed[plain.start] {
         FLAG_STORED => {
-            plain.remove(0);
-            plain
+            sealed.truncate(body.end);
+            sealed.drain(..body.start);
+            sealed
         }
         FLAG_ZSTD => {
-            decompress(&plain[1..], raw_length as usize).map_err(|e| malformed(e.to_string()))?
+            decompress(&sealed[body], raw_length as usize).map_err(|e| malformed(e.to_string()))?
         }
         f => return Err(malformed(format!("unknown flag {f}"))),
     };
