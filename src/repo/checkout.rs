@@ -5,15 +5,17 @@
 //! loudly and leaves nothing half-written under the real name.
 
 use std::fs::File;
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Seek, SeekFrom, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::formats::gzip;
 use crate::object::{EntryKind, FileStorage, ObjectId, TreeEntry};
-use crate::store::ContentReader;
+use crate::store::{BlobReader, ContentReader};
 use crate::worktree::temp;
 
 use super::{RepoError, Repository, Result};
@@ -39,22 +41,27 @@ impl Write for VerifyingWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.hasher.update(buf);
         self.written += buf.len() as u64;
-        let mut rest = buf;
-        while !rest.is_empty() {
-            let n = rest.len().min(HOLE_BLOCK);
-            let (block, tail) = rest.split_at(n);
+        // Runs of data blocks go out in one write each.
+        let mut data = 0..0;
+        let mut at = 0;
+        while at < buf.len() {
+            let n = (buf.len() - at).min(HOLE_BLOCK);
+            let block = &buf[at..at + n];
             if n == HOLE_BLOCK && block.iter().all(|&b| b == 0) {
+                self.file.write_all(&buf[data.clone()])?;
                 self.pending_hole += n as u64;
+                data = at + n..at + n;
             } else {
                 if self.pending_hole > 0 {
                     self.file
                         .seek(SeekFrom::Current(self.pending_hole as i64))?;
                     self.pending_hole = 0;
                 }
-                self.file.write_all(block)?;
+                data.end = at + n;
             }
-            rest = tail;
+            at += n;
         }
+        self.file.write_all(&buf[data])?;
         Ok(buf.len())
     }
 
@@ -112,20 +119,40 @@ impl Repository {
         std::fs::create_dir_all(dest).map_err(|e| RepoError::io(dest, e))?;
         let c = self.read_commit(commit)?;
         let mut report = ExportReport::default();
-        self.export_tree(&c.tree, dest, "", c.author.time, &mut report)?;
+        // Folders and symlinks first, in tree order; then the files, several at once; then each
+        // folder's mode and time, each after those inside it (writing into a folder changes its time, and
+        // its mode may forbid writing).
+        let mut plan = ExportPlan::default();
+        self.export_tree(&c.tree, dest, "", &mut plan, &mut report)?;
+        let blobs = self.store().blobs()?;
+        let written = in_parallel(
+            &plan.files,
+            |f| Some(&f.0),
+            |(entry, path, rel)| write_file_with(blobs, entry, path, rel, EXPORT_TEMP_PREFIX),
+        )?;
+        report.files += written.len() as u64;
+        report.bytes += written.iter().sum::<u64>();
+        for (path, mode) in &plan.dirs {
+            let perms = std::fs::Permissions::from_mode(mode & 0o7777);
+            std::fs::set_permissions(path, perms).map_err(|e| RepoError::io(path, e))?;
+            if let Ok(f) = File::open(path) {
+                let _ = f.set_modified(system_time(c.author.time, 0));
+            }
+        }
         Ok(report)
     }
 
+    /// Makes the folders and symlinks of `tree` below `dir`, and lists its files and folders in `plan`.
     fn export_tree(
         &self,
         tree: &ObjectId,
         dir: &Path,
         rel: &str,
-        time: i64,
+        plan: &mut ExportPlan,
         report: &mut ExportReport,
     ) -> Result<()> {
         let tree = self.read_tree(tree)?;
-        for entry in &tree.entries {
+        for entry in tree.entries {
             let name = std::ffi::OsStr::from_bytes(&entry.name);
             let path = dir.join(name);
             let rel_child = if rel.is_empty() {
@@ -136,18 +163,10 @@ impl Repository {
             match &entry.kind {
                 EntryKind::Dir { tree } => {
                     std::fs::create_dir_all(&path).map_err(|e| RepoError::io(&path, e))?;
-                    self.export_tree(tree, &path, &rel_child, time, report)?;
-                    let perms = std::fs::Permissions::from_mode(entry.mode & 0o7777);
-                    std::fs::set_permissions(&path, perms).map_err(|e| RepoError::io(&path, e))?;
-                    if let Ok(f) = File::open(&path) {
-                        let _ = f.set_modified(system_time(time, 0));
-                    }
+                    self.export_tree(tree, &path, &rel_child, plan, report)?;
+                    plan.dirs.push((path, entry.mode));
                 }
-                EntryKind::File { .. } => {
-                    report.bytes +=
-                        self.write_file_through(entry, &path, &rel_child, EXPORT_TEMP_PREFIX)?;
-                    report.files += 1;
-                }
+                EntryKind::File { .. } => plan.files.push((entry, path, rel_child)),
                 EntryKind::Symlink { target } => {
                     std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), &path)
                         .map_err(|e| RepoError::io(&path, e))?;
@@ -163,81 +182,201 @@ impl Repository {
     /// are verified), through a temporary file named as `worktree::temp::is_temp_name` knows: call it
     /// only while holding the repository lock, under which a killed daw's leftovers are removed.
     pub fn write_file(&self, entry: &TreeEntry, path: &Path, rel: &str) -> Result<u64> {
-        self.write_file_through(entry, path, rel, temp::TEMP_PREFIX)
+        write_file_with(self.store().blobs()?, entry, path, rel, temp::TEMP_PREFIX)
     }
+}
 
-    /// [`Repository::write_file`] through a temporary file whose name starts with `temp_prefix`.
-    fn write_file_through(
-        &self,
-        entry: &TreeEntry,
-        path: &Path,
-        rel: &str,
-        temp_prefix: &str,
-    ) -> Result<u64> {
-        let EntryKind::File {
-            size,
-            hash,
-            storage,
-        } = &entry.kind
-        else {
-            return Err(RepoError::Refused(format!("{rel} is not a file")));
-        };
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(temp_prefix)
-            .rand_bytes(6)
-            .tempfile_in(dir)
-            .map_err(|e| RepoError::io(dir, e))?;
-        let mismatch = |detail: String| RepoError::Mismatch {
-            path: rel.to_string(),
-            detail,
-        };
-        let (written, digest) = {
-            let mut w = VerifyingWriter {
-                file: tmp.as_file_mut(),
-                hasher: self.store().keys().hasher(),
-                written: 0,
-                pending_hole: 0,
-            };
-            match storage {
-                FileStorage::Raw(content) => {
-                    let mut reader = ContentReader::new(self.store(), content);
-                    io::copy(&mut reader, &mut w).map_err(|e| mismatch(e.to_string()))?;
+/// What an export makes after walking the tree: the files to write (entry, path, name for messages),
+/// and the folders (path, mode) in the order the walk left them (each after those inside it).
+#[derive(Default)]
+struct ExportPlan {
+    files: Vec<(TreeEntry, PathBuf, String)>,
+    dirs: Vec<(PathBuf, u32)>,
+}
+
+/// At most this many files are written at once.
+const MAX_WRITERS: usize = 4;
+
+/// Runs `write` for every item on a few threads (one per core, at least two so that a slow file, a Live
+/// set rebuilt byte-exact, never holds up the others; at most [`MAX_WRITERS`]), the slowest to write
+/// first by their tree `entry`: Live sets, then the largest files. Returns what each returned, in the items' order. When one fails no other is
+/// started, and the error returned is that of the first failing item in their order. Each writer holds
+/// one file's buffers: memory stays bounded.
+pub(crate) fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    entry: impl Fn(&T) -> Option<&TreeEntry>,
+    write: impl Fn(&T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(entry(&items[i]).map_or(0, write_cost)));
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, MAX_WRITERS)
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(&write).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let results: Vec<Mutex<Option<Result<R>>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while !failed.load(Ordering::Relaxed) {
+                    let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    let result = write(&items[i]);
+                    if result.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
                 }
-                FileStorage::GzipPayload { layout, payload } => {
-                    let layout =
-                        gzip::GzipLayout::decode(layout).map_err(|e| mismatch(e.to_string()))?;
-                    let reader = ContentReader::new(self.store(), payload);
-                    // An I/O error here is usually the store's (a blob that failed
-                    // authentication): name it, not just "gzip data".
-                    gzip::rebuild(&layout, reader, &mut w).map_err(|e| match e {
-                        gzip::GzipError::Io(io) => mismatch(io.to_string()),
-                        e => mismatch(e.to_string()),
-                    })?;
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(items.len());
+    let mut first_error = None;
+    for slot in results {
+        match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(Ok(r)) => out.push(r),
+            Some(Err(e)) => {
+                first_error = Some(e);
+                break;
+            }
+            // Not started, after another failed: that one's error comes later in the order.
+            None => {}
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None if out.len() == items.len() => Ok(out),
+        None => unreachable!("an item is left unwritten only after another failed"),
+    }
+}
+
+/// How long a file takes to write, roughly: a gzip file rebuilt byte-exact (its payload re-compressed)
+/// costs several times its size in media.
+fn write_cost(entry: &TreeEntry) -> u64 {
+    match &entry.kind {
+        EntryKind::File {
+            storage: FileStorage::GzipPayload { payload, .. },
+            ..
+        } => payload.size.saturating_mul(8),
+        EntryKind::File { size, .. } => *size,
+        _ => 0,
+    }
+}
+
+/// Writes one committed file to `path` through a temporary file whose name starts with `temp_prefix`,
+/// reading its content through `blobs`; see [`Repository::write_file`].
+pub(crate) fn write_file_with(
+    blobs: BlobReader<'_>,
+    entry: &TreeEntry,
+    path: &Path,
+    rel: &str,
+    temp_prefix: &str,
+) -> Result<u64> {
+    let EntryKind::File {
+        size,
+        hash,
+        storage,
+    } = &entry.kind
+    else {
+        return Err(RepoError::Refused(format!("{rel} is not a file")));
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(temp_prefix)
+        .rand_bytes(6)
+        .tempfile_in(dir)
+        .map_err(|e| RepoError::io(dir, e))?;
+    let mismatch = |detail: String| RepoError::Mismatch {
+        path: rel.to_string(),
+        detail,
+    };
+    let (written, digest) = {
+        let mut w = VerifyingWriter {
+            file: tmp.as_file_mut(),
+            hasher: blobs.keys().hasher(),
+            written: 0,
+            pending_hole: 0,
+        };
+        match storage {
+            FileStorage::Raw(content) => {
+                // A chunk at a time, straight from the reader's buffer.
+                let mut reader = ContentReader::new(blobs, content);
+                loop {
+                    let chunk = reader.fill_buf().map_err(|e| mismatch(e.to_string()))?;
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    let n = chunk.len();
+                    w.write_all(chunk).map_err(|e| mismatch(e.to_string()))?;
+                    reader.consume(n);
                 }
             }
-            let (written, hole) = (w.written, w.pending_hole);
-            let digest = w.hasher.finalize();
-            if hole > 0 {
-                tmp.as_file_mut()
-                    .set_len(written)
-                    .map_err(|e| RepoError::io(path, e))?;
+            FileStorage::GzipPayload { layout, payload } => {
+                let layout =
+                    gzip::GzipLayout::decode(layout).map_err(|e| mismatch(e.to_string()))?;
+                let reader = ContentReader::new(blobs, payload);
+                // An I/O error here is usually the store's (a blob that failed authentication):
+                // name it, not just "gzip data".
+                gzip::rebuild(&layout, reader, &mut w).map_err(|e| match e {
+                    gzip::GzipError::Io(io) => mismatch(io.to_string()),
+                    e => mismatch(e.to_string()),
+                })?;
             }
-            (written, digest)
+        }
+        let (written, hole) = (w.written, w.pending_hole);
+        let digest = w.hasher.finalize();
+        if hole > 0 {
+            tmp.as_file_mut()
+                .set_len(written)
+                .map_err(|e| RepoError::io(path, e))?;
+        }
+        (written, digest)
+    };
+    if written != *size {
+        return Err(mismatch(format!("{written} bytes instead of {size}")));
+    }
+    if digest.as_bytes() != hash.as_bytes() {
+        return Err(mismatch("content hash differs".into()));
+    }
+    let file = tmp.as_file();
+    file.set_permissions(std::fs::Permissions::from_mode(entry.mode & 0o7777))
+        .map_err(|e| RepoError::io(path, e))?;
+    file.set_modified(system_time(entry.mtime_secs, entry.mtime_nanos))
+        .map_err(|e| RepoError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| RepoError::io(path, e.error))?;
+    Ok(written)
+}
+
+// The parallel writer's promises: results in the items' order, and the error of the first failing item.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_writes_report_in_order_and_name_the_first_failure() {
+        let items: Vec<u64> = (0..40).collect();
+        let doubled = in_parallel(&items, |_| None, |&i| Ok(i * 2)).expect("no failure");
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+
+        // Item 3 is slow and fails; item 7 fails at once, while 3 is still running.
+        let failing = |&i: &u64| -> Result<u64> {
+            if i == 3 {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if i == 3 || i == 7 {
+                return Err(RepoError::Refused(format!("item {i}")));
+            }
+            Ok(i)
         };
-        if written != *size {
-            return Err(mismatch(format!("{written} bytes instead of {size}")));
+        match in_parallel(&items, |_| None, failing) {
+            Err(RepoError::Refused(m)) => assert_eq!(m, "item 3"),
+            other => panic!("expected item 3's error, got {:?}", other.map(|v| v.len())),
         }
-        if digest.as_bytes() != hash.as_bytes() {
-            return Err(mismatch("content hash differs".into()));
-        }
-        let file = tmp.as_file();
-        file.set_permissions(std::fs::Permissions::from_mode(entry.mode & 0o7777))
-            .map_err(|e| RepoError::io(path, e))?;
-        file.set_modified(system_time(entry.mtime_secs, entry.mtime_nanos))
-            .map_err(|e| RepoError::io(path, e))?;
-        tmp.persist(path)
-            .map_err(|e| RepoError::io(path, e.error))?;
-        Ok(written)
     }
 }

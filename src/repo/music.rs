@@ -125,7 +125,7 @@ impl Repository {
                         FileStorage::Raw(c) => (c, false),
                     };
                     let tap = ErrorTap {
-                        inner: ContentReader::new(self.store(), content),
+                        inner: ContentReader::new(self.store().blobs()?, content),
                         error: &errors,
                     };
                     if payload && is_live_set(path) {
@@ -167,7 +167,7 @@ impl Repository {
                         FileStorage::GzipPayload { payload, .. } => (payload, true),
                         FileStorage::Raw(c) => (c, false),
                     };
-                    let reader = BufReader::new(ContentReader::new(self.store(), content));
+                    let reader = BufReader::new(ContentReader::new(self.store().blobs()?, content));
                     let text = if payload {
                         let mut out = Vec::new();
                         let mut reader = reader;

@@ -26,6 +26,7 @@ use crate::worktree::paths::{Selection, display_path, select};
 use crate::worktree::stat::FileStat;
 use crate::worktree::{fsutil, temp};
 
+use super::checkout::{in_parallel, write_file_with};
 use super::ops::{Head, RefTable, WorkTreeChange};
 use super::refs::{commits_only_in, validate_ref_name};
 use super::status::{Leaf, OnDisk, WorkTreeView, flatten, same, same_entry};
@@ -257,31 +258,49 @@ impl Repository {
             touched_dirs.extend(p.ancestors().skip(1).map(Path::to_path_buf));
         }
         self.prune_empty_dirs(&touched_dirs, &to_flat.dirs);
-        for (p, entry) in &actions {
-            let Some(entry) = entry else { continue };
-            let full = work_tree.join(p);
-            if let Ok(m) = std::fs::symlink_metadata(&full)
-                && m.is_dir()
-            {
-                // An emptied folder where a file goes (checked above).
-                let mut dirs: Vec<PathBuf> = Vec::new();
-                collect_dirs_on_disk(&full, &mut dirs);
-                for d in dirs.iter().rev() {
-                    let _ = std::fs::remove_dir(d);
+        // Several files at once; each is written whole (temporary file, hash checked, renamed) or not
+        // at all, and the report lists them in path order.
+        let to_write: Vec<(&PathBuf, &TreeEntry)> = actions
+            .iter()
+            .filter_map(|(p, e)| e.as_ref().map(|e| (p, e)))
+            .collect();
+        let blobs = self.store().blobs()?;
+        let written = in_parallel(
+            &to_write,
+            |w| Some(w.1),
+            |(p, entry)| -> Result<(String, u64)> {
+                let full = work_tree.join(p);
+                if let Ok(m) = std::fs::symlink_metadata(&full)
+                    && m.is_dir()
+                {
+                    // An emptied folder where a file goes (checked above).
+                    let mut dirs: Vec<PathBuf> = Vec::new();
+                    collect_dirs_on_disk(&full, &mut dirs);
+                    for d in dirs.iter().rev() {
+                        let _ = std::fs::remove_dir(d);
+                    }
+                    std::fs::remove_dir(&full).map_err(|e| RepoError::io(&full, e))?;
                 }
-                std::fs::remove_dir(&full).map_err(|e| RepoError::io(&full, e))?;
-            }
-            if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| RepoError::io(parent, e))?;
-            }
-            let rel = display_path(p);
-            match &entry.kind {
-                EntryKind::File { .. } => {
-                    report.bytes_written += self.write_file(entry, &full, &rel)?;
+                if let Some(parent) = full.parent() {
+                    // (Safe from several threads: a folder made meanwhile by another is no error.)
+                    std::fs::create_dir_all(parent).map_err(|e| RepoError::io(parent, e))?;
                 }
-                EntryKind::Symlink { target } => write_symlink(&full, target)?,
-                EntryKind::Dir { .. } => unreachable!("flattened trees hold no folders"),
-            }
+                let rel = display_path(p);
+                let bytes = match &entry.kind {
+                    EntryKind::File { .. } => {
+                        write_file_with(blobs, entry, &full, &rel, temp::TEMP_PREFIX)?
+                    }
+                    EntryKind::Symlink { target } => {
+                        write_symlink(&full, target)?;
+                        0
+                    }
+                    EntryKind::Dir { .. } => unreachable!("flattened trees hold no folders"),
+                };
+                Ok((rel, bytes))
+            },
+        )?;
+        for (rel, bytes) in written {
+            report.bytes_written += bytes;
             report.written.push(rel);
         }
         for d in &to_flat.dirs {

@@ -369,6 +369,12 @@ impl Backend {
             .map_err(|e| Self::map_err(path, e))
     }
 
+    /// Where an object of a store in a local folder is on disk, to be read directly (`None` for other
+    /// stores).
+    pub fn local_file(&self, path: &str) -> Option<PathBuf> {
+        self.0.local_root.as_ref().map(|root| root.join(path))
+    }
+
     /// The size of an object, or `None` when it does not exist.
     pub fn size(&self, path: &str) -> Result<Option<u64>> {
         let p = StorePath::from(path);

@@ -6,7 +6,7 @@
 //! in the middle of a 16 MB set changes one leaf chunk and one node per level — a few KB — instead of
 //! re-storing the whole list of chunks with every version.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use std::borrow::Cow;
 
@@ -14,7 +14,7 @@ use fastcdc::v2020::Normalization;
 
 use crate::object::{BlobKind, Content, ContentRef, DecodeError, ObjectId, Reader, Writer};
 
-use super::{Store, StoreError};
+use super::{BlobReader, OpenPack, Store, StoreError};
 
 const NODE_VERSION: u64 = 1;
 /// A node closes after a child whose id has these low bits zero (mean fan-out 16)…
@@ -242,7 +242,9 @@ type Frame = (Vec<(ObjectId, u64)>, usize, u8);
 
 /// Reads a stored stream back, one chunk at a time; sizes are checked against the tree as it goes.
 pub struct ContentReader<'s> {
-    store: &'s Store,
+    blobs: BlobReader<'s>,
+    /// The pack file read last, kept open for the next chunk.
+    pack: OpenPack,
     /// Open nodes, innermost last.
     stack: Vec<Frame>,
     chunk: Vec<u8>,
@@ -251,13 +253,15 @@ pub struct ContentReader<'s> {
 }
 
 impl<'s> ContentReader<'s> {
-    pub fn new(store: &'s Store, content: &Content) -> Self {
+    /// Reads `content` through `blobs` (from [`Store::blobs`]).
+    pub fn new(blobs: BlobReader<'s>, content: &Content) -> Self {
         let mut stack = Vec::new();
         if let Some(t) = &content.tree {
             stack.push((vec![(t.root, content.size)], 0, t.height));
         }
         Self {
-            store,
+            blobs,
+            pack: OpenPack::default(),
             stack,
             chunk: Vec::new(),
             pos: 0,
@@ -280,7 +284,9 @@ impl<'s> ContentReader<'s> {
             if height == 0 {
                 return self.load_chunk(id, size).map(|_| true);
             }
-            let node = self.store.get_blob_as(&id, BlobKind::ContentNode)?;
+            let node = self
+                .blobs
+                .get_blob_through(&id, BlobKind::ContentNode, &mut self.pack)?;
             let children = decode_node(&node).map_err(|e| StoreError::Corrupt {
                 id,
                 detail: e.to_string(),
@@ -297,7 +303,9 @@ impl<'s> ContentReader<'s> {
     }
 
     fn load_chunk(&mut self, id: ObjectId, size: u64) -> Result<(), StoreError> {
-        let data = self.store.get_blob_as(&id, BlobKind::Chunk)?;
+        let data = self
+            .blobs
+            .get_blob_through(&id, BlobKind::Chunk, &mut self.pack)?;
         if data.len() as u64 != size || size > self.remaining {
             return Err(StoreError::Corrupt {
                 id,
@@ -313,18 +321,30 @@ impl<'s> ContentReader<'s> {
 
 impl Read for ContentReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// The rest of the current chunk, without copying it.
+impl io::BufRead for ContentReader<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
         while self.pos >= self.chunk.len() {
             if !self.next_chunk().map_err(io::Error::other)? {
                 if self.remaining != 0 {
                     return Err(io::Error::other("stored content ended early"));
                 }
-                return Ok(0);
+                return Ok(&[]);
             }
         }
-        let n = buf.len().min(self.chunk.len() - self.pos);
-        buf[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+        Ok(&self.chunk[self.pos..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.pos = (self.pos + amount).min(self.chunk.len());
     }
 }
 
@@ -456,7 +476,11 @@ mod tests {
         store.flush().unwrap();
         // And it reads back.
         let mut back = Vec::new();
-        std::io::copy(&mut ContentReader::new(&store, &doc), &mut back).unwrap();
+        std::io::copy(
+            &mut ContentReader::new(store.blobs().unwrap(), &doc),
+            &mut back,
+        )
+        .unwrap();
         assert_eq!(back, data);
     }
 

@@ -126,18 +126,29 @@ pub fn open_in_place(
     buf: &mut Vec<u8>,
     skip: usize,
 ) -> Result<(), AuthError> {
-    if buf.len() < skip + OVERHEAD {
+    let plain = open_in_place_at(key, aad, buf.get_mut(skip..).ok_or(AuthError)?)?;
+    buf.truncate(skip + plain.end);
+    buf.drain(..skip + plain.start);
+    Ok(())
+}
+
+/// Opens `buf` (as sealed by [`seal`]) in place, moving nothing: returns where in `buf` the
+/// plaintext is.
+pub fn open_in_place_at(
+    key: &SecretKey,
+    aad: &[u8],
+    buf: &mut [u8],
+) -> Result<std::ops::Range<usize>, AuthError> {
+    if buf.len() < OVERHEAD {
         return Err(AuthError);
     }
-    let (head, sealed) = buf.split_at_mut(skip + NONCE_LEN);
-    let (cipher, short) = xchacha(key, &head[skip..]);
+    let (nonce, sealed) = buf.split_at_mut(NONCE_LEN);
+    let (cipher, short) = xchacha(key, nonce);
     let plain_len = cipher
         .open_in_place(short, Aad::from(aad), sealed)
         .map_err(|_| AuthError)?
         .len();
-    buf.truncate(skip + NONCE_LEN + plain_len);
-    buf.drain(..skip + NONCE_LEN);
-    Ok(())
+    Ok(NONCE_LEN..NONCE_LEN + plain_len)
 }
 
 pub fn open(key: &SecretKey, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, AuthError> {

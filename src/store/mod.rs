@@ -392,21 +392,17 @@ impl Store {
 
     /// Reads, decrypts and verifies a blob (its keyed hash must equal its id).
     pub fn get_blob_as(&self, id: &ObjectId, kind: BlobKind) -> Result<Vec<u8>, StoreError> {
-        if let Some((k, data)) = self.pending_meta.get(id)
-            && *k == kind
-        {
-            return Ok(data.clone());
-        }
-        let loc = self.locate(id)?;
-        if loc.kind != kind {
-            return Err(StoreError::Corrupt {
-                id: *id,
-                detail: format!("is a {}, expected a {}", loc.kind.name(), kind.name()),
-            });
-        }
-        let range = loc.offset..loc.offset + u64::from(loc.length);
-        let sealed = self.backend.get_range(&pack::pack_path(&loc.pack), range)?;
-        self.open_sealed_blob(id, &loc, &sealed)
+        self.blobs()?.get_blob_as(id, kind)
+    }
+
+    /// A handle that reads blobs from several threads at once (reads the index now if it was not).
+    pub fn blobs(&self) -> Result<BlobReader<'_>, StoreError> {
+        Ok(BlobReader {
+            backend: &self.backend,
+            keys: &self.keys,
+            table: &self.loaded()?.table,
+            pending_meta: &self.pending_meta,
+        })
     }
 
     /// Opens a blob's sealed bytes read from its pack and checks its id.
@@ -416,20 +412,7 @@ impl Store {
         loc: &Location,
         sealed: &[u8],
     ) -> Result<Vec<u8>, StoreError> {
-        if sealed.len() != loc.length as usize {
-            return Err(StoreError::Corrupt {
-                id: *id,
-                detail: "pack is shorter than its index says".into(),
-            });
-        }
-        let data = pack::open_blob(&self.keys.data_key, loc.kind, id, loc.raw_length, sealed)?;
-        if self.keys.object_id(&data) != *id {
-            return Err(StoreError::Corrupt {
-                id: *id,
-                detail: "content does not match its id".into(),
-            });
-        }
-        Ok(data)
+        open_sealed(&self.keys, id, loc, sealed.to_vec())
     }
 
     /// Closes open packs and writes their index. After this returns, every blob put so far is durable
@@ -610,6 +593,112 @@ impl Store {
     pub fn file_opener(&self) -> FileOpener {
         FileOpener(self.keys.data_key.clone())
     }
+}
+
+/// Reads and verifies blobs, like [`Store::get_blob_as`], from any thread: a view of a store's backend,
+/// keys and index. (`Store` itself is not `Sync`: its sealing pool is not.) It sees what the store held
+/// when it was made; the borrow keeps the store from changing meanwhile.
+#[derive(Clone, Copy)]
+pub struct BlobReader<'s> {
+    backend: &'s Backend,
+    keys: &'s Keys,
+    table: &'s IndexTable,
+    pending_meta: &'s HashMap<ObjectId, (BlobKind, Vec<u8>)>,
+}
+
+/// The pack file a reader read from last, kept open for the next blob (blobs of one file mostly sit
+/// one after another in one pack). Only for a store in a local folder; one per thread.
+#[derive(Default)]
+pub struct OpenPack(Option<(ObjectId, std::fs::File)>);
+
+impl<'s> BlobReader<'s> {
+    pub fn keys(&self) -> &'s Keys {
+        self.keys
+    }
+
+    pub fn locate(&self, id: &ObjectId) -> Result<Location, StoreError> {
+        self.table.get(id).ok_or(StoreError::Missing(*id))
+    }
+
+    /// Reads, decrypts and verifies a blob (its keyed hash must equal its id).
+    pub fn get_blob_as(&self, id: &ObjectId, kind: BlobKind) -> Result<Vec<u8>, StoreError> {
+        self.get_blob_through(id, kind, &mut OpenPack::default())
+    }
+
+    /// [`BlobReader::get_blob_as`], reading through `pack`: the pack file it holds is reused when the
+    /// blob is in it, and the blob's pack file is left open in it.
+    pub fn get_blob_through(
+        &self,
+        id: &ObjectId,
+        kind: BlobKind,
+        pack: &mut OpenPack,
+    ) -> Result<Vec<u8>, StoreError> {
+        if let Some((k, data)) = self.pending_meta.get(id)
+            && *k == kind
+        {
+            return Ok(data.clone());
+        }
+        let loc = self.locate(id)?;
+        if loc.kind != kind {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                detail: format!("is a {}, expected a {}", loc.kind.name(), kind.name()),
+            });
+        }
+        let path = pack::pack_path(&loc.pack);
+        let Some(file) = self.backend.local_file(&path) else {
+            let range = loc.offset..loc.offset + u64::from(loc.length);
+            let sealed = self.backend.get_range(&path, range)?;
+            return open_sealed(self.keys, id, &loc, sealed.to_vec());
+        };
+        let io_err = |source| BackendError::Io {
+            path: file.display().to_string(),
+            source,
+        };
+        let open = match pack.0.take() {
+            Some((name, f)) if name == loc.pack => f,
+            _ => std::fs::File::open(&file).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => BackendError::NotFound(path.clone()),
+                _ => io_err(e),
+            })?,
+        };
+        let mut sealed = vec![0u8; loc.length as usize];
+        match std::os::unix::fs::FileExt::read_exact_at(&open, &mut sealed, loc.offset) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return Err(StoreError::Corrupt {
+                    id: *id,
+                    detail: "pack is shorter than its index says".into(),
+                });
+            }
+            Err(e) => return Err(io_err(e).into()),
+        }
+        pack.0 = Some((loc.pack, open));
+        open_sealed(self.keys, id, &loc, sealed)
+    }
+}
+
+/// Opens a blob's sealed bytes read from its pack (decrypted in place) and checks its id.
+fn open_sealed(
+    keys: &Keys,
+    id: &ObjectId,
+    loc: &Location,
+    sealed: Vec<u8>,
+) -> Result<Vec<u8>, StoreError> {
+    if sealed.len() != loc.length as usize {
+        return Err(StoreError::Corrupt {
+            id: *id,
+            detail: "pack is shorter than its index says".into(),
+        });
+    }
+    let data = pack::open_blob_in_place(&keys.data_key, loc.kind, id, loc.raw_length, sealed)?;
+    if keys.object_id(&data) != *id {
+        return Err(StoreError::Corrupt {
+            id: *id,
+            detail: "content does not match its id".into(),
+        });
+    }
+    Ok(data)
 }
 
 /// Opens sealed files ([`Store::open_file_in_place`]) without borrowing the store.

@@ -91,6 +91,24 @@ fn with_compressor<R>(
     })
 }
 
+thread_local! {
+    /// This thread's zstd decompression context, kept from blob to blob like the compressors.
+    static UNZSTD: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Decompresses a blob of at most `capacity` bytes with this thread's context.
+fn decompress(body: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {
+    UNZSTD.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let context = match &mut *slot {
+            Some(c) => c,
+            None => slot.insert(zstd::bulk::Decompressor::new()?),
+        };
+        context.decompress(body, capacity)
+    })
+}
+
 /// Large blobs are sampled before being compressed whole: recordings and other media rarely shrink by
 /// more than a few percent, and compressing them costs more time than the bytes are worth.
 fn looks_compressible(data: &[u8]) -> bool {
@@ -159,18 +177,37 @@ pub fn open_blob(
     raw_length: u32,
     sealed: &[u8],
 ) -> Result<Vec<u8>, BlobError> {
-    let plain = crypto::open(key, &blob_aad(kind, id), sealed).map_err(|_| BlobError::Auth {
-        id: *id,
-        kind: kind.name(),
+    open_blob_in_place(key, kind, id, raw_length, sealed.to_vec())
+}
+
+/// [`open_blob`] on a buffer it may reuse: a blob stored uncompressed is decrypted where it is.
+pub fn open_blob_in_place(
+    key: &SecretKey,
+    kind: BlobKind,
+    id: &ObjectId,
+    raw_length: u32,
+    mut sealed: Vec<u8>,
+) -> Result<Vec<u8>, BlobError> {
+    let plain = crypto::open_in_place_at(key, &blob_aad(kind, id), &mut sealed).map_err(|_| {
+        BlobError::Auth {
+            id: *id,
+            kind: kind.name(),
+        }
     })?;
     let malformed = |detail: String| BlobError::Malformed { id: *id, detail };
-    let (&flag, body) = plain
-        .split_first()
-        .ok_or_else(|| malformed("empty envelope".into()))?;
-    let data = match flag {
-        FLAG_STORED => body.to_vec(),
-        FLAG_ZSTD => zstd::bulk::decompress(body, raw_length as usize)
-            .map_err(|e| malformed(e.to_string()))?,
+    if plain.is_empty() {
+        return Err(malformed("empty envelope".into()));
+    }
+    let body = plain.start + 1..plain.end;
+    let data = match sealed[plain.start] {
+        FLAG_STORED => {
+            sealed.truncate(body.end);
+            sealed.drain(..body.start);
+            sealed
+        }
+        FLAG_ZSTD => {
+            decompress(&sealed[body], raw_length as usize).map_err(|e| malformed(e.to_string()))?
+        }
         f => return Err(malformed(format!("unknown flag {f}"))),
     };
     if data.len() != raw_length as usize {

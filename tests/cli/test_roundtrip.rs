@@ -94,7 +94,7 @@ fn corpus_round_trips_byte_exact_and_sets_are_stored_as_xml() {
                 );
                 // The stored payload is the decompressed XML.
                 let mut head = vec![0u8; 5];
-                daw::store::ContentReader::new(repo.store(), payload)
+                daw::store::ContentReader::new(repo.store().blobs().unwrap(), payload)
                     .read_exact(&mut head)
                     .unwrap();
                 assert!(
