@@ -236,6 +236,12 @@ pub struct Location {
     pub work_tree: PathBuf,
 }
 
+/// The backend of a repository's own store: its `.daw` folder, files private to the user. The one
+/// place a local repository's backend is made (init, open, the agent's open, clone).
+pub(crate) fn local_backend(daw_dir: &Path) -> Result<Backend> {
+    Ok(Backend::local_private(daw_dir).map_err(StoreError::from)?)
+}
+
 impl Location {
     /// Finds the repository for `start`: `daw_dir` if given (like `GIT_DIR`), else the nearest `.daw`
     /// folder at or above `start`.
@@ -325,7 +331,7 @@ impl Repository {
         )?;
         let keys = Keys::generate();
         let repo_id = hex::encode(&store::random_name().as_bytes()[..16]);
-        let backend = Backend::local_private(&daw_dir).map_err(StoreError::from)?;
+        let backend = local_backend(&daw_dir)?;
         let mut set = store::keys::KeySet::default();
         let mut slot_in_use = None;
         let mut ways_in = vec![(secret, "passphrase")];
@@ -400,7 +406,7 @@ impl Repository {
         let config = Config::load(&location.daw_dir.join("config"))?;
         let repo_id = config.repository_id()?;
         keep_private(&location.daw_dir);
-        let backend = Backend::local_private(&location.daw_dir).map_err(StoreError::from)?;
+        let backend = local_backend(&location.daw_dir)?;
         let slots = store::keys::read_slots(&backend)?;
         let unlocked = keys::unlock_slots(&slots, &repo_id, secret, "the repository")?;
         let set = store::keys::read_key_set(&backend, &unlocked.keys)?;
@@ -423,7 +429,7 @@ impl Repository {
     pub fn open_with_master(location: Location, master: store::crypto::SecretKey) -> Result<Self> {
         let config = Config::load(&location.daw_dir.join("config"))?;
         keep_private(&location.daw_dir);
-        let backend = Backend::local_private(&location.daw_dir).map_err(StoreError::from)?;
+        let backend = local_backend(&location.daw_dir)?;
         let store = Store::open(backend, Keys::from_master(master))
             .map_err(|_| RepoError::WrongPassphrase)?;
         let repo = Self {

@@ -412,7 +412,7 @@ impl Repository {
             LOCK_WAIT,
             &format!("daw clone (pid {})", std::process::id()),
         )?;
-        let backend = Backend::local_private(&daw_dir).map_err(StoreError::from)?;
+        let backend = super::local_backend(&daw_dir)?;
         let agreed =
             crate::store::keys::sync_key_slots(&backend, remote_backend, &keys, false, None)?
                 .agreed;
