@@ -98,6 +98,7 @@ pub enum Command {
     Pull(commands::pull::Args),
     Clone(commands::clone::Args),
     Undo(commands::undo::Args),
+    Watch(commands::watch::Args),
     Lock(commands::lock::Args),
     Completions(commands::completions::Args),
     #[command(hide = true)]
@@ -483,6 +484,7 @@ pub fn run() -> i32 {
         Command::Pull(a) => commands::pull::run(&ctx, a),
         Command::Clone(a) => commands::clone::run(&ctx, a),
         Command::Undo(a) => commands::undo::run(&ctx, a),
+        Command::Watch(a) => commands::watch::run(&ctx, a),
         Command::Lock(a) => commands::lock::run(&ctx, a),
         Command::Completions(a) => commands::completions::run(&ctx, a),
         Command::GenerateDocs(a) => commands::completions::generate_docs(&ctx, a),

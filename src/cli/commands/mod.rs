@@ -25,3 +25,4 @@ pub mod switch;
 pub mod sync;
 pub mod tag;
 pub mod undo;
+pub mod watch;
