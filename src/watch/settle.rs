@@ -227,6 +227,17 @@ pub fn check_complete(path: &Path) -> Result<(), String> {
     let mut head = [0u8; 16];
     let n = read_up_to(&mut file, &mut head).map_err(|e| e.to_string())?;
     let head = &head[..n];
+    // A project file truncated for an in-place rewrite, not written yet: a Live set is a gzip
+    // stream (at least 18 bytes), an FL Studio project at least its two chunk headers (22 bytes).
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase());
+    let minimum = match name.as_deref() {
+        Some(n) if n.ends_with(".als") => 18,
+        Some(n) if n.ends_with(".flp") => 22,
+        _ => 0,
+    };
+    if len < minimum {
+        return Err(format!("{len} bytes: too short for a project file (being rewritten?)"));
+    }
     if head.starts_with(&[0x1f, 0x8b]) {
         let mut all = io::Cursor::new(head.to_vec()).chain(file);
         let mut inflater = Inflater::new(&mut all).map_err(|e| format!("gzip: {e}"))?;
@@ -348,6 +359,13 @@ mod tests {
         assert!(check_complete(&path).is_err());
         std::fs::write(&path, &flp[..12]).unwrap();
         assert!(check_complete(&path).is_err());
+        // Truncated for an in-place rewrite, nothing written yet.
+        std::fs::write(&path, b"").unwrap();
+        assert!(check_complete(&path).is_err());
+        std::fs::write(dir.path().join("Song.als"), b"").unwrap();
+        assert!(check_complete(&dir.path().join("Song.als")).is_err());
+        std::fs::write(dir.path().join("notes.txt"), b"").unwrap();
+        assert_eq!(check_complete(&dir.path().join("notes.txt")), Ok(()));
     }
 
     #[test]

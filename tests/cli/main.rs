@@ -20,3 +20,4 @@ mod test_security;
 mod test_snapshots;
 mod test_status;
 mod test_switch;
+mod test_watch;

@@ -108,6 +108,8 @@ struct Project {
     backoff: Duration,
     /// The incomplete files already reported, so that a waiting file is said once.
     reported_waiting: Vec<PathBuf>,
+    /// Whether "busy" was said since the last commit (it is said once, not at every look).
+    reported_busy: bool,
 }
 
 struct Output<'a> {
@@ -184,6 +186,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             push_due: args.push.as_ref().map(|_| Instant::now()),
             backoff: PUSH_BACKOFF_MIN,
             reported_waiting: Vec::new(),
+            reported_busy: false,
         });
     }
     let folders: Vec<PathBuf> = projects
@@ -360,10 +363,13 @@ fn autosave(p: &mut Project, out: &Output<'_>, pushing: bool) {
     match RepoLock::acquire(p.repo.daw_dir(), Duration::ZERO, "daw watch (checking)") {
         Ok(probe) => drop(probe),
         Err(LockError::Busy { holder }) => {
-            out.event(
-                serde_json::json!({"event": "busy", "project": p.name, "holder": holder}),
-                || format!("{}: busy ({holder}); will look again", p.name),
-            );
+            if !p.reported_busy {
+                out.event(
+                    serde_json::json!({"event": "busy", "project": p.name, "holder": holder}),
+                    || format!("{}: busy ({holder}); will look again", p.name),
+                );
+                p.reported_busy = true;
+            }
             p.settle.retry_later(now_instant);
             return;
         }
@@ -399,6 +405,7 @@ fn autosave(p: &mut Project, out: &Output<'_>, pushing: bool) {
     };
     p.settle.committed();
     p.reported_waiting.clear();
+    p.reported_busy = false;
     for w in &report.warnings {
         out.warn(&p.name, &format!("{}: {}", w.path.display(), w.message));
     }
