@@ -147,6 +147,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     // SIGINT and SIGTERM are taken by one thread (sigwait) and become a message to the loop: the
     // mask is set before any other thread starts, so every thread inherits it.
     block_stop_signals()?;
+    // The process holds the repositories' keys for hours: no core dumps, no ptrace by the user's
+    // other processes (docs/SECURITY.md).
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_DUMPABLE only changes this process's flags.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
     let locations = locate(ctx, &args.dirs)?;
     let (tx, rx) = mpsc::channel::<Message>();
     {
