@@ -151,7 +151,10 @@ mod tests {
             autosave: false,
         };
         let plain = c.encode();
-        assert_eq!(plain[0], 1, "a commit without flags is written as version 1");
+        assert_eq!(
+            plain[0], 1,
+            "a commit without flags is written as version 1"
+        );
         c.autosave = true;
         let auto = c.encode();
         assert_eq!(auto[0], 2);

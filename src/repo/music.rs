@@ -575,7 +575,11 @@ pub fn autosave_message(files: &[FileChange], projects: &[(String, Vec<Change>)]
                 vec![format!("{name} re-saved, no musical changes")]
             }
             (ChangeKind::Modified, Some(c)) => {
-                let mut v: Vec<String> = c.iter().take(MESSAGE_CHANGES).map(|c| c.to_string()).collect();
+                let mut v: Vec<String> = c
+                    .iter()
+                    .take(MESSAGE_CHANGES)
+                    .map(|c| c.to_string())
+                    .collect();
                 if c.len() > MESSAGE_CHANGES {
                     v.push(format!("{} more changes", c.len() - MESSAGE_CHANGES));
                 }
@@ -584,7 +588,9 @@ pub fn autosave_message(files: &[FileChange], projects: &[(String, Vec<Change>)]
                 }
                 v
             }
-            (ChangeKind::Modified, None) => vec![format!("{name} changed (not readable as a project)")],
+            (ChangeKind::Modified, None) => {
+                vec![format!("{name} changed (not readable as a project)")]
+            }
         };
         parts.append(&mut said);
     }

@@ -229,14 +229,18 @@ pub fn check_complete(path: &Path) -> Result<(), String> {
     let head = &head[..n];
     // A project file truncated for an in-place rewrite, not written yet: a Live set is a gzip
     // stream (at least 18 bytes), an FL Studio project at least its two chunk headers (22 bytes).
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase());
     let minimum = match name.as_deref() {
         Some(n) if n.ends_with(".als") => 18,
         Some(n) if n.ends_with(".flp") => 22,
         _ => 0,
     };
     if len < minimum {
-        return Err(format!("{len} bytes: too short for a project file (being rewritten?)"));
+        return Err(format!(
+            "{len} bytes: too short for a project file (being rewritten?)"
+        ));
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         let mut all = io::Cursor::new(head.to_vec()).chain(file);
@@ -317,13 +321,19 @@ mod tests {
     fn a_gzip_cut_anywhere_is_incomplete_and_whole_it_is_complete() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Song.als");
-        let xml: Vec<u8> = (0..20_000u32).flat_map(|i| format!("<T i=\"{i}\"/>").into_bytes()).collect();
+        let xml: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("<T i=\"{i}\"/>").into_bytes())
+            .collect();
         let gz = gzip(&xml);
         std::fs::write(&path, &gz).unwrap();
         assert_eq!(check_complete(&path), Ok(()));
         for cut in [gz.len() / 3, gz.len() - 8, gz.len() - 1] {
             std::fs::write(&path, &gz[..cut]).unwrap();
-            assert!(check_complete(&path).is_err(), "cut at {cut} of {}", gz.len());
+            assert!(
+                check_complete(&path).is_err(),
+                "cut at {cut} of {}",
+                gz.len()
+            );
         }
         // A damaged trailer (wrong CRC) is not a complete stream either.
         let mut bad = gz.clone();
@@ -390,7 +400,9 @@ mod tests {
         // An incomplete gzip blocks until the next event.
         std::fs::write(wt.join("Song.als"), &gzip(b"<Ableton/>")[..12]).unwrap();
         s.heard("Song.als".into(), t1);
-        assert!(matches!(s.check(t1 + debounce), Verdict::Incomplete(ref v) if v[0].0 == Path::new("Song.als")));
+        assert!(
+            matches!(s.check(t1 + debounce), Verdict::Incomplete(ref v) if v[0].0 == Path::new("Song.als"))
+        );
         assert_eq!(s.deadline(), None);
         assert_eq!(s.check(t1 + debounce * 9), Verdict::Idle);
         std::fs::write(wt.join("Song.als"), gzip(b"<Ableton/>")).unwrap();

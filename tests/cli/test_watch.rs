@@ -98,7 +98,9 @@ impl Watcher {
             }
         });
         let w = Watcher { child, events: rx };
-        let first = w.next(Duration::from_secs(10)).expect("daw watch says it is watching");
+        let first = w
+            .next(Duration::from_secs(10))
+            .expect("daw watch says it is watching");
         assert_eq!(first["event"], "watching", "{first}");
         w
     }
@@ -130,7 +132,9 @@ impl Watcher {
             }
         }
         seen.extend(self.until_quiet(QUIET));
-        seen.into_iter().filter(|e| e["event"] == "autosave").collect()
+        seen.into_iter()
+            .filter(|e| e["event"] == "autosave")
+            .collect()
     }
 
     fn signal(&self, sig: i32) {
@@ -144,7 +148,10 @@ impl Watcher {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status.code().unwrap_or(-1);
             }
-            assert!(Instant::now() < deadline, "daw watch did not exit within {within:?}");
+            assert!(
+                Instant::now() < deadline,
+                "daw watch did not exit within {within:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -159,7 +166,10 @@ impl Drop for Watcher {
 
 /// The bytes of `rel` in the commit `rev`.
 fn committed(env: &TestEnv, rev: &str, rel: &str) -> Vec<u8> {
-    let out = env.tmp.path().join(format!("export-{}", pseudo_random_name()));
+    let out = env
+        .tmp
+        .path()
+        .join(format!("export-{}", pseudo_random_name()));
     env.run(&["export", rev, out.to_str().unwrap()]).ok();
     std::fs::read(out.join(rel)).unwrap()
 }
@@ -220,7 +230,9 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
         "committed while the set was half-written: {during:?}"
     );
     assert!(
-        during.iter().any(|e| e["event"] == "waiting" && e["path"] == "Song.als"),
+        during
+            .iter()
+            .any(|e| e["event"] == "waiting" && e["path"] == "Song.als"),
         "the pauses were long enough to settle, so the incomplete stream must have been seen: {during:?}"
     );
     let a = w.autosaves_of_one_save();
@@ -259,7 +271,10 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
     let a = w.autosaves_of_one_save();
     assert_eq!(a.len(), 1, "{a:?}");
     assert!(
-        a[0]["message"].as_str().unwrap().contains("+ Samples/Recorded/Take 1.wav"),
+        a[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("+ Samples/Recorded/Take 1.wav"),
         "{}",
         a[0]
     );
@@ -286,18 +301,29 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
     lock.unlock().unwrap();
     let a = w.autosaves_of_one_save();
     assert_eq!(a.len(), 1, "{a:?}");
-    assert_eq!(committed(&env, "HEAD", "Notes.txt"), b"verse, chorus, bridge\n");
+    assert_eq!(
+        committed(&env, "HEAD", "Notes.txt"),
+        b"verse, chorus, bridge\n"
+    );
 
     // Exactly one commit per save; the named ones stand alone with --no-auto.
     let all = log(&env, &[]);
-    assert_eq!(all.len(), 7, "Start, 4 saves, the named commit, the save after the lock");
+    assert_eq!(
+        all.len(),
+        7,
+        "Start, 4 saves, the named commit, the save after the lock"
+    );
     let named: Vec<_> = log(&env, &["--no-auto"])
         .iter()
         .map(|c| c["message"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(named, ["Named: the verse", "Start"]);
     let oneline = env.run(&["log", "--oneline", "-n", "1"]);
-    assert!(oneline.stdout.contains(" autosave: ~ Notes.txt"), "{}", oneline.stdout);
+    assert!(
+        oneline.stdout.contains(" autosave: ~ Notes.txt"),
+        "{}",
+        oneline.stdout
+    );
 
     // SIGTERM: exits 0 promptly, saying so.
     w.signal(libc::SIGTERM);
@@ -321,13 +347,19 @@ fn kill_9_then_restart_loses_no_save() {
         if !last.is_empty() {
             let deadline = Instant::now() + Duration::from_secs(10);
             while committed(&env, "HEAD", "Song.als") != last {
-                assert!(Instant::now() < deadline, "round {round}: the last save was lost");
+                assert!(
+                    Instant::now() < deadline,
+                    "round {round}: the last save was lost"
+                );
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
         last = set(101 + round as u32, &["Drums"], 50 + round as u64);
         save_by_rename(&env, "Song.als", &last);
-        env.write(&format!("Samples/take {round}.wav"), &wav(round as u64, 200_000));
+        env.write(
+            &format!("Samples/take {round}.wav"),
+            &wav(round as u64, 200_000),
+        );
         std::thread::sleep(Duration::from_millis(delay_ms));
         w.signal(libc::SIGKILL);
         drop(w);
@@ -336,7 +368,10 @@ fn kill_9_then_restart_loses_no_save() {
     let w = Watcher::start(&env, &env.project, &[]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while env.run(&["status", "--porcelain"]).stdout != "" {
-        assert!(Instant::now() < deadline, "the last save was never committed");
+        assert!(
+            Instant::now() < deadline,
+            "the last save was never committed"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     drop(w);
@@ -360,19 +395,39 @@ fn a_folder_of_projects_is_watched_whole() {
             .current_dir(&dir)
             .output()
             .unwrap();
-        let o = env.cmd(&["commit", "-m", "Start"]).current_dir(&dir).output().unwrap();
+        let o = env
+            .cmd(&["commit", "-m", "Start"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
         assert!(o.status.success());
     }
     let w = Watcher::start(&env, env.tmp.path(), &["Projects"]);
-    std::fs::write(projects.join("Song A Project/Song.als"), set(121, &["Drums"], 2)).unwrap();
-    std::fs::write(projects.join("Song B Project/Song.als"), set(122, &["Drums"], 3)).unwrap();
+    std::fs::write(
+        projects.join("Song A Project/Song.als"),
+        set(121, &["Drums"], 2),
+    )
+    .unwrap();
+    std::fs::write(
+        projects.join("Song B Project/Song.als"),
+        set(122, &["Drums"], 3),
+    )
+    .unwrap();
     let mut saved: Vec<String> = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while saved.len() < 2 && Instant::now() < deadline {
         if let Some(e) = w.next(Duration::from_millis(100))
             && e["event"] == "autosave"
         {
-            saved.push(e["project"].as_str().unwrap().rsplit('/').next().unwrap().to_string());
+            saved.push(
+                e["project"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+            );
         }
     }
     saved.sort();
@@ -380,7 +435,11 @@ fn a_folder_of_projects_is_watched_whole() {
     // A folder without any project is refused with a hint.
     let empty = env.tmp.path().join("Empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let o = env.cmd(&["watch", "Empty"]).current_dir(env.tmp.path()).output().unwrap();
+    let o = env
+        .cmd(&["watch", "Empty"])
+        .current_dir(env.tmp.path())
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no daw project in or below"), "{err}");

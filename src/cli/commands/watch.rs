@@ -205,9 +205,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         let _ = events_tx.send(Message::Heard(heard));
     })
     .map_err(|e| {
-        CommandError::problem(format!("cannot watch the project folders: {e}")).hint(
-            "on Linux, raise fs.inotify.max_user_watches (sysctl) if the limit was reached",
-        )
+        CommandError::problem(format!("cannot watch the project folders: {e}"))
+            .hint("on Linux, raise fs.inotify.max_user_watches (sysctl) if the limit was reached")
     })?;
     drop(tx);
     // What changed while nobody watched is committed like any save.
@@ -355,7 +354,10 @@ fn hear(projects: &mut [Project], heard: Heard, out: &Output<'_>) {
         }
         Heard::Failed(e) => {
             for p in projects {
-                out.warn(&p.name, &format!("file events failed ({e}); looking at every file"));
+                out.warn(
+                    &p.name,
+                    &format!("file events failed ({e}); looking at every file"),
+                );
                 p.settle.heard_all(now);
             }
         }
