@@ -90,9 +90,27 @@ impl Settle {
         }
     }
 
-    /// An event named `rel` (relative to the work tree) at `now`.
+    /// An event named `rel` (relative to the work tree) at `now`. A folder brings every file below
+    /// it: files created in a new folder before the OS watched it made no event of their own.
     pub fn heard(&mut self, rel: PathBuf, now: Instant) {
         let fp = self.fingerprint(&rel);
+        if fp.is_some_and(|s| s.mode & libc::S_IFMT == libc::S_IFDIR) {
+            let mut total = 0;
+            let found = walk(
+                &self.work_tree,
+                &rel,
+                &Ignores::new(),
+                &self.daw_dir,
+                &mut total,
+            );
+            let mut files = Vec::new();
+            flatten(&rel, found, &mut files);
+            for (file, stat) in files {
+                if self.relevant(&self.work_tree.join(&file)).is_some() {
+                    self.pending.insert(file, stat);
+                }
+            }
+        }
         self.pending.insert(rel, fp);
         self.quiet_since = Some(now);
     }
