@@ -137,6 +137,25 @@ impl Watcher {
             .collect()
     }
 
+    /// Every event up to and including the first `kind` (which must come within `timeout`).
+    fn until_event(&self, kind: &str, timeout: Duration) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.next(left) {
+                Some(e) => {
+                    let done = e["event"] == kind;
+                    seen.push(e);
+                    if done {
+                        return seen;
+                    }
+                }
+                None => panic!("no {kind} event within {timeout:?}: {seen:?}"),
+            }
+        }
+    }
+
     fn signal(&self, sig: i32) {
         // SAFETY: sending a signal to our own child.
         assert_eq!(unsafe { libc::kill(self.child.id() as i32, sig) }, 0);
@@ -449,4 +468,97 @@ fn a_folder_of_projects_is_watched_whole() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no daw project in or below"), "{err}");
+}
+
+/// With --push: each autosave reaches the remote; while the remote is unreachable the commits wait in
+/// the repository and are retried until they arrive, in order; SIGTERM during an outage exits 0 at
+/// once and keeps the unpushed commit.
+#[test]
+fn push_retries_until_the_remote_is_back_and_nothing_is_lost() {
+    let env = TestEnv::new();
+    env.write("Song.als", &set(120, &["Drums"], 1));
+    env.init();
+    env.run(&["commit", "-m", "Start"]).ok();
+    let usb = env.tmp.path().join("usb/backup");
+    std::fs::create_dir_all(usb.parent().unwrap()).unwrap();
+    env.run(&["remote", "add", "usb", usb.to_str().unwrap()])
+        .ok();
+    env.run(&["push", "usb"]).ok();
+    let away = env.tmp.path().join("usb/away");
+    // Unplugged: the remote's folder is gone and a file stands in its place.
+    let unplug = || {
+        std::fs::rename(&usb, &away).unwrap();
+        std::fs::write(&usb, b"not a folder").unwrap();
+    };
+    let plug = || {
+        std::fs::remove_file(&usb).unwrap();
+        std::fs::rename(&away, &usb).unwrap();
+    };
+
+    let mut w = Watcher::start(&env, &env.project, &["--push", "usb"]);
+    save_by_rename(&env, "Song.als", &set(121, &["Drums"], 2));
+    let events = w.until_event("pushed", Duration::from_secs(10));
+    assert_eq!(
+        events.iter().filter(|e| e["event"] == "autosave").count(),
+        1
+    );
+
+    unplug();
+    for i in 0..2 {
+        save_by_rename(
+            &env,
+            "Song.als",
+            &set(122 + i, &["Drums"], 3 + u64::from(i)),
+        );
+        let events = w.until_event("push_failed", Duration::from_secs(10));
+        assert!(
+            events.iter().any(|e| e["event"] == "autosave"),
+            "{events:?}"
+        );
+    }
+    plug();
+    w.until_event("pushed", Duration::from_secs(20));
+    // The clone of the remote holds every commit, in order.
+    let copy = env.tmp.path().join("copy");
+    env.run(&["clone", usb.to_str().unwrap(), copy.to_str().unwrap()])
+        .ok();
+    let ids = |cwd: &Path| -> Vec<String> {
+        let o = env
+            .cmd(&["log", "--json"])
+            .current_dir(cwd)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let v: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+        v.iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let local = ids(&env.project);
+    assert_eq!(local.len(), 4);
+    assert_eq!(ids(&copy), local);
+
+    // SIGTERM during an outage: exits 0 within the bound, the last autosave waits in the repository.
+    unplug();
+    save_by_rename(&env, "Song.als", &set(130, &["Drums"], 9));
+    w.until_event("push_failed", Duration::from_secs(10));
+    w.signal(libc::SIGTERM);
+    assert_eq!(w.wait_exit(Duration::from_secs(12)), 0);
+    drop(w);
+    plug();
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout.contains("Ahead of 'usb/main' by 1 commit"),
+        "{}",
+        st.stdout
+    );
+    // The next start sends it.
+    let w = Watcher::start(&env, &env.project, &["--push", "usb"]);
+    w.until_event("pushed", Duration::from_secs(10));
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout.contains("Up to date with 'usb/main'"),
+        "{}",
+        st.stdout
+    );
 }

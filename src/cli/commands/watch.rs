@@ -460,7 +460,11 @@ fn push(p: &mut Project, remote: &str, out: &Output<'_>, bound: Option<Instant>)
     }
     let result = push_once(&mut p.repo, remote, out.ctx);
     match result {
-        Ok(()) => {
+        Ok(false) => {
+            p.push_due = None;
+            p.backoff = PUSH_BACKOFF_MIN;
+        }
+        Ok(true) => {
             p.push_due = None;
             p.backoff = PUSH_BACKOFF_MIN;
             out.event(
@@ -481,7 +485,8 @@ fn push(p: &mut Project, remote: &str, out: &Output<'_>, bound: Option<Instant>)
     }
 }
 
-fn push_once(repo: &mut Repository, remote: &str, ctx: &Context) -> Result<(), CommandError> {
+/// Pushes the current branch; `true` when something was sent.
+fn push_once(repo: &mut Repository, remote: &str, ctx: &Context) -> Result<bool, CommandError> {
     let name = pick_remote(repo, Some(remote))?;
     let (backend, url) = open_remote(repo, &name)?;
     let meta = ctx.op_meta(Some(repo));
@@ -495,9 +500,10 @@ fn push_once(repo: &mut Repository, remote: &str, ctx: &Context) -> Result<(), C
         tags: false,
         force: false,
     };
-    repo.push(&name, &backend, &opts, meta, &progress)
+    let report = repo
+        .push(&name, &backend, &opts, meta, &progress)
         .map_err(|e| remote_failure(e, &url))?;
-    Ok(())
+    Ok(report.op.is_some())
 }
 
 fn stop_signals() -> libc::sigset_t {
