@@ -226,6 +226,21 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
     let head = &log(&env, &["-n", "1"])[0];
     assert_eq!(head["autosave"], true);
     assert_eq!(head["message"], message);
+    // `daw status` says the project is watched; a second watcher is refused.
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout.contains("Watched by daw watch (pid "),
+        "{}",
+        st.stdout
+    );
+    assert!(st.stdout.contains("; last autosave "), "{}", st.stdout);
+    let second = env.run(&["watch"]);
+    assert_eq!(second.status, 2);
+    assert!(
+        second.stderr.contains("is already watched (pid "),
+        "{}",
+        second.stderr
+    );
 
     // 2. An in-place rewrite in pieces, pausing longer than the debounce between them: the
     // watcher sees a settled but incomplete gzip stream and waits; one commit, of the final bytes.
@@ -349,6 +364,8 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
     assert_eq!(w.wait_exit(Duration::from_secs(5)), 0);
     let rest = w.until_quiet(Duration::from_millis(200));
     assert!(rest.iter().any(|e| e["event"] == "stopped"), "{rest:?}");
+    let st = env.run(&["status"]);
+    assert!(!st.stdout.contains("Watched"), "{}", st.stdout);
     env.run(&["fsck", "--read-data"]).ok();
 }
 

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use daw::object::Signature;
-use daw::repo::lock::{LockError, RepoLock};
+use daw::repo::lock::{LockError, RepoLock, WatchMark};
 use daw::repo::snapshot::CommitOptions;
 use daw::repo::sync::PushOptions;
 use daw::repo::{Location, Repository};
@@ -100,6 +100,8 @@ enum Message {
 /// One watched project.
 struct Project {
     repo: Repository,
+    /// Says that the repository is watched, for as long as this runs.
+    _mark: WatchMark,
     settle: Settle,
     /// The project folder as given to the user (for messages).
     name: String,
@@ -179,6 +181,21 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .map_err(|e| CommandError::from(daw::repo::RepoError::io(&location.work_tree, e)))?;
         let daw_dir = std::fs::canonicalize(&location.daw_dir)
             .map_err(|e| CommandError::from(daw::repo::RepoError::io(&location.daw_dir, e)))?;
+        // One watcher per repository; `daw status` reads the mark.
+        let (started, _) = now();
+        let mark = WatchMark::hold(
+            &location.daw_dir,
+            &format!("pid {} since {started}", std::process::id()),
+        )
+        .map_err(|e| match e {
+            LockError::Busy { holder } => CommandError::user(format!(
+                "{} is already watched ({})",
+                work_tree.display(),
+                holder.split(" since ").next().unwrap_or(&holder)
+            ))
+            .hint("stop the other `daw watch` first"),
+            e => CommandError::problem(e.to_string()),
+        })?;
         let repo = ctx.open_at(location)?;
         if let Some(remote) = &args.push {
             // The remote must exist now: a typo must not surface hours later.
@@ -187,6 +204,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         }
         projects.push(Project {
             repo,
+            _mark: mark,
             name: work_tree.display().to_string(),
             settle: Settle::new(work_tree, daw_dir, args.debounce),
             // Commits left unpushed by an earlier run (offline, killed) go first.
