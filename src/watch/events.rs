@@ -41,6 +41,10 @@ pub fn watch(
                 notify::ErrorKind::Io(ref io) if io.raw_os_error() == Some(libc::EOVERFLOW) => {
                     sink(Heard::Rescan)
                 }
+                // A folder that vanished before its watch was added (a DAW's temporary folder):
+                // its removal is an event of its parent; nothing was lost.
+                notify::ErrorKind::PathNotFound => {}
+                notify::ErrorKind::Io(ref io) if io.kind() == std::io::ErrorKind::NotFound => {}
                 _ => sink(Heard::Failed(e.to_string())),
             },
         }
