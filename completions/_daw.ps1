@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch from a remote and bring the current branch up to it')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Make a new project folder from a remote')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Undo the last operation (run it again to redo)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Snapshot every save of the project, in the background')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Forget unlocked keys now')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage passphrases and the recovery key')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL')
@@ -108,6 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the commits as JSON (an array)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Start from every branch, every tag and HEAD')
             [CompletionResult]::new('--graph', '--graph', [CompletionResultType]::ParameterName, 'Draw the history as a graph of branches and merges')
+            [CompletionResult]::new('--no-auto', '--no-auto', [CompletionResultType]::ParameterName, 'Leave out autosaves (the commits `daw watch` makes), showing only named commits')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
@@ -543,6 +545,23 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'daw;watch' {
+            [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long a save''s files must stay unchanged before it is committed (e.g. 2s, 500ms, 1m)')
+            [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push each autosave to this remote (retried while offline)')
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per line for each event (see above)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'daw;lock' {
             [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
@@ -745,6 +764,7 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('pull', 'pull', [CompletionResultType]::ParameterValue, 'Fetch from a remote and bring the current branch up to it')
             [CompletionResult]::new('clone', 'clone', [CompletionResultType]::ParameterValue, 'Make a new project folder from a remote')
             [CompletionResult]::new('undo', 'undo', [CompletionResultType]::ParameterValue, 'Undo the last operation (run it again to redo)')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Snapshot every save of the project, in the background')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Forget unlocked keys now')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Manage passphrases and the recovery key')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL')
@@ -833,6 +853,9 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             break
         }
         'daw;help;undo' {
+            break
+        }
+        'daw;help;watch' {
             break
         }
         'daw;help;lock' {

@@ -100,6 +100,9 @@ _daw() {
             daw,undo)
                 cmd="daw__subcmd__undo"
                 ;;
+            daw,watch)
+                cmd="daw__subcmd__watch"
+                ;;
             daw__subcmd__help,agent)
                 cmd="daw__subcmd__help__subcmd__agent"
                 ;;
@@ -183,6 +186,9 @@ _daw() {
                 ;;
             daw__subcmd__help,undo)
                 cmd="daw__subcmd__help__subcmd__undo"
+                ;;
+            daw__subcmd__help,watch)
+                cmd="daw__subcmd__help__subcmd__watch"
                 ;;
             daw__subcmd__help__subcmd__key,add)
                 cmd="daw__subcmd__help__subcmd__key__subcmd__add"
@@ -284,7 +290,7 @@ _daw() {
 
     case "${cmd}" in
         daw)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help"
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,7 +640,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help)
-            opts="init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo lock key completions generate-docs agent help"
+            opts="init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1165,6 +1171,20 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__help__subcmd__watch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__init)
             opts="-C -q -v -h -V --recovery-key-file --kdf-memory-kib --kdf-iterations --insecure-test-kdf --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1518,7 +1538,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__log)
-            opts="-n -C -q -v -h -V --max-count --oneline --json --all --graph --daw-dir --quiet --verbose --color --help --version"
+            opts="-n -C -q -v -h -V --max-count --oneline --json --all --graph --no-auto --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2080,6 +2100,40 @@ _daw() {
                 return 0
             fi
             case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__watch)
+            opts="-C -q -v -h -V --debounce --push --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --debounce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --push)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -51,6 +51,7 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand pull 'Fetch from a remote and bring the current branch up to it'
             cand clone 'Make a new project folder from a remote'
             cand undo 'Undo the last operation (run it again to redo)'
+            cand watch 'Snapshot every save of the project, in the background'
             cand lock 'Forget unlocked keys now'
             cand key 'Manage passphrases and the recovery key'
             cand completions 'Print the shell completion script for SHELL'
@@ -102,6 +103,7 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --json 'Print the commits as JSON (an array)'
             cand --all 'Start from every branch, every tag and HEAD'
             cand --graph 'Draw the history as a graph of branches and merges'
+            cand --no-auto 'Leave out autosaves (the commits `daw watch` makes), showing only named commits'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
@@ -507,6 +509,22 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'daw;watch'= {
+            cand --debounce 'How long a save''s files must stay unchanged before it is committed (e.g. 2s, 500ms, 1m)'
+            cand --push 'Push each autosave to this remote (retried while offline)'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --json 'Print one JSON object per line for each event (see above)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'daw;lock'= {
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
@@ -692,6 +710,7 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand pull 'Fetch from a remote and bring the current branch up to it'
             cand clone 'Make a new project folder from a remote'
             cand undo 'Undo the last operation (run it again to redo)'
+            cand watch 'Snapshot every save of the project, in the background'
             cand lock 'Forget unlocked keys now'
             cand key 'Manage passphrases and the recovery key'
             cand completions 'Print the shell completion script for SHELL'
@@ -754,6 +773,8 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;help;clone'= {
         }
         &'daw;help;undo'= {
+        }
+        &'daw;help;watch'= {
         }
         &'daw;help;lock'= {
         }

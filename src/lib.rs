@@ -1,7 +1,7 @@
 //! daw: version control for music producers' DAW projects.
 //!
 //! Layers, each using only the ones below it (see `docs/ARCHITECTURE.md`):
-//! `repo` (what a user sees) → `worktree` (the project folder: walk, ignore rules, stat cache) →
+//! `watch` (settled saves, beside the CLI) → `repo` (what a user sees) → `worktree` (the project folder: walk, ignore rules, stat cache) →
 //! `formats` (pure parsers) / `store` (chunks, crypto, packs) → `object`.
 //! The command-line interface lives in the binary (`src/main.rs`, `src/cli/`); nothing in this library
 //! prints to the terminal or reads the environment.
@@ -12,4 +12,5 @@ pub mod oplog;
 pub mod remote;
 pub mod repo;
 pub mod store;
+pub mod watch;
 pub mod worktree;

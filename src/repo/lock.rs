@@ -82,3 +82,81 @@ impl Drop for RepoLock {
         let _ = self.file.unlock();
     }
 }
+
+/// The mark of a running `daw watch`: an OS file lock (`flock`) on `.daw/watch`, held for as long
+/// as the watcher runs (the kernel drops it when the process dies, even by `kill -9`), and a note
+/// saying who holds it. One watcher per repository: a second one is refused.
+pub struct WatchMark {
+    file: File,
+}
+
+impl WatchMark {
+    /// Marks the repository as watched by `note` (e.g. `pid 123 since 1763800000`); `Busy` with the
+    /// other watcher's note when one already runs.
+    pub fn hold(daw_dir: &Path, note: &str) -> Result<Self, LockError> {
+        let path = daw_dir.join("watch");
+        let mut file = open_rw(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(LockError::Busy {
+                    holder: read_note(&mut file).unwrap_or_else(|| "another daw watch".into()),
+                });
+            }
+            Err(TryLockError::Error(source)) => {
+                return Err(LockError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        }
+        // Best effort: the note only improves a message.
+        let _ = file.set_len(0);
+        let _ = file.seek(SeekFrom::Start(0));
+        let _ = writeln!(file, "{note}");
+        Ok(Self { file })
+    }
+
+    /// The note of the `daw watch` watching the repository now, if one is.
+    pub fn holder(daw_dir: &Path) -> Option<String> {
+        let mut file = File::open(daw_dir.join("watch")).ok()?;
+        match file.try_lock_shared() {
+            Ok(()) => {
+                let _ = file.unlock();
+                None
+            }
+            Err(TryLockError::WouldBlock) => {
+                Some(read_note(&mut file).unwrap_or_else(|| "daw watch".into()))
+            }
+            Err(TryLockError::Error(_)) => None,
+        }
+    }
+}
+
+impl Drop for WatchMark {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
+fn open_rw(path: &Path) -> Result<File, LockError> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|source| LockError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+}
+
+fn read_note(file: &mut File) -> Option<String> {
+    let mut note = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.read_to_string(&mut note).ok()?;
+    let note = note.trim();
+    (!note.is_empty()).then(|| note.to_string())
+}

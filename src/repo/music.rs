@@ -21,6 +21,7 @@ use crate::store::ContentReader;
 use crate::worktree::fsutil;
 
 use super::diff::FileVersion;
+use super::history::{ChangeKind, FileChange};
 use super::{RepoError, Repository, Result};
 
 /// A parsed project, or why the file could not be read as one.
@@ -549,6 +550,77 @@ pub struct ProjectReport {
     pub summary: Vec<(String, String)>,
     /// Sample references of the sets read at this commit that the snapshot does not contain.
     pub samples: Vec<SampleCheck>,
+    /// The musical changes of each project file the commit changed, where both versions could be
+    /// read (for an autosave's message).
+    pub changes: Vec<(String, Vec<Change>)>,
+}
+
+/// At most this many musical changes are named in an autosave's message; the rest are counted.
+const MESSAGE_CHANGES: usize = 4;
+
+/// The message of an autosave, written from what it changed: the musical changes of each project
+/// file (`Tempo 120 → 128 · + MIDI track 'Bass'`), then the other files (`+ Samples/Rec 1.wav`, or
+/// counts when there are many). `files` are the commit's file changes, `projects` the musical
+/// changes of the project files it changed ([`ProjectReport::changes`]).
+pub fn autosave_message(files: &[FileChange], projects: &[(String, Vec<Change>)]) -> String {
+    let several_projects = files.iter().filter(|f| is_project_path(&f.path)).count() > 1;
+    let mut parts: Vec<String> = Vec::new();
+    for f in files.iter().filter(|f| is_project_path(&f.path)) {
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        let changes = projects.iter().find(|(p, _)| *p == f.path).map(|(_, c)| c);
+        let mut said: Vec<String> = match (f.kind, changes) {
+            (ChangeKind::Added, _) => vec![format!("+ {}", f.path)],
+            (ChangeKind::Removed, _) => vec![format!("- {}", f.path)],
+            (ChangeKind::Modified, Some(c)) if c.is_empty() => {
+                vec![format!("{name} re-saved, no musical changes")]
+            }
+            (ChangeKind::Modified, Some(c)) => {
+                let mut v: Vec<String> = c
+                    .iter()
+                    .take(MESSAGE_CHANGES)
+                    .map(|c| c.to_string())
+                    .collect();
+                if c.len() > MESSAGE_CHANGES {
+                    v.push(format!("{} more changes", c.len() - MESSAGE_CHANGES));
+                }
+                if several_projects {
+                    v[0] = format!("{name}: {}", v[0]);
+                }
+                v
+            }
+            (ChangeKind::Modified, None) => {
+                vec![format!("{name} changed (not readable as a project)")]
+            }
+        };
+        parts.append(&mut said);
+    }
+    let others: Vec<&FileChange> = files.iter().filter(|f| !is_project_path(&f.path)).collect();
+    if others.len() <= 2 {
+        for f in others {
+            let sign = match f.kind {
+                ChangeKind::Added => "+",
+                ChangeKind::Removed => "-",
+                ChangeKind::Modified => "~",
+            };
+            parts.push(format!("{sign} {}", f.path));
+        }
+    } else {
+        let count = |k| others.iter().filter(|f| f.kind == k).count();
+        let words: Vec<String> = [
+            (ChangeKind::Added, "added"),
+            (ChangeKind::Modified, "modified"),
+            (ChangeKind::Removed, "removed"),
+        ]
+        .into_iter()
+        .filter(|(k, _)| count(*k) > 0)
+        .map(|(k, w)| format!("{} {w}", count(k)))
+        .collect();
+        parts.push(format!("{} files: {}", others.len(), words.join(", ")));
+    }
+    if parts.is_empty() {
+        return "Autosave".into();
+    }
+    parts.join(" · ")
 }
 
 /// A stored summary line without what its commit changed: the part a later commit carries over.
@@ -735,6 +807,11 @@ impl Summarizer<'_> {
             return Ok(());
         }
         let diff = ProjectDiff::between(if unchanged { None } else { old }, Some(new));
+        if !unchanged && matches!(diff.old, Some(ProjectState::Readable(_))) {
+            self.report
+                .changes
+                .push((path.to_string(), diff.changes.clone()));
+        }
         let mut line = diff.summary_line().unwrap_or_default();
         if unchanged {
             line = state_part(&line).to_string();

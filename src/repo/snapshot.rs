@@ -47,6 +47,9 @@ pub struct CommitOptions {
     pub paths: Vec<PathBuf>,
     /// Make a commit even when nothing changed.
     pub allow_empty: bool,
+    /// An automatic commit (`daw watch`): marked as such, and its message is written from what it
+    /// changed ([`music::autosave_message`]) instead of `message`.
+    pub autosave: bool,
 }
 
 /// What a commit did.
@@ -851,10 +854,12 @@ impl Repository {
         // Summaries for `daw log`; a set that cannot be read never fails the commit.
         let parent_commit = parent.map(|p| self.read_commit(&p)).transpose()?;
         let removed_any = report.changes.iter().any(|c| c.kind == ChangeKind::Removed);
+        let mut project_changes = Vec::new();
         let summary = match self.project_report(parent_commit.as_ref(), &tree, removed_any, parsed)
         {
             Ok(projects) => {
                 report.samples = projects.samples;
+                project_changes = projects.changes;
                 projects.summary
             }
             Err(e) => {
@@ -869,8 +874,13 @@ impl Repository {
             tree,
             parents: parent.into_iter().collect(),
             author: opts.author.clone(),
-            message: opts.message.clone(),
+            message: if opts.autosave {
+                music::autosave_message(&report.changes, &project_changes)
+            } else {
+                opts.message.clone()
+            },
             summary,
+            autosave: opts.autosave,
         };
         let (id, _) = self
             .store_mut()

@@ -248,6 +248,28 @@ pub struct IgnoredPath {
     pub rule: IgnoreRule,
 }
 
+/// Whether the ignore rules leave out the path `rel` (relative to the work tree; a folder when
+/// `is_dir`): the defaults and the `.dawignore` of the root and of every folder above it, applied to
+/// the path and to each of its folders, as the walk would. For a watcher, which hears of one path at
+/// a time and never walks to it.
+pub fn is_path_ignored(work_tree: &Path, rel: &Path, is_dir: bool) -> std::io::Result<bool> {
+    let mut ignores = Ignores::new();
+    let mut dir = PathBuf::new();
+    let parts: Vec<_> = rel.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        if let Some((path, bytes)) = Ignores::file_in(work_tree, &dir)? {
+            ignores.add_buffer(work_tree, &dir, path, &bytes)?;
+        }
+        let next = dir.join(part);
+        let last = i + 1 == parts.len();
+        if ignores.is_ignored(&next, !last || is_dir) {
+            return Ok(true);
+        }
+        dir = next;
+    }
+    Ok(false)
+}
+
 /// Every path of the project that the ignore rules leave out, sorted (the folder a rule leaves out, not
 /// what is below it). `.daw` and `skip_dir` are not listed: they are not the project's. Slower than
 /// [`walk`] (one thread, and it reads the folders the walk skips); for `daw status --ignored` and the

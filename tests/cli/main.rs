@@ -21,3 +21,4 @@ mod test_security;
 mod test_snapshots;
 mod test_status;
 mod test_switch;
+mod test_watch;

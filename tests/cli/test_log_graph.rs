@@ -49,6 +49,7 @@ fn merge(env: &TestEnv, branch: &str, ours: &str, theirs: &str, message: &str) -
         },
         message: message.into(),
         summary: Vec::new(),
+        autosave: false,
     };
     let (id, _) = repo
         .store_mut()

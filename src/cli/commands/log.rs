@@ -19,6 +19,9 @@ use crate::cli::{CommandError, Context};
 /// or parses project files: what it shows was recorded at commit time. With --oneline, a set's summary
 /// is shown in brackets only on the commits that changed it.
 ///
+/// Autosaves (commits made by `daw watch`) are marked `autosave:`; --no-auto leaves them out, so
+/// that the commits you named stand alone (the history joins up across the ones left out).
+///
 /// `daw log PATH…` shows only the commits that changed those files or folders; `--all` starts from
 /// every branch and tag; `--graph` draws how branches fork and merge. When a name could be both a
 /// revision and a file, put the files after `--`.
@@ -43,6 +46,10 @@ pub struct Args {
     /// Draw the history as a graph of branches and merges
     #[arg(long)]
     pub graph: bool,
+
+    /// Leave out autosaves (the commits `daw watch` makes), showing only named commits
+    #[arg(long)]
+    pub no_auto: bool,
 
     /// Revisions to start from (default HEAD), then files or folders to follow
     #[arg(value_name = "REV|PATH")]
@@ -96,6 +103,7 @@ pub fn commit_json(id: &ObjectId, c: &Commit, refs: Option<&Vec<String>>) -> ser
         "message": c.message,
         "summary": c.summary.iter().map(|(p, s)| serde_json::json!({"path": p, "summary": s})).collect::<Vec<_>>(),
         "refs": refs.cloned().unwrap_or_default(),
+        "autosave": c.autosave,
     })
 }
 
@@ -225,7 +233,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             CommandError::user("no commits yet").hint("make one with `daw commit -m MESSAGE`")
         );
     }
-    let simple = !args.graph && starts.len() == 1 && paths.is_empty();
+    let simple = !args.graph && starts.len() == 1 && paths.is_empty() && !args.no_auto;
     let commits: Vec<(ObjectId, Commit, Vec<ObjectId>)> = if simple {
         walk_commits(&repo, &starts, args.max_count)?
             .into_iter()
@@ -236,7 +244,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .collect()
     } else {
         let all = walk_commits_topo(&repo, &starts)?;
-        let mut list = if paths.is_empty() {
+        let mut list = if paths.is_empty() && !args.no_auto {
             all.into_iter()
                 .map(|(id, c)| {
                     let ps = c.parents.clone();
@@ -254,7 +262,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
                 .collect();
             let mut keep = HashSet::new();
             for (id, c) in &all {
-                if commit_touches(&repo, c, &parts)? {
+                if args.no_auto && c.autosave {
+                    continue;
+                }
+                if parts.is_empty() || commit_touches(&repo, c, &parts)? {
                     keep.insert(*id);
                 }
             }
@@ -338,8 +349,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             } else {
                 format!(" [{summary}]")
             };
+            let auto = if c.autosave {
+                format!("{} ", ctx.paint(Color::Cyan, "autosave:"))
+            } else {
+                String::new()
+            };
             lines.push(format!(
-                "{}{deco} {first}{summary}",
+                "{}{deco} {auto}{first}{summary}",
                 ctx.paint(Color::Yellow, &id.short(12))
             ));
         } else {
@@ -359,6 +375,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
                 "Date:   {}",
                 format_time(c.author.time, c.author.tz_offset_minutes)
             ));
+            if c.autosave {
+                lines.push("Saved:  automatically by daw watch (message written by daw)".into());
+            }
             for (path, s) in &c.summary {
                 lines.push(format!("Project: {path}: {s}"));
             }

@@ -26,3 +26,4 @@ pub mod switch;
 pub mod sync;
 pub mod tag;
 pub mod undo;
+pub mod watch;

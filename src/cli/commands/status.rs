@@ -200,6 +200,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         None => None,
     };
     long_format(ctx, &status, upstream.as_deref(), &mut out)?;
+    if let Some(line) = watched_line(&repo)? {
+        writeln!(out, "{line}")?;
+    }
     if let Some(ignored) = &ignored {
         list_ignored(ignored, &mut out)?;
     }
@@ -253,6 +256,40 @@ fn list_ignored(
         writeln!(out, "    {path}{pad}  ({rule}{files})")?;
     }
     Ok(())
+}
+
+/// How far back from HEAD (first parents) the last autosave is looked for.
+const AUTOSAVE_LOOKBACK: usize = 200;
+
+/// `Watched by daw watch (pid 123 since …); last autosave …`, when a `daw watch` runs on the
+/// repository (its mark, `repo::lock::WatchMark`). Reads commits only then.
+fn watched_line(repo: &daw::repo::Repository) -> Result<Option<String>, CommandError> {
+    let Some(note) = daw::repo::lock::WatchMark::holder(repo.daw_dir()) else {
+        return Ok(None);
+    };
+    let note = match note.split_once(" since ") {
+        Some((pid, t)) => match t.trim().parse::<i64>() {
+            Ok(t) => format!("{pid}, since {}", ui::format_time(t, crate::cli::now().1)),
+            Err(_) => note.clone(),
+        },
+        None => note.clone(),
+    };
+    let mut last = None;
+    let mut at = repo.head_commit()?;
+    for _ in 0..AUTOSAVE_LOOKBACK {
+        let Some(id) = at else { break };
+        let c = repo.read_commit(&id)?;
+        if c.autosave {
+            last = Some((c.author.time, c.author.tz_offset_minutes));
+            break;
+        }
+        at = c.parents.first().copied();
+    }
+    let last = match last {
+        Some((t, tz)) => format!("last autosave {}", ui::format_time(t, tz)),
+        None => "no autosave yet".to_string(),
+    };
+    Ok(Some(format!("Watched by daw watch ({note}); {last}.")))
 }
 
 /// "Your branch is ahead of 'origin/main' by 2 commits…", when the branch has a remote-tracking
