@@ -433,10 +433,19 @@ fn a_folder_of_projects_is_watched_whole() {
         let dir = projects.join(name);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("Song.als"), set(120, &["Drums"], 1)).unwrap();
-        env.cmd(&["init", "--kdf-memory-kib", "256", "--kdf-iterations", "1"])
+        let o = env
+            .cmd(&[
+                "init",
+                "--insecure-test-kdf",
+                "--kdf-memory-kib",
+                "256",
+                "--kdf-iterations",
+                "1",
+            ])
             .current_dir(&dir)
             .output()
             .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let o = env
             .cmd(&["commit", "-m", "Start"])
             .current_dir(&dir)
