@@ -345,20 +345,7 @@ fn racing_pushes_lose_nothing_where_a_store_ignores_the_conditions_it_seemed_to_
 /// Complete objects under `dir` (a bucket's or a repository's `packs`): not the staging files of an
 /// upload in progress (s3s-fs: `.tmp.…`, `.upload…`; object_store's local store: `NAME#N`).
 fn complete_objects(dir: &Path) -> u64 {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut n = 0;
-    for e in rd {
-        let e = e.unwrap();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if e.file_type().unwrap().is_dir() {
-            n += complete_objects(&e.path());
-        } else if !name.starts_with('.') && !name.contains('#') {
-            n += 1;
-        }
-    }
-    n
+    stored_objects(dir, "").0
 }
 
 fn json_u64(out: &str, key: &str) -> u64 {
@@ -792,10 +779,16 @@ fn bad_remotes_give_one_line_errors_and_change_nothing() {
 
 /// Bytes of every file under `dir` (but `skip`, and staging names), for what a step added.
 fn bytes_under(dir: &Path, skip: &str) -> u64 {
-    let mut n = 0;
+    stored_objects(dir, skip).1
+}
+
+/// (count, bytes) of the complete objects under `dir`, leaving out the entry named `skip` and
+/// staging files (s3s-fs: `.tmp.…`, `.upload…`; object_store's local store: `NAME#N`).
+fn stored_objects(dir: &Path, skip: &str) -> (u64, u64) {
     let Ok(rd) = std::fs::read_dir(dir) else {
-        return 0;
+        return (0, 0);
     };
+    let (mut n, mut bytes) = (0, 0);
     for e in rd {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
@@ -803,12 +796,15 @@ fn bytes_under(dir: &Path, skip: &str) -> u64 {
             continue;
         }
         if e.file_type().unwrap().is_dir() {
-            n += bytes_under(&e.path(), skip);
+            let (m, b) = stored_objects(&e.path(), skip);
+            n += m;
+            bytes += b;
         } else {
-            n += e.metadata().unwrap().len();
+            n += 1;
+            bytes += e.metadata().unwrap().len();
         }
     }
-    n
+    (n, bytes)
 }
 
 /// A save that changes only the Live set goes to the remote in at most 6 requests, sending at most
