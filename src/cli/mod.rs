@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod graph;
 mod linediff;
+mod manual;
 mod remote_env;
 mod render;
 mod ui;
