@@ -91,8 +91,8 @@ pub struct WatchMark {
 }
 
 impl WatchMark {
-    /// Marks the repository as watched by `note` (e.g. `pid 123 since 1763800000`); `Busy` with the
-    /// other watcher's note when one already runs.
+    /// Marks the repository as watched by `note` ([`WatchNote::encode`]); `Busy` with the other
+    /// watcher's note when one already runs.
     pub fn hold(daw_dir: &Path, note: &str) -> Result<Self, LockError> {
         let path = daw_dir.join("watch");
         let mut file = open_rw(&path)?;
@@ -133,6 +133,45 @@ impl WatchMark {
     }
 }
 
+/// What a running `daw watch` says of itself in its mark: one line, `pid PID since SECONDS` (since
+/// the Unix epoch) and, when it pushes, ` push REMOTE` (the rest of the line: a remote's name may
+/// hold spaces, never a line break). Only informative: it decides nothing about where daw reads or
+/// writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchNote {
+    pub pid: u32,
+    /// When it started watching (seconds since the Unix epoch).
+    pub since: i64,
+    /// The remote it pushes each autosave to (`--push`).
+    pub push: Option<String>,
+}
+
+impl WatchNote {
+    pub fn encode(&self) -> String {
+        let mut line = format!("pid {} since {}", self.pid, self.since);
+        if let Some(remote) = &self.push {
+            line.push_str(" push ");
+            line.push_str(remote);
+        }
+        line
+    }
+
+    /// `None` when `text` is not a note of this form.
+    pub fn parse(text: &str) -> Option<Self> {
+        let rest = text.trim().strip_prefix("pid ")?;
+        let (pid, rest) = rest.split_once(" since ")?;
+        let (since, push) = match rest.split_once(" push ") {
+            Some((since, remote)) if !remote.is_empty() => (since, Some(remote.to_string())),
+            _ => (rest, None),
+        };
+        Some(Self {
+            pid: pid.parse().ok()?,
+            since: since.parse().ok()?,
+            push,
+        })
+    }
+}
+
 impl Drop for WatchMark {
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
@@ -159,4 +198,30 @@ fn read_note(file: &mut File) -> Option<String> {
     file.read_to_string(&mut note).ok()?;
     let note = note.trim();
     (!note.is_empty()).then(|| note.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watch_note_reads_back_as_written() {
+        for push in [None, Some("usb"), Some("my backup disk")] {
+            let note = WatchNote {
+                pid: 4321,
+                since: 1_763_800_000,
+                push: push.map(String::from),
+            };
+            assert_eq!(
+                WatchNote::parse(&format!("{}\n", note.encode())),
+                Some(note)
+            );
+        }
+        assert_eq!(
+            WatchNote::parse("pid 7 since 99").map(|n| n.push),
+            Some(None)
+        );
+        assert_eq!(WatchNote::parse("another daw watch"), None);
+        assert_eq!(WatchNote::parse("pid x since 99"), None);
+    }
 }

@@ -7,12 +7,13 @@
 //! Files are streamed, never loaded whole. A gzip file (an Ableton set) whose compressed bytes daw can
 //! re-create exactly is stored as its decompressed payload, so an edit costs bytes, not megabytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::time::SystemTime;
 
 use crate::formats::gzip;
 use crate::object::{
@@ -50,6 +51,62 @@ pub struct CommitOptions {
     /// An automatic commit (`daw watch`): marked as such, and its message is written from what it
     /// changed ([`music::autosave_message`]) instead of `message`.
     pub autosave: bool,
+    /// The files as `daw watch` judged them settled: every file the commit reads must still be in
+    /// that state after it was read, or nothing is committed ([`RepoError::Unsettled`]). Without it,
+    /// a file is committed as it was while it was read (a file that changes meanwhile is read again).
+    pub settled: Option<Settled>,
+}
+
+/// What `daw watch` judged settled before an autosave: the files a save changed, each unchanged for
+/// the debounce time and complete (`watch::settle`). A file may change again after that judgment and
+/// before the commit reads it (a DAW starting its next save); the commit then holds the file to the
+/// judgment instead of recording whatever it finds, which could be half-written.
+#[derive(Clone, Debug)]
+pub struct Settled {
+    /// The files heard of since the last autosave, with their `lstat` when judged (`None`: absent).
+    /// A listed file the commit reads must have exactly this `lstat`, before and after reading.
+    pub files: BTreeMap<PathBuf, Option<FileStat>>,
+    /// When the quiet time before the judgment began. A file not listed was not heard of since the
+    /// last autosave, so it must be older: its mtime and ctime before this instant (a file the OS has
+    /// changed since then without its event having been heard yet is refused, and heard next).
+    pub quiet_since: SystemTime,
+}
+
+impl Settled {
+    /// Whether a file with `stat` at `rel` is as it was judged.
+    fn holds(&self, rel: &Path, stat: &FileStat) -> bool {
+        match self.files.get(rel) {
+            Some(judged) => judged.as_ref() == Some(stat),
+            None => {
+                let before = |(secs, nanos): (i64, u32)| {
+                    let Ok(since) = self.quiet_since.duration_since(std::time::UNIX_EPOCH) else {
+                        return false;
+                    };
+                    (secs, nanos) < (since.as_secs() as i64, since.subsec_nanos())
+                };
+                before(stat.mtime) && before(stat.ctime)
+            }
+        }
+    }
+
+    /// The files of `read` (path, `lstat` as the walk found it) that are not as judged now
+    /// (`after_reading`: also compared with their `lstat` now).
+    fn unsettled(
+        &self,
+        work_tree: &Path,
+        read: &[(PathBuf, FileStat)],
+        after_reading: bool,
+    ) -> Vec<PathBuf> {
+        read.iter()
+            .filter(|(rel, walked)| {
+                !self.holds(rel, walked)
+                    || after_reading
+                        && std::fs::symlink_metadata(work_tree.join(rel))
+                            .map_or(true, |now| FileStat::of(&now) != *walked)
+            })
+            .map(|(rel, _)| rel.clone())
+            .collect()
+    }
 }
 
 /// What a commit did.
@@ -826,7 +883,25 @@ impl Repository {
         snap.collect(Path::new(""), &children, &mut to_read);
         // Files whose stat is unchanged since they were last read are not read again.
         let to_read = reuse_for_commit(&mut cache, snap.repo.store(), to_read, &mut snap.files);
+        // An autosave reads only what was judged settled, and checks again once it has read it: a
+        // file changed in between (the DAW saving again) may be half-written.
+        let unsettled = |after_reading| match &opts.settled {
+            Some(settled) => settled.unsettled(&work_tree, &to_read, after_reading),
+            None => Vec::new(),
+        };
+        let before_reading = unsettled(false);
+        if !before_reading.is_empty() {
+            return Err(RepoError::Unsettled {
+                paths: before_reading,
+            });
+        }
         snap.read_all(to_read.clone())?;
+        let after_reading = unsettled(true);
+        if !after_reading.is_empty() {
+            return Err(RepoError::Unsettled {
+                paths: after_reading,
+            });
+        }
         learn_from_commit(&mut cache, &work_tree, &to_read, &snap.files);
         if opts.paths.is_empty() {
             cache.prune_unvisited();

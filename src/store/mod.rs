@@ -350,6 +350,15 @@ impl Store {
         result
     }
 
+    /// Stops the sealing threads once every blob in flight is appended: their buffers and zstd
+    /// contexts go with them, and the next data blob starts them again. For a process that stays
+    /// between commits (`daw watch`).
+    pub fn release_workers(&mut self) -> Result<(), StoreError> {
+        self.drain_sealer()?;
+        self.sealer = None;
+        Ok(())
+    }
+
     /// Waits for every blob still being sealed and appends it.
     fn drain_sealer(&mut self) -> Result<(), StoreError> {
         let Some(mut pool) = self.sealer.take() else {
