@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
@@ -401,6 +401,32 @@ impl Backend {
             Ok::<_, BackendError>(out)
         })?;
         out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// [`Backend::list`] with each object's last modification time (when it was written: objects are
+    /// never modified), where the store reports one.
+    pub fn list_with_times(&self, prefix: &str) -> Result<Vec<(Listed, Option<SystemTime>)>> {
+        let p = StorePath::from(prefix);
+        let mut out: Vec<(Listed, Option<SystemTime>)> = self.run(async {
+            let mut stream = self.0.store.list(Some(&p));
+            let mut out = Vec::new();
+            while let Some(item) = stream.next().await {
+                let meta = item.map_err(|e| Self::map_err(prefix, e))?;
+                let modified = SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(
+                    u64::try_from(meta.last_modified.timestamp_millis()).unwrap_or(0),
+                ));
+                out.push((
+                    Listed {
+                        path: meta.location.to_string(),
+                        size: meta.size,
+                    },
+                    modified,
+                ));
+            }
+            Ok::<_, BackendError>(out)
+        })?;
+        out.sort_by(|a, b| a.0.path.cmp(&b.0.path));
         Ok(out)
     }
 
