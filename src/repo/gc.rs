@@ -99,6 +99,9 @@ pub struct GcReport {
     pub sweep_now: Option<SweepReport>,
     /// Marks still waiting (written by earlier runs, or this one).
     pub pending: Vec<PendingMark>,
+    /// Half-written files killed commands left (removed once older than the grace period).
+    pub partial_files: usize,
+    pub partial_bytes: u64,
     /// Bytes of every file in the repository folder, before and after.
     pub disk_before: u64,
     pub disk_after: u64,
@@ -178,6 +181,20 @@ impl Repository {
             && opts.grace.is_zero()
         {
             report.sweep_now = Some(self.sweep_marks(&[(name, m)], opts, &as_if)?);
+        }
+        let before = now
+            .checked_sub(opts.grace)
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        for (path, bytes) in self.store().backend().partial_uploads(before) {
+            if !opts.dry_run {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(RepoError::io(&path, e)),
+                }
+            }
+            report.partial_files += 1;
+            report.partial_bytes += bytes;
         }
         if !opts.dry_run {
             let (marks, _) = mark::read_marks(self.store())?;

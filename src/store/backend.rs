@@ -430,6 +430,37 @@ impl Backend {
         Ok(out)
     }
 
+    /// Half-written objects a killed process left in a local folder, last written before `before`:
+    /// object_store writes `NAME#N` and renames it to `NAME` once complete, and its listings never
+    /// show such files, so nothing else would ever remove them. Empty for other stores.
+    pub fn partial_uploads(&self, before: SystemTime) -> Vec<(PathBuf, u64)> {
+        fn is_partial(name: &str) -> bool {
+            name.rsplit_once('#')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        }
+        fn walk(dir: &Path, before: SystemTime, out: &mut Vec<(PathBuf, u64)>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let Ok(meta) = e.metadata() else { continue };
+                if meta.is_dir() {
+                    walk(&e.path(), before, out);
+                } else if is_partial(&e.file_name().to_string_lossy())
+                    && meta.modified().is_ok_and(|m| m < before)
+                {
+                    out.push((e.path(), meta.len()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = &self.0.local_root {
+            walk(root, before, &mut out);
+        }
+        out.sort();
+        out
+    }
+
     /// Creates an object only if none exists under its name. Returns `false` when one did. A store
     /// that ignores conditional writes (Garage 2.x) overwrites and returns `true`: callers must never
     /// rely on this alone (`docs/FORMAT.md`, "Remote").

@@ -186,6 +186,14 @@ fn print_report(ctx: &Context, r: &GcReport) -> Result<(), CommandError> {
             m.on_remotes
         ))?;
     }
+    if r.partial_files > 0 {
+        ctx.say(format_args!(
+            "{} {} half-written file(s), {}, left by interrupted commands.",
+            if would { "Would remove" } else { "Removed" },
+            r.partial_files,
+            human_bytes(r.partial_bytes)
+        ))?;
+    }
     if let Some(s) = &r.sweep_now {
         print_sweep(ctx, s, would, "marked just now (--grace 0)")?;
     }
