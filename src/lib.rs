@@ -7,6 +7,7 @@
 //! prints to the terminal or reads the environment.
 
 pub mod formats;
+pub mod gc;
 pub mod object;
 pub mod oplog;
 pub mod remote;

@@ -305,22 +305,45 @@ pub fn push(
         packs: record.packs.intersection(&on_remote).copied().collect(),
         ..record.clone()
     });
-    copy_objects(local.backend(), remote, &missing, PARALLEL, &|l| {
-        (progress.step)(l.size);
-        if let Some(n) = crate::store::pack::pack_name_from_path(&l.path)
-            && let Ok(mut r) = sent.lock()
-        {
-            r.packs.insert(n);
-            uploaded(&r);
-        }
-    })?;
-    report.packs = missing.len() as u64;
-    report.bytes = total;
-    for l in &missing {
-        if let Some(n) = crate::store::pack::pack_name_from_path(&l.path) {
-            next_record.packs.insert(n);
+    let mut missing = missing;
+    let mut attempts = 0;
+    let sent_bytes = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let result = copy_objects(local.backend(), remote, &missing, PARALLEL, &|l| {
+            (progress.step)(l.size);
+            sent_bytes.fetch_add(l.size, std::sync::atomic::Ordering::Relaxed);
+            if let Some(n) = crate::store::pack::pack_name_from_path(&l.path)
+                && let Ok(mut r) = sent.lock()
+            {
+                r.packs.insert(n);
+                uploaded(&r);
+            }
+        });
+        match result {
+            Ok(()) => break,
+            // A local `daw gc` deleted a pack after copying what is needed of it into another
+            // one: list again, and send what is still missing (the new pack among it).
+            Err(BackendError::NotFound(_)) if attempts < 3 => {
+                attempts += 1;
+                let done = sent.lock().map(|r| r.packs.clone()).unwrap_or_default();
+                missing = local
+                    .list_packs()?
+                    .into_iter()
+                    .filter(|(name, _)| !on_remote.contains(name) && !done.contains(name))
+                    .map(|(name, size)| Listed {
+                        path: crate::store::pack::pack_path(&name),
+                        size,
+                    })
+                    .collect();
+            }
+            Err(e) => return Err(e.into()),
         }
     }
+    let done = sent.lock().map(|r| r.packs.clone()).unwrap_or_default();
+    let new: Vec<&ObjectId> = done.difference(&on_remote).collect();
+    report.packs = new.len() as u64;
+    report.bytes = sent_bytes.into_inner();
+    next_record.packs.extend(done.iter().copied());
     let announce: Vec<ObjectId> = next_record
         .packs
         .difference(&next_record.announced)

@@ -66,10 +66,23 @@ impl Checker<'_> {
                 return targets;
             }
         };
+        let pruned = match crate::oplog::read_pruned(self.repo.store()) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problem(crate::oplog::PRUNED.into(), e, None);
+                Default::default()
+            }
+        };
         let mut stack = vec![(head, "op_head".to_string())];
         let mut seen = HashSet::new();
+        let mut cut = 0;
         while let Some((id, by)) = stack.pop() {
             if !seen.insert(id) {
+                continue;
+            }
+            if pruned.contains(&id) {
+                // Removed from the log by `daw gc --prune-oplog`: the log ends here.
+                cut += 1;
                 continue;
             }
             match self.repo.read_op(&id) {
@@ -99,8 +112,24 @@ impl Checker<'_> {
             let orphans = listed
                 .iter()
                 .filter_map(|l| ObjectId::from_hex(l.path.trim_start_matches("ops/")))
-                .filter(|id| !seen.contains(id))
+                .filter(|id| !seen.contains(id) && !pruned.contains(id))
                 .count();
+            let leftover = listed
+                .iter()
+                .filter_map(|l| ObjectId::from_hex(l.path.trim_start_matches("ops/")))
+                .filter(|id| pruned.contains(id))
+                .count();
+            if leftover > 0 {
+                self.report.notes.push(format!(
+                    "{leftover} pruned operation(s) still have a file (left by an interrupted gc, which deletes them next time)"
+                ));
+            }
+            if cut > 0 && !pruned.is_empty() {
+                self.report.notes.push(format!(
+                    "the operation log ends where `daw gc --prune-oplog` cut it ({} operation(s) pruned)",
+                    pruned.len()
+                ));
+            }
             if orphans > 0 {
                 self.report.notes.push(format!(
                     "{orphans} operation(s) not reachable from op_head (left by an interrupted command, or orphaned by a rollback)"

@@ -179,6 +179,46 @@ impl Drop for WatchMark {
     }
 }
 
+/// A mark that one process at a time holds for as long as it runs (`daw gc`: `.daw/gc.lock`): an OS
+/// file lock (`flock`), dropped by the kernel when the process dies, and a note naming the holder.
+pub struct RunMark {
+    file: File,
+}
+
+impl RunMark {
+    /// Holds the mark `name` in `daw_dir` with `note`; `Busy` with the holder's note when another
+    /// process holds it.
+    pub fn hold(daw_dir: &Path, name: &str, note: &str) -> Result<Self, LockError> {
+        let path = daw_dir.join(name);
+        let mut file = open_rw(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(LockError::Busy {
+                    holder: read_note(&mut file).unwrap_or_else(|| format!("another {name}")),
+                });
+            }
+            Err(TryLockError::Error(source)) => {
+                return Err(LockError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        }
+        let _ = file.set_len(0);
+        let _ = file.seek(SeekFrom::Start(0));
+        let _ = writeln!(file, "{note}");
+        Ok(Self { file })
+    }
+}
+
+impl Drop for RunMark {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
 fn open_rw(path: &Path) -> Result<File, LockError> {
     OpenOptions::new()
         .read(true)

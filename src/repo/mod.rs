@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod config;
 pub mod diff;
 pub mod fsck;
+pub mod gc;
 pub mod history;
 pub mod keys;
 pub mod lock;

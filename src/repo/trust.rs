@@ -308,7 +308,9 @@ impl Repository {
             };
             queue.extend(op.parents.iter().copied());
         }
-        Ok(false)
+        // `daw gc --prune-oplog` removes only ancestors of the operation current then, whose log
+        // this one continues.
+        self.is_pruned(old)
     }
 
     /// Accepts the config as it is now (`daw fsck --accept-config`): its values become the

@@ -29,7 +29,8 @@ pub struct UndoReport {
 }
 
 impl Repository {
-    /// The operation log, newest first (following first parents), at most `limit` entries.
+    /// The operation log, newest first (following first parents), at most `limit` entries. It ends
+    /// at the first operation, or where `daw gc --prune-oplog` cut it.
     pub fn op_log(&self, limit: Option<usize>) -> Result<Vec<(ObjectId, Operation)>> {
         let mut out = Vec::new();
         let mut next = Some(self.op_head()?);
@@ -37,11 +38,28 @@ impl Repository {
             if limit.is_some_and(|l| out.len() >= l) {
                 break;
             }
-            let op = self.read_op(&id)?;
+            let op = match self.read_op(&id) {
+                Ok(op) => op,
+                Err(_) if !out.is_empty() && self.is_pruned(&id)? => break,
+                Err(e) => return Err(e),
+            };
             next = op.parents.first().copied();
             out.push((id, op));
         }
         Ok(out)
+    }
+
+    /// The operation before `op` in the log: `None` for the first one, or when `daw gc
+    /// --prune-oplog` removed it.
+    pub fn op_parent(&self, op: &Operation) -> Result<Option<(ObjectId, Operation)>> {
+        let Some(p) = op.parents.first().copied() else {
+            return Ok(None);
+        };
+        match self.read_op(&p) {
+            Ok(parent) => Ok(Some((p, parent))),
+            Err(_) if self.is_pruned(&p)? => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Reverts the last operation (see the module docs).

@@ -24,9 +24,9 @@ use pack::PackWriter;
 use sealer::{SealPool, Sealed};
 
 /// A data pack is closed when it reaches this size.
-const DATA_PACK_TARGET: u64 = 64 << 20;
+pub(crate) const DATA_PACK_TARGET: u64 = 64 << 20;
 /// A metadata pack is closed when it reaches this size.
-const META_PACK_TARGET: u64 = 8 << 20;
+pub(crate) const META_PACK_TARGET: u64 = 8 << 20;
 /// Loading more index files than this triggers a compaction into one at the next flush.
 const INDEX_COMPACT_THRESHOLD: usize = 64;
 
@@ -93,6 +93,8 @@ pub struct Store {
     written_bytes: u64,
     /// Seals data chunks on worker threads (started with the first one).
     sealer: Option<SealPool>,
+    /// The index as read again by a reader that found a pack gone (see [`BlobReader`]).
+    fallback: std::sync::Mutex<Option<std::sync::Arc<IndexTable>>>,
 }
 
 impl Store {
@@ -110,6 +112,7 @@ impl Store {
             syncs: Vec::new(),
             written_bytes: 0,
             sealer: None,
+            fallback: std::sync::Mutex::new(None),
         })
     }
 
@@ -128,32 +131,45 @@ impl Store {
     }
 
     fn load_index(&self) -> Result<LoadedIndex, StoreError> {
-        // A concurrent compaction may delete an index between listing and reading: list again.
-        let mut attempts = 0;
-        'retry: loop {
-            attempts += 1;
-            let mut table = IndexTable::default();
-            let mut names = Vec::new();
-            for listed in self.backend.list("index")? {
-                let Some(name) = index::index_name_from_path(&listed.path) else {
-                    continue;
-                };
-                let bytes = match self.backend.get(&listed.path) {
-                    Ok(b) => b,
-                    Err(BackendError::NotFound(_)) if attempts < 5 => continue 'retry,
-                    Err(e) => return Err(e.into()),
-                };
-                let file = IndexFile::open(&self.keys.data_key, &name, &bytes)?;
-                for (p, entries) in &file.packs {
-                    table.add_pack(*p, entries);
-                }
-                names.push(name);
-            }
-            table.finish();
-            return Ok(LoadedIndex {
-                table,
-                files: names,
-            });
+        let (files, table) = read_index_files(&self.backend, &self.keys, false)?;
+        Ok(LoadedIndex {
+            table,
+            files: files.into_iter().map(|(name, _)| name).collect(),
+        })
+    }
+
+    /// Reads every index file again, whole (for gc, which needs each pack's entries, duplicates
+    /// included): they also become this handle's index. Returns them by name.
+    pub fn reload_index_files(&mut self) -> Result<Vec<(ObjectId, IndexFile)>, StoreError> {
+        let (files, table) = read_index_files(&self.backend, &self.keys, true)?;
+        self.index = std::sync::OnceLock::new();
+        let _ = self.index.set(LoadedIndex {
+            table,
+            files: files.iter().map(|(name, _)| *name).collect(),
+        });
+        self.fallback_clear();
+        Ok(files)
+    }
+
+    /// Writes an index file (sealed, under a new random name) and adds it to this handle's index;
+    /// returns its name. The packs it names must be durable already.
+    pub fn write_index_file(&mut self, file: &IndexFile) -> Result<ObjectId, StoreError> {
+        let name = random_name();
+        let bytes = file.seal(&self.keys.data_key, &name);
+        self.backend.put(&index::index_path(&name), bytes)?;
+        let index = self.loaded_mut()?;
+        for (p, entries) in &file.packs {
+            index.table.add_pack(*p, entries);
+        }
+        index.table.finish();
+        index.files.push(name);
+        Ok(name)
+    }
+
+    /// Forgets what the table this handle's readers fall back on holds (after a reload).
+    fn fallback_clear(&self) {
+        if let Ok(mut f) = self.fallback.lock() {
+            *f = None;
         }
     }
 
@@ -246,8 +262,24 @@ impl Store {
             return Ok(());
         }
         let known: HashSet<ObjectId> = self.loaded()?.files.iter().copied().collect();
+        let listing = self.backend.list("index")?;
+        let listed: HashSet<ObjectId> = listing
+            .iter()
+            .filter_map(|l| index::index_name_from_path(&l.path))
+            .collect();
+        if !known.is_subset(&listed) {
+            // An index file this handle read is gone: a compaction or a gc sweep replaced it, and a
+            // sweep also deletes packs. Read everything again, so that nothing deleted is trusted
+            // (a blob the old table still lists would be deduplicated against and never stored).
+            debug_assert!(self.pending.is_empty(), "refresh before writing");
+            let fresh = self.load_index()?;
+            self.index = std::sync::OnceLock::new();
+            let _ = self.index.set(fresh);
+            self.fallback_clear();
+            return Ok(());
+        }
         let mut found = Vec::new();
-        for listed in self.backend.list("index")? {
+        for listed in listing {
             let Some(name) = index::index_name_from_path(&listed.path) else {
                 continue;
             };
@@ -411,6 +443,7 @@ impl Store {
             keys: &self.keys,
             table: &self.loaded()?.table,
             pending_meta: &self.pending_meta,
+            fallback: &self.fallback,
         })
     }
 
@@ -607,12 +640,18 @@ impl Store {
 /// Reads and verifies blobs, like [`Store::get_blob_as`], from any thread: a view of a store's backend,
 /// keys and index. (`Store` itself is not `Sync`: its sealing pool is not.) It sees what the store held
 /// when it was made; the borrow keeps the store from changing meanwhile.
+///
+/// A pack the index names may be gone: `daw gc` repacked its live blobs into a new pack and deleted
+/// it after the grace period (`docs/FORMAT.md`, "Garbage collection", "Readers"). The reader then
+/// reads every index file again (once for all the store's readers, until that table fails too) and
+/// reads the blob where it is now.
 #[derive(Clone, Copy)]
 pub struct BlobReader<'s> {
     backend: &'s Backend,
     keys: &'s Keys,
     table: &'s IndexTable,
     pending_meta: &'s HashMap<ObjectId, (BlobKind, Vec<u8>)>,
+    fallback: &'s std::sync::Mutex<Option<std::sync::Arc<IndexTable>>>,
 }
 
 /// The pack file a reader read from last, kept open for the next blob (blobs of one file mostly sit
@@ -648,6 +687,60 @@ impl<'s> BlobReader<'s> {
             return Ok(data.clone());
         }
         let loc = self.locate(id)?;
+        match self.read_at(id, kind, &loc, pack) {
+            Err(StoreError::Backend(BackendError::NotFound(_))) => self.read_moved(id, kind, loc),
+            result => result,
+        }
+    }
+
+    /// Reads a blob whose pack was not found: from where a fresh reading of the index places it.
+    fn read_moved(
+        &self,
+        id: &ObjectId,
+        kind: BlobKind,
+        gone: Location,
+    ) -> Result<Vec<u8>, StoreError> {
+        let mut gone = gone.pack;
+        for _ in 0..3 {
+            let table = self.table_without(id, &gone)?;
+            let Some(loc) = table.get(id) else {
+                return Err(StoreError::Missing(*id));
+            };
+            match self.read_at(id, kind, &loc, &mut OpenPack::default()) {
+                Err(StoreError::Backend(BackendError::NotFound(_))) => gone = loc.pack,
+                result => return result,
+            }
+        }
+        Err(StoreError::Missing(*id))
+    }
+
+    /// The fallback table, read again unless it already places `id` in a pack other than `gone`.
+    fn table_without(
+        &self,
+        id: &ObjectId,
+        gone: &ObjectId,
+    ) -> Result<std::sync::Arc<IndexTable>, StoreError> {
+        let mut slot = self.fallback.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = slot.as_ref()
+            && t.get(id).is_some_and(|l| l.pack != *gone)
+        {
+            return Ok(t.clone());
+        }
+        let (_, table) = read_index_files(self.backend, self.keys, false)?;
+        let table = std::sync::Arc::new(table);
+        *slot = Some(table.clone());
+        Ok(table)
+    }
+
+    /// Reads a blob at `loc` (reusing the pack file `pack` holds when it is that pack).
+    fn read_at(
+        &self,
+        id: &ObjectId,
+        kind: BlobKind,
+        loc: &Location,
+        pack: &mut OpenPack,
+    ) -> Result<Vec<u8>, StoreError> {
+        let loc = *loc;
         if loc.kind != kind {
             return Err(StoreError::Corrupt {
                 id: *id,
@@ -684,6 +777,39 @@ impl<'s> BlobReader<'s> {
         }
         pack.0 = Some((loc.pack, open));
         open_sealed(self.keys, id, &loc, sealed)
+    }
+}
+
+/// Reads every index file of a store into one table; with `keep`, also returns each file's
+/// content. A concurrent compaction or gc sweep may delete a file between the listing and the
+/// reading: then everything is listed and read again (its replacement was written first).
+fn read_index_files(
+    backend: &Backend,
+    keys: &Keys,
+    keep: bool,
+) -> Result<(Vec<(ObjectId, IndexFile)>, IndexTable), StoreError> {
+    let mut attempts = 0;
+    'retry: loop {
+        attempts += 1;
+        let mut table = IndexTable::default();
+        let mut files = Vec::new();
+        for listed in backend.list("index")? {
+            let Some(name) = index::index_name_from_path(&listed.path) else {
+                continue;
+            };
+            let bytes = match backend.get(&listed.path) {
+                Ok(b) => b,
+                Err(BackendError::NotFound(_)) if attempts < 5 => continue 'retry,
+                Err(e) => return Err(e.into()),
+            };
+            let file = IndexFile::open(&keys.data_key, &name, &bytes)?;
+            for (p, entries) in &file.packs {
+                table.add_pack(*p, entries);
+            }
+            files.push((name, if keep { file } else { IndexFile::default() }));
+        }
+        table.finish();
+        return Ok((files, table));
     }
 }
 

@@ -11,6 +11,7 @@ mod test_branches;
 mod test_concurrency;
 mod test_day;
 mod test_docs;
+mod test_gc;
 mod test_keys;
 mod test_log_graph;
 mod test_music;

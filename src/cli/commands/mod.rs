@@ -8,6 +8,7 @@ pub mod diff;
 pub mod export;
 pub mod fetch;
 pub mod fsck;
+pub mod gc;
 pub mod init;
 pub mod inspect;
 pub mod key;
