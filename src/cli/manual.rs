@@ -112,7 +112,11 @@ fn page(name: &str) -> Option<Page> {
             None,
             &["daw-status", "daw-log", "daw-watch"],
         ),
-        "daw-log" => p(&[OPENS, &[Revisions]], None, &["daw-show", "daw-oplog"]),
+        "daw-log" => p(
+            &[OPENS, &[Revisions, Time]],
+            None,
+            &["daw-show", "daw-oplog"],
+        ),
         "daw-show" => p(&[OPENS, &[Revisions]], None, &["daw-log", "daw-diff"]),
         "daw-export" => p(&[OPENS, &[Revisions]], None, &["daw-restore", "daw-switch"]),
         "daw-fsck" => p(
@@ -310,7 +314,8 @@ const VARIABLES: &[Variable] = &[
         names: &["DAW_TIMESTAMP"],
         uses: &[Time],
         text: "Pins the current time, in seconds since 1970 (UTC), for tests and reproducible \
-               scripts: the time of commits and operations and the date of new key slots.",
+               scripts: the time of commits and operations, the date of new key slots, and the \
+               \"now\" that `daw log` counts \"3 hours ago\" from.",
     },
     Variable {
         names: &["USER", "LOGNAME"],

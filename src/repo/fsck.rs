@@ -7,6 +7,7 @@ use crate::object::{BlobKind, EntryKind, FileStorage, ObjectId};
 use crate::store::index::Location;
 use crate::store::{StoreError, content, pack};
 
+use super::snapshot::Progress;
 use super::{Repository, Result};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -264,7 +265,7 @@ impl Checker<'_> {
         }
     }
 
-    fn check_packs(&mut self, read_data: bool) -> Result<()> {
+    fn check_packs(&mut self, read_data: bool, progress: &mut dyn Progress) -> Result<()> {
         let store = self.repo.store();
         let backend = store.backend();
         let listed = backend.list("packs").map_err(StoreError::from)?;
@@ -322,6 +323,9 @@ impl Checker<'_> {
         }
         let mut names: Vec<&ObjectId> = sizes.keys().collect();
         names.sort();
+        if read_data {
+            progress.start(sizes.values().sum());
+        }
         for name in names {
             self.report.packs += 1;
             if !by_pack.contains_key(name) {
@@ -335,13 +339,21 @@ impl Checker<'_> {
                     name,
                     sizes[name],
                     by_pack.get(name).map(|v| v.as_slice()).unwrap_or(&[]),
+                    progress,
                 );
             }
         }
         Ok(())
     }
 
-    fn read_pack(&mut self, name: &ObjectId, size: u64, indexed: &[(ObjectId, Location)]) {
+    /// Reads every blob of a pack; `progress` learns the pack's bytes as they are read.
+    fn read_pack(
+        &mut self,
+        name: &ObjectId,
+        size: u64,
+        indexed: &[(ObjectId, Location)],
+        progress: &mut dyn Progress,
+    ) {
         let store = self.repo.store();
         let path = pack::pack_path(name);
         let pack_label = format!("pack {}", name.short(12));
@@ -353,6 +365,7 @@ impl Checker<'_> {
                     .iter()
                     .find_map(|(id, _)| self.referrers.get(id).cloned());
                 self.problem(pack_label, e, by);
+                progress.advance(size);
                 return;
             }
         };
@@ -367,6 +380,7 @@ impl Checker<'_> {
                 );
             }
         }
+        let mut read = 0u64;
         for e in &entries {
             let loc = Location {
                 pack: *name,
@@ -381,6 +395,8 @@ impl Checker<'_> {
                 .map_err(StoreError::from)
                 .and_then(|bytes| store.open_sealed_blob(&e.id, &loc, &bytes));
             self.report.blobs_read += 1;
+            read += u64::from(e.length);
+            progress.advance(u64::from(e.length));
             if let Err(err) = result {
                 let by = self
                     .referrers
@@ -394,6 +410,8 @@ impl Checker<'_> {
                 );
             }
         }
+        // The pack's header and trailer.
+        progress.advance(size.saturating_sub(read));
     }
 
     fn read_pack_header(
@@ -445,7 +463,8 @@ impl Repository {
         })
     }
 
-    pub fn fsck(&self, opts: FsckOptions) -> Result<FsckReport> {
+    /// Checks the repository; with `read_data`, `progress` follows the packs' bytes as they are read.
+    pub fn fsck(&self, opts: FsckOptions, progress: &mut dyn Progress) -> Result<FsckReport> {
         let mut c = Checker {
             repo: self,
             report: FsckReport::default(),
@@ -471,7 +490,7 @@ impl Repository {
         for (tree, op) in std::mem::take(&mut c.op_trees) {
             c.check_tree(tree, "", &op);
         }
-        c.check_packs(opts.read_data)?;
+        c.check_packs(opts.read_data, progress)?;
         Ok(c.report)
     }
 }

@@ -128,10 +128,13 @@ pub struct CommitReport {
 }
 
 /// Progress of a snapshot, for a progress bar.
+/// How far a long operation is, in bytes: a commit's reading of files, a checkout's writing of them
+/// (export, switch, restore, reset --hard, undo), `fsck --read-data`'s reading of packs. The CLI
+/// shows it as a progress bar; the library never prints.
 pub trait Progress {
-    /// The walk is done: this many bytes of files are to be read.
+    /// The work is known: this many bytes are to be read or written.
     fn start(&mut self, _total_bytes: u64) {}
-    /// This many more bytes were read.
+    /// This many more bytes were read or written.
     fn advance(&mut self, _bytes: u64) {}
 }
 

@@ -18,6 +18,7 @@ use crate::worktree::DAW_DIR_NAME;
 
 use super::config::{self, Config};
 use super::lock::RepoLock;
+use super::snapshot::NoProgress;
 use super::switch::{MoveReport, UpdateOptions};
 use super::{LOCK_WAIT, Location, RepoError, Repository, Result};
 
@@ -326,6 +327,7 @@ impl Repository {
                     new_refs,
                     format!("pull '{theirs_name}' from '{name}' (fast-forward)"),
                     Some(files),
+                    &mut NoProgress,
                 )?;
                 drop(lock);
                 PullOutcome::FastForward(Box::new(report))
@@ -521,6 +523,7 @@ impl Repository {
             refs,
             format!("check out '{head_branch}'"),
             Some(UpdateOptions::default()),
+            &mut NoProgress,
         )?;
         Ok((repo, fetched, report))
     }

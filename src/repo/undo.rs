@@ -63,7 +63,11 @@ impl Repository {
     }
 
     /// Reverts the last operation (see the module docs).
-    pub fn undo(&mut self, discard: bool) -> Result<UndoReport> {
+    pub fn undo(
+        &mut self,
+        discard: bool,
+        progress: &mut (dyn super::snapshot::Progress + Send),
+    ) -> Result<UndoReport> {
         let _lock = self.lock(&format!("daw undo (pid {})", std::process::id()))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
@@ -83,7 +87,7 @@ impl Repository {
                     discard,
                     paths: change.paths.iter().map(PathBuf::from).collect(),
                 };
-                Some(self.update_work_tree(change.from, change.to, &opts)?)
+                Some(self.update_work_tree(change.from, change.to, &opts, progress)?)
             }
             None => None,
         };

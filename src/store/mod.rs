@@ -927,6 +927,6 @@ fn named_aad(what: &str, name: &str) -> Vec<u8> {
 /// A random 32-byte name for packs and indexes (they are named, not addressed by content).
 pub fn random_name() -> ObjectId {
     let mut b = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
+    crypto::random_bytes(&mut b);
     ObjectId::from_bytes(b)
 }

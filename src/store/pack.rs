@@ -261,7 +261,7 @@ pub struct PackWriter {
 impl PackWriter {
     pub fn new(backend: &Backend) -> Result<Self, BackendError> {
         let mut name = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut name);
+        crate::store::crypto::random_bytes(&mut name);
         let name = ObjectId::from_bytes(name);
         let mut out = backend.writer(&pack_path(&name))?;
         let mut prefix = PACK_MAGIC.to_vec();
