@@ -383,11 +383,12 @@ impl Store {
     }
 
     /// Stops the sealing threads once every blob in flight is appended: their buffers and zstd
-    /// contexts go with them, and the next data blob starts them again. For a process that stays
-    /// between commits (`daw watch`).
+    /// contexts go with them (and the calling thread's contexts too), and the next blob makes them
+    /// again. For a process that stays between commits (`daw watch`).
     pub fn release_workers(&mut self) -> Result<(), StoreError> {
         self.drain_sealer()?;
         self.sealer = None;
+        pack::release_thread_contexts();
         Ok(())
     }
 

@@ -476,8 +476,9 @@ fn commit_ids(env: &TestEnv) -> Vec<String> {
 }
 
 /// kill -9 while the watcher commits a save (the set and a new take), at a pseudo-random moment
-/// after the commit took the repository: each time `fsck --read-data` is clean and every commit made
-/// before is still there; each restart commits what the kill left uncommitted, so no save is lost.
+/// between the commit taking the repository and the time a commit takes: each time `fsck
+/// --read-data` is clean and every commit made before is still there; each restart commits what the
+/// kill left uncommitted, so no save is lost.
 #[test]
 fn kill_9_during_commits_loses_nothing() {
     let env = TestEnv::new();
@@ -486,12 +487,25 @@ fn kill_9_during_commits_loses_nothing() {
     env.run(&["commit", "-m", "Start"]).ok();
     let kills = watch_kills();
     let take = |round: usize| wav(round as u64, 3 << 20);
-    let mut last = Vec::new();
+    // How long a commit of such a save takes here: the kills fall anywhere in it.
+    let w = Watcher::start(&env, &env.project, &[]);
+    w.until_quiet(QUIET);
+    save_by_rename(&env, "Song.als", &set(100, &["Drums", "Bass"], 2));
+    env.write("Samples/take.wav", &take(kills));
+    wait_for_commit(&env, w.child.id());
+    let start = Instant::now();
+    while committing(&env, w.child.id()) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let commit_time = start.elapsed();
+    w.until_event("autosave", Duration::from_secs(10));
+    drop(w);
+    let mut last = set(100, &["Drums", "Bass"], 2);
     let mut during_commit = 0;
     for round in 0..kills {
         let w = Watcher::start(&env, &env.project, &[]);
         // What an earlier round's kill left uncommitted is committed now.
-        if round > 0 {
+        {
             let deadline = Instant::now() + Duration::from_secs(20);
             while committed(&env, "HEAD", "Song.als") != last {
                 assert!(
@@ -507,9 +521,8 @@ fn kill_9_during_commits_loses_nothing() {
         save_by_rename(&env, "Song.als", &last);
         env.write(&format!("Samples/take {round}.wav"), &take(round));
         wait_for_commit(&env, w.child.id());
-        // 0 to 60 ms into the commit (one takes about that long here).
-        let delay = u64::from(pseudo_random(round as u64, 1)[0]) * 60 / 256;
-        std::thread::sleep(Duration::from_millis(delay));
+        let at = f64::from(pseudo_random(round as u64, 1)[0]) / 256.0;
+        std::thread::sleep(commit_time.mul_f64(at));
         w.signal(libc::SIGKILL);
         let pid = w.child.id();
         drop(w);
@@ -548,8 +561,9 @@ fn kill_9_during_commits_loses_nothing() {
     }
     env.run(&["fsck", "--read-data"]).ok();
     eprintln!(
-        "kill -9 of daw watch: {kills} kills, {during_commit} while a commit held the repository; \
-         fsck --read-data clean after each, no commit and no save lost"
+        "kill -9 of daw watch: {kills} kills at random moments of a commit (one took {commit_time:?}), \
+         {during_commit} while it held the repository; fsck --read-data clean after each, no commit \
+         and no save lost"
     );
     assert!(
         during_commit > 0,
