@@ -423,6 +423,11 @@ impl Repository {
         Ok((head, roots))
     }
 
+    /// The roots of everything the repository keeps (see [`Repository::gc`]), and `op_head`.
+    pub(crate) fn live_roots_all(&self) -> Result<(ObjectId, Vec<ObjectId>)> {
+        self.live_roots(None, &AsIf::default())
+    }
+
     /// The packs this repository's remotes hold (pushed or announced there): left as they are.
     fn remote_packs(&self) -> Result<HashSet<ObjectId>> {
         let mut out = HashSet::new();
@@ -500,6 +505,7 @@ impl Repository {
 }
 
 /// What a dry run pretends was done before: the operations it would have pruned.
+#[derive(Default)]
 struct AsIf {
     pruned: BTreeSet<ObjectId>,
 }
