@@ -5,7 +5,7 @@ use daw::repo::stats::{ByKind, Stats, StatsScope};
 use crate::cli::ui::human_bytes;
 use crate::cli::{CommandError, Context};
 
-/// Show where the bytes are: the project, its history, what storing it costs and what was saved
+/// Show where the bytes are: sizes, savings, and what each branch keeps
 ///
 /// For a commit (HEAD, or REV) and its history (the commit and its ancestors; with --all, everything
 /// the repository keeps: every branch, tag, remote-tracking branch and operation in the log): the
