@@ -230,8 +230,10 @@ impl Repository {
         as_if: &AsIf,
         out: &mut MarkReport,
     ) -> Result<Option<(ObjectId, Mark)>> {
-        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
+        // The roots first, then the index: a root's blobs are indexed before the operation naming
+        // it is written, so every root is in the index read after it.
         let (op_head, roots) = self.live_roots(None, as_if)?;
+        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let protected = self.remote_packs()?;
         let eligible = |name: &ObjectId, info: &gc::PackInfo| {
             !info.is_young(now, opts.grace) && !protected.contains(name) && !pending.contains(name)
@@ -308,9 +310,9 @@ impl Repository {
             .flat_map(|(_, m)| m.delete.iter().copied())
             .collect();
         let now = SystemTime::now();
-        // Without the lock: the long walk.
-        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
+        // Without the lock: the long walk (the roots read before the index, as in `mark`).
         let (op_head, roots) = self.live_roots(None, as_if)?;
+        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let mut closed = HashSet::new();
         let needed = {
             let mut walker = Walker::new(self.store());
@@ -347,8 +349,8 @@ impl Repository {
             }
             Err(e) => return Err(e.into()),
         };
-        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let (_, new_roots) = self.live_roots(Some(op_head), as_if)?;
+        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let protected = self.remote_packs()?;
         let mut walker = Walker::with_needed(self.store(), needed);
         for r in new_roots {

@@ -165,7 +165,9 @@ pub struct History {
     pub commit_blocks: Blocks,
     /// All of them.
     pub stored_bytes: u64,
-    /// Stored blocks of file data and content nodes, by the kind of the first file that uses them.
+    /// Stored chunks (file data), by the kind of the first file that uses them (`files`: the file
+    /// versions of that kind). Content nodes are counted apart: even a one-chunk file has one now
+    /// and then (a node closes after a child id whose low 4 bits are zero).
     pub stored_by_kind: ByKind,
     pub savings: Savings,
 }
@@ -301,13 +303,15 @@ impl Collector<'_> {
 impl Repository {
     /// `daw stats` (see the module docs).
     pub fn stats(&mut self, scope: &StatsScope) -> Result<Stats> {
-        // One reading of every index file: the figures agree with each other.
-        self.store_mut().reload_index_files()?;
+        // The refs first, then one reading of every index file (a commit's blobs are indexed before
+        // its operation is written, so everything the refs name is in it): the figures agree.
         let refs = self.refs()?;
+        let (_, live_roots) = self.live_roots_all()?;
+        self.store_mut().reload_index_files()?;
         let (commit_roots, tree_roots): (Vec<ObjectId>, Vec<ObjectId>) = match scope {
             StatsScope::Commit(_, id) => (vec![*id], Vec::new()),
             StatsScope::All => {
-                let (_, roots) = self.live_roots_all()?;
+                let roots = live_roots.clone();
                 let index = self.store().index()?;
                 roots
                     .into_iter()
@@ -409,13 +413,13 @@ impl Repository {
                     h.chunks.add(sealed);
                     h.unique_bytes += u64::from(l.raw_length);
                     h.compressed_bytes += sealed.saturating_sub(BLOCK_OVERHEAD);
+                    *h.stored_by_kind.get_mut(*kind) += Files {
+                        files: 0,
+                        bytes: sealed,
+                    };
                 }
                 _ => h.content_nodes.add(sealed),
             }
-            *h.stored_by_kind.get_mut(*kind) += Files {
-                files: 0,
-                bytes: sealed,
-            };
             if xml_blocks.contains(id) {
                 h.savings.sets_as_xml_bytes += sealed;
             }
@@ -435,7 +439,7 @@ impl Repository {
         h.savings.sets_as_xml =
             h.savings.sets_as_gzip_bytes as i64 - h.savings.sets_as_xml_bytes as i64;
         stats.exclusive = self.exclusive(&refs)?;
-        stats.repository = self.repository_figures(&refs)?;
+        stats.repository = self.repository_figures(&refs, live_roots)?;
         Ok(stats)
     }
 
@@ -503,7 +507,11 @@ impl Repository {
     }
 
     /// The repository on disk.
-    fn repository_figures(&self, refs: &crate::oplog::RefTable) -> Result<RepositoryFigures> {
+    fn repository_figures(
+        &self,
+        refs: &crate::oplog::RefTable,
+        roots: Vec<ObjectId>,
+    ) -> Result<RepositoryFigures> {
         let mut r = RepositoryFigures {
             disk_bytes: self.disk_usage(),
             ..Default::default()
@@ -546,7 +554,6 @@ impl Repository {
             .map_err(crate::store::StoreError::from)?
             .len() as u64;
         // What the log keeps, and what the current refs keep.
-        let (_, roots) = self.live_roots_all()?;
         let mut live = Walker::new(store);
         for root in roots {
             live.add_live(root)

@@ -119,7 +119,7 @@ fn print(ctx: &Context, s: &Stats) -> std::io::Result<()> {
         human_bytes(h.commit_blocks.bytes)
     ))?;
     ctx.say(format_args!(
-        "  stored by kind: sets {} · audio {} · other {}",
+        "  file data stored, by kind: sets {} · audio {} · other {}",
         human_bytes(h.stored_by_kind.sets.bytes),
         human_bytes(h.stored_by_kind.audio.bytes),
         human_bytes(h.stored_by_kind.other.bytes)
