@@ -19,6 +19,10 @@ use super::{RepoError, Repository, Result};
 /// How long a sweep waits for the repository lock before leaving its marks for the next run.
 const SWEEP_LOCK_WAIT: Duration = Duration::from_secs(60);
 
+/// How long a half-written file must have been left untouched before gc removes it, whatever the
+/// grace period.
+const PARTIAL_FILE_AGE: Duration = Duration::from_secs(3600);
+
 /// What `daw gc` is asked to do.
 #[derive(Clone, Debug)]
 pub struct GcOptions {
@@ -182,8 +186,10 @@ impl Repository {
         {
             report.sweep_now = Some(self.sweep_marks(&[(name, m)], opts, &as_if)?);
         }
+        // A half-written file may be a commit's pack being written right now: only files left
+        // untouched for the grace period, and at least an hour (even with `--grace 0`), go.
         let before = now
-            .checked_sub(opts.grace)
+            .checked_sub(opts.grace.max(PARTIAL_FILE_AGE))
             .unwrap_or(SystemTime::UNIX_EPOCH);
         for (path, bytes) in self.store().backend().partial_uploads(before) {
             if !opts.dry_run {
