@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit and the files it changed')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the project as it was at a commit into a new folder')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Check the repository for damage')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete what nothing needs any more, and repack small packs into larger ones')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Show where the bytes are: sizes, savings, and what each branch keeps')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print what a Live set or FL Studio project holds')
             [CompletionResult]::new('samples', 'samples', [CompletionResultType]::ParameterValue, 'List the samples your sets reference, and whether a snapshot holds them')
@@ -159,6 +161,41 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('--repair', '--repair', [CompletionResultType]::ParameterName, 'Rebuild damaged or missing indexes from the packs'' own headers, then check')
             [CompletionResult]::new('--accept-config', '--accept-config', [CompletionResultType]::ParameterName, 'Accept the values now in .daw/config for the settings daw authenticates (the worktree, the author) after you edited them yourself')
             [CompletionResult]::new('--accept-rollback', '--accept-rollback', [CompletionResultType]::ParameterName, 'Accept the repository''s current state as the newest after you restored an older copy on purpose (daw otherwise reports it as rolled back)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'daw;gc' {
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long a mark waits before its packs are deleted, and how old a pack must be before it is marked (e.g. 24h, 90m, 7d, 0)')
+            [CompletionResult]::new('--prune-oplog', '--prune-oplog', [CompletionResultType]::ParameterName, 'First remove from the log the operations older than this (e.g. 30d, 12h; 0 keeps only the last operation and the one before it)')
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'List what would be deleted, marked and repacked; change nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List what would be deleted, marked and repacked; change nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print what was done as JSON')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'daw;stats' {
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Cover everything the repository keeps, not one commit''s history')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the figures as JSON (bytes as integers)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
@@ -748,6 +785,8 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a commit and the files it changed')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the project as it was at a commit into a new folder')
             [CompletionResult]::new('fsck', 'fsck', [CompletionResultType]::ParameterValue, 'Check the repository for damage')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Delete what nothing needs any more, and repack small packs into larger ones')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Show where the bytes are: sizes, savings, and what each branch keeps')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Print what a Live set or FL Studio project holds')
             [CompletionResult]::new('samples', 'samples', [CompletionResultType]::ParameterValue, 'List the samples your sets reference, and whether a snapshot holds them')
@@ -789,6 +828,12 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             break
         }
         'daw;help;fsck' {
+            break
+        }
+        'daw;help;gc' {
+            break
+        }
+        'daw;help;stats' {
             break
         }
         'daw;help;diff' {

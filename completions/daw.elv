@@ -35,6 +35,8 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand show 'Show a commit and the files it changed'
             cand export 'Write the project as it was at a commit into a new folder'
             cand fsck 'Check the repository for damage'
+            cand gc 'Delete what nothing needs any more, and repack small packs into larger ones'
+            cand stats 'Show where the bytes are: sizes, savings, and what each branch keeps'
             cand diff 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
             cand inspect 'Print what a Live set or FL Studio project holds'
             cand samples 'List the samples your sets reference, and whether a snapshot holds them'
@@ -150,6 +152,39 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --repair 'Rebuild damaged or missing indexes from the packs'' own headers, then check'
             cand --accept-config 'Accept the values now in .daw/config for the settings daw authenticates (the worktree, the author) after you edited them yourself'
             cand --accept-rollback 'Accept the repository''s current state as the newest after you restored an older copy on purpose (daw otherwise reports it as rolled back)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;gc'= {
+            cand --grace 'How long a mark waits before its packs are deleted, and how old a pack must be before it is marked (e.g. 24h, 90m, 7d, 0)'
+            cand --prune-oplog 'First remove from the log the operations older than this (e.g. 30d, 12h; 0 keeps only the last operation and the one before it)'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -n 'List what would be deleted, marked and repacked; change nothing'
+            cand --dry-run 'List what would be deleted, marked and repacked; change nothing'
+            cand --json 'Print what was done as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;stats'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --all 'Cover everything the repository keeps, not one commit''s history'
+            cand --json 'Print the figures as JSON (bytes as integers)'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
@@ -694,6 +729,8 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand show 'Show a commit and the files it changed'
             cand export 'Write the project as it was at a commit into a new folder'
             cand fsck 'Check the repository for damage'
+            cand gc 'Delete what nothing needs any more, and repack small packs into larger ones'
+            cand stats 'Show where the bytes are: sizes, savings, and what each branch keeps'
             cand diff 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
             cand inspect 'Print what a Live set or FL Studio project holds'
             cand samples 'List the samples your sets reference, and whether a snapshot holds them'
@@ -729,6 +766,10 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;help;export'= {
         }
         &'daw;help;fsck'= {
+        }
+        &'daw;help;gc'= {
+        }
+        &'daw;help;stats'= {
         }
         &'daw;help;diff'= {
         }

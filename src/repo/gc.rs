@@ -19,6 +19,10 @@ use super::{RepoError, Repository, Result};
 /// How long a sweep waits for the repository lock before leaving its marks for the next run.
 const SWEEP_LOCK_WAIT: Duration = Duration::from_secs(60);
 
+/// How long a half-written file must have been left untouched before gc removes it, whatever the
+/// grace period.
+const PARTIAL_FILE_AGE: Duration = Duration::from_secs(3600);
+
 /// What `daw gc` is asked to do.
 #[derive(Clone, Debug)]
 pub struct GcOptions {
@@ -182,8 +186,10 @@ impl Repository {
         {
             report.sweep_now = Some(self.sweep_marks(&[(name, m)], opts, &as_if)?);
         }
+        // A half-written file may be a commit's pack being written right now: only files left
+        // untouched for the grace period, and at least an hour (even with `--grace 0`), go.
         let before = now
-            .checked_sub(opts.grace)
+            .checked_sub(opts.grace.max(PARTIAL_FILE_AGE))
             .unwrap_or(SystemTime::UNIX_EPOCH);
         for (path, bytes) in self.store().backend().partial_uploads(before) {
             if !opts.dry_run {
@@ -230,8 +236,10 @@ impl Repository {
         as_if: &AsIf,
         out: &mut MarkReport,
     ) -> Result<Option<(ObjectId, Mark)>> {
-        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
+        // The roots first, then the index: a root's blobs are indexed before the operation naming
+        // it is written, so every root is in the index read after it.
         let (op_head, roots) = self.live_roots(None, as_if)?;
+        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let protected = self.remote_packs()?;
         let eligible = |name: &ObjectId, info: &gc::PackInfo| {
             !info.is_young(now, opts.grace) && !protected.contains(name) && !pending.contains(name)
@@ -308,9 +316,9 @@ impl Repository {
             .flat_map(|(_, m)| m.delete.iter().copied())
             .collect();
         let now = SystemTime::now();
-        // Without the lock: the long walk.
-        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
+        // Without the lock: the long walk (the roots read before the index, as in `mark`).
         let (op_head, roots) = self.live_roots(None, as_if)?;
+        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let mut closed = HashSet::new();
         let needed = {
             let mut walker = Walker::new(self.store());
@@ -347,8 +355,8 @@ impl Repository {
             }
             Err(e) => return Err(e.into()),
         };
-        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let (_, new_roots) = self.live_roots(Some(op_head), as_if)?;
+        let survey = Survey::take(self.store_mut()).map_err(gc_err)?;
         let protected = self.remote_packs()?;
         let mut walker = Walker::with_needed(self.store(), needed);
         for r in new_roots {
@@ -421,6 +429,11 @@ impl Repository {
         roots.sort();
         roots.dedup();
         Ok((head, roots))
+    }
+
+    /// The roots of everything the repository keeps (see [`Repository::gc`]), and `op_head`.
+    pub(crate) fn live_roots_all(&self) -> Result<(ObjectId, Vec<ObjectId>)> {
+        self.live_roots(None, &AsIf::default())
     }
 
     /// The packs this repository's remotes hold (pushed or announced there): left as they are.
@@ -500,6 +513,7 @@ impl Repository {
 }
 
 /// What a dry run pretends was done before: the operations it would have pruned.
+#[derive(Default)]
 struct AsIf {
     pruned: BTreeSet<ObjectId>,
 }

@@ -16,6 +16,7 @@ pub mod music;
 pub mod refs;
 pub mod revision;
 pub mod snapshot;
+pub mod stats;
 pub mod status;
 pub mod switch;
 pub mod sync;

@@ -20,6 +20,7 @@ mod test_remote;
 mod test_roundtrip;
 mod test_security;
 mod test_snapshots;
+mod test_stats;
 mod test_status;
 mod test_switch;
 mod test_watch;

@@ -56,6 +56,8 @@ fn checked_in_man_pages_and_completions_are_up_to_date() {
         "daw-log.1",
         "daw-lock.1",
         "daw-completions.1",
+        "daw-gc.1",
+        "daw-stats.1",
     ] {
         assert!(generated.contains_key(&format!("man/{page}")), "no {page}");
     }

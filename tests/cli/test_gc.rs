@@ -2,8 +2,8 @@
 //! branch of recordings gives its space back once the grace period has passed; a blob stored again,
 //! or a commit named again, between the mark and the sweep is kept; the operation log is pruned by
 //! age but never past what `daw undo` needs; packs a remote holds stay; readers and writers that
-//! read the index before a sweep neither fail nor trust what it removed; commits, switches and
-//! exports run while gc runs; and gc killed with SIGKILL at random moments leaves a repository that
+//! read the index before a sweep neither fail nor trust what it removed; commits, switches,
+//! exports and pushes run while gc runs; and gc killed with SIGKILL at random moments leaves a repository that
 //! `fsck --read-data` finds whole, every commit restorable (`DAW_GC_KILL_ROUNDS` sets how many kills
 //! must land, 6 by default).
 
@@ -474,12 +474,15 @@ fn a_reader_and_a_writer_that_read_the_index_before_a_sweep() {
 }
 
 #[test]
-fn commits_switches_and_exports_while_gc_runs() {
+fn commits_switches_exports_and_pushes_while_gc_runs() {
     let env = TestEnv::new();
     env.write("Song.txt", b"v0");
     env.write("Samples/a.wav", &pseudo_random(1, 1 << 20));
     env.init();
     env.run(&["commit", "-m", "base"]).ok();
+    let remote = env.tmp.path().join("remote");
+    env.run(&["remote", "add", "origin", remote.to_str().unwrap()])
+        .ok();
     let mut expected: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     expected.insert(head_id(&env), tree_digest(&env.project));
     let stop = std::sync::atomic::AtomicBool::new(false);
@@ -522,6 +525,11 @@ fn commits_switches_and_exports_while_gc_runs() {
                     v[1]["id"].as_str().unwrap().to_string()
                 };
                 assert_eq!(tree_digest(&out), expected[&id], "round {round}");
+                // Every other round, a push: it sends the packs gc has not repacked yet, or the
+                // packs it made of them (and lists again if one goes while it is sent).
+                if round % 2 == 1 {
+                    env.run(&["push"]).ok();
+                }
             }
         }));
         stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -532,6 +540,8 @@ fn commits_switches_and_exports_while_gc_runs() {
     assert!(runs.into_inner() >= 2, "gc ran alongside");
     fsck_clean(&env);
     all_commits_restore(&env, &expected);
+    env.run(&["push"]).ok();
+    env.run(&["fsck", "--remote", "origin", "--read-data"]).ok();
 }
 
 #[test]
@@ -636,6 +646,21 @@ fn gc_killed_at_random_moments_never_breaks_the_repository() {
         };
         *states.entry(state).or_insert(0) += 1;
         all_commits_restore(&env, &expected);
+    }
+    // Half-written packs of killed runs go once left untouched for an hour.
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3700);
+    for sub in std::fs::read_dir(env.daw_dir().join("packs")).unwrap() {
+        for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+            let f = f.unwrap();
+            if f.file_name().to_string_lossy().contains('#') {
+                std::fs::File::options()
+                    .write(true)
+                    .open(f.path())
+                    .unwrap()
+                    .set_modified(hour_ago)
+                    .unwrap();
+            }
+        }
     }
     // A gc that runs to the end after all that finishes the job, and the repository is whole.
     env.run(&args).ok();

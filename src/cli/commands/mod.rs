@@ -22,6 +22,7 @@ pub mod reset;
 pub mod restore;
 pub mod samples;
 pub mod show;
+pub mod stats;
 pub mod status;
 pub mod switch;
 pub mod sync;
