@@ -11,6 +11,7 @@ pub mod fsck;
 pub mod history;
 pub mod keys;
 pub mod lock;
+pub mod merge;
 pub mod music;
 pub mod refs;
 pub mod revision;

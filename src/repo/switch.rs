@@ -406,7 +406,7 @@ impl Repository {
     }
 
     /// `base` with entries replaced (or removed, `None`) at the given paths; `None` for an empty tree.
-    fn edit_tree(
+    pub(super) fn edit_tree(
         &mut self,
         base: Option<&ObjectId>,
         edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
@@ -567,6 +567,7 @@ impl Repository {
         let _lock = self.lock(&holder("switch"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let old_commit = refs.head_commit();
         let mut new_refs = refs.clone();
@@ -624,6 +625,7 @@ impl Repository {
         let _lock = self.lock(&holder("reset"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let mut new_refs = refs.clone();
         let place = match &refs.head {
@@ -709,6 +711,7 @@ impl Repository {
         let _lock = self.lock(&holder("restore"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let head = refs.head_commit();
         let source = source.or(head).ok_or(RepoError::NoCommits)?;

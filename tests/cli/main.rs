@@ -13,6 +13,7 @@ mod test_day;
 mod test_docs;
 mod test_keys;
 mod test_log_graph;
+mod test_merge;
 mod test_music;
 mod test_oplog;
 mod test_remote;
