@@ -98,7 +98,7 @@ pub struct MergeState {
 pub enum MergePhase {
     /// Stopped on conflicts: resolve them, then `--continue`, or `--abort`.
     InProgress,
-    /// Interrupted before its operation was recorded: only `--abort` (or the same merge again).
+    /// Interrupted before its operation was recorded: only `--abort`.
     Interrupted,
 }
 
@@ -211,7 +211,10 @@ pub enum MergeOutcome {
     /// This branch was behind: it moved to the other side's commit.
     FastForward(Box<MoveReport>),
     /// A merge commit with two parents.
-    Merged { commit: ObjectId, files: UpdateReport },
+    Merged {
+        commit: ObjectId,
+        files: UpdateReport,
+    },
     /// Stopped on conflicts: the merge is in progress.
     Conflicts {
         files: UpdateReport,
@@ -271,7 +274,11 @@ fn marked_path(path: &Path, label: &str, taken: &dyn Fn(&Path) -> bool) -> PathB
         .collect();
     let mut n = 1;
     loop {
-        let suffix = if n == 1 { String::new() } else { format!(" {n}") };
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" {n}")
+        };
         let candidate = path.with_file_name(format!("{stem} (from {label}{suffix}){ext}"));
         if !taken(&candidate) {
             return candidate;
@@ -313,11 +320,7 @@ fn layout(
     (ours, theirs): &Versions,
     resolution: Option<Resolution>,
 ) -> (Option<TreeEntry>, Option<TreeEntry>) {
-    let marked = |t: &TreeEntry| {
-        c.theirs_file
-            .as_ref()
-            .map(|m| renamed(t, Path::new(m)))
-    };
+    let marked = |t: &TreeEntry| c.theirs_file.as_ref().map(|m| renamed(t, Path::new(m)));
     match resolution {
         Some(Resolution::Ours) => (ours.clone(), None),
         Some(Resolution::Theirs) => (theirs.clone(), None),
@@ -403,7 +406,12 @@ impl Repository {
 
     /// `daw merge REV`: see the module docs. `label` names the other side (its branch, or a short
     /// id).
-    pub fn merge(&mut self, theirs: ObjectId, label: &str, opts: &MergeOptions) -> Result<MergeReport> {
+    pub fn merge(
+        &mut self,
+        theirs: ObjectId,
+        label: &str,
+        opts: &MergeOptions,
+    ) -> Result<MergeReport> {
         let _lock = self.lock(&holder("merge"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
@@ -414,8 +422,7 @@ impl Repository {
                     state.label
                 )));
             }
-            // An interrupted start of the same merge is started over; another merge must abort it.
-            Some((state, MergePhase::Interrupted)) if state.theirs != theirs => {
+            Some((state, MergePhase::Interrupted)) => {
                 return Err(RepoError::Refused(format!(
                     "a merge of '{}' was interrupted while starting; run `daw merge --abort` first",
                     state.label
@@ -462,7 +469,8 @@ impl Repository {
                 Head::Detached(_) => new_refs.head = Head::Detached(theirs),
             }
             let description = format!("merge '{label}': fast-forward to {}", theirs.short(12));
-            let moved = self.move_head(refs, new_refs, description, Some(UpdateOptions::default()))?;
+            let moved =
+                self.move_head(refs, new_refs, description, Some(UpdateOptions::default()))?;
             report.outcome = MergeOutcome::FastForward(Box::new(moved));
             return Ok(report);
         }
@@ -544,10 +552,8 @@ impl Repository {
                 )));
             }
         }
-        let mut edits: Vec<(Vec<Vec<u8>>, Option<TreeEntry>)> = result
-            .iter()
-            .map(|(p, e)| (parts(p), e.clone()))
-            .collect();
+        let mut edits: Vec<(Vec<Vec<u8>>, Option<TreeEntry>)> =
+            result.iter().map(|(p, e)| (parts(p), e.clone())).collect();
         let merged = self
             .edit_tree(Some(&ours_tree), &mut edits)?
             .ok_or_else(|| RepoError::Corrupt("the merged tree came out empty".into()))?;
@@ -558,7 +564,8 @@ impl Repository {
 
         if state_conflicts.is_empty() {
             let commit = self.store_merge_commit(ours, theirs, merged, &message, &opts.author)?;
-            let files = self.update_work_tree(Some(ours_tree), Some(merged), &UpdateOptions::default())?;
+            let files =
+                self.update_work_tree(Some(ours_tree), Some(merged), &UpdateOptions::default())?;
             let mut new_refs = refs.clone();
             match &refs.head {
                 Head::Branch(br) => {
@@ -614,15 +621,16 @@ impl Repository {
             conflicts: state_conflicts,
         };
         self.write_merge_state(&state)?;
-        let files = match self.update_work_tree(Some(ours_tree), Some(merged), &UpdateOptions::default()) {
-            Ok(f) => f,
-            Err(e @ RepoError::WouldOverwrite { .. }) => {
-                // Refused before anything was written: no merge started.
-                self.remove_merge_state()?;
-                return Err(e);
-            }
-            Err(e) => return Err(e),
-        };
+        let files =
+            match self.update_work_tree(Some(ours_tree), Some(merged), &UpdateOptions::default()) {
+                Ok(f) => f,
+                Err(e @ RepoError::WouldOverwrite { .. }) => {
+                    // Refused before anything was written: no merge started.
+                    self.remove_merge_state()?;
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
         let change = WorkTreeChange {
             from: files.before,
             to: Some(merged),
@@ -757,7 +765,11 @@ impl Repository {
     }
 
     /// `daw resolve PATH --ours|--theirs|--both`: lays out the conflict's files as chosen.
-    pub fn resolve_conflict(&mut self, path: &str, choice: Resolution) -> Result<(Conflict, UpdateReport)> {
+    pub fn resolve_conflict(
+        &mut self,
+        path: &str,
+        choice: Resolution,
+    ) -> Result<(Conflict, UpdateReport)> {
         let _lock = self.lock(&holder("resolve"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
@@ -770,7 +782,7 @@ impl Repository {
             )));
         };
         let c = state.conflicts[index].clone();
-        let (from, _) = self.settled_tree(&state, &|x| x.resolution)?;
+        let (from, _) = self.settled_tree(&state, &|x: &Conflict| x.resolution)?;
         let versions = self.versions(&state, &c)?;
         let (at_path, at_marked) = layout(&c, &versions, Some(choice));
         let mut edits = vec![(parts(Path::new(&c.path)), at_path)];
@@ -809,7 +821,7 @@ impl Repository {
                 open.join(", ")
             )));
         }
-        let (tree, differ) = self.settled_tree(&state, &|x| x.resolution)?;
+        let (tree, differ) = self.settled_tree(&state, &|x: &Conflict| x.resolution)?;
         if !differ.is_empty() {
             return Err(RepoError::Refused(format!(
                 "{} no longer hold{} the version chosen (edited since, or a resolve was interrupted); run `daw resolve` on {} again",
@@ -824,7 +836,8 @@ impl Repository {
                 "HEAD moved since the merge started; run `daw merge --abort`".into(),
             ));
         }
-        let commit = self.store_merge_commit(state.ours, state.theirs, tree, &state.message, author)?;
+        let commit =
+            self.store_merge_commit(state.ours, state.theirs, tree, &state.message, author)?;
         let mut new_refs = refs.clone();
         match &state.branch {
             Some(br) => {
@@ -855,13 +868,21 @@ impl Repository {
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
         let Some((state, _)) = self.merge_in_progress()? else {
-            return Err(RepoError::Refused("no merge in progress: nothing to abort".into()));
+            return Err(RepoError::Refused(
+                "no merge in progress: nothing to abort".into(),
+            ));
         };
-        let (from, _) = self.settled_tree(&state, &|x| x.resolution)?;
+        let (from, _) = self.settled_tree(&state, &|x: &Conflict| x.resolution)?;
         let ours_tree = self.read_commit(&state.ours)?.tree;
-        let files = self.update_work_tree(Some(from), Some(ours_tree), &UpdateOptions::default())?;
+        let files =
+            self.update_work_tree(Some(from), Some(ours_tree), &UpdateOptions::default())?;
         let refs = self.refs()?;
-        self.record_op(format!("merge '{}': aborted", state.label), refs, None, None)?;
+        self.record_op(
+            format!("merge '{}': aborted", state.label),
+            refs,
+            None,
+            None,
+        )?;
         self.remove_merge_state()?;
         Ok((state, files))
     }

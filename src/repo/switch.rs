@@ -406,10 +406,20 @@ impl Repository {
     }
 
     /// `base` with entries replaced (or removed, `None`) at the given paths; `None` for an empty tree.
+    /// A folder left empty by the edits is removed with its last file (as a work tree loses it).
     pub(super) fn edit_tree(
         &mut self,
         base: Option<&ObjectId>,
         edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
+    ) -> Result<Option<ObjectId>> {
+        self.edit_tree_at(base, edits, true)
+    }
+
+    fn edit_tree_at(
+        &mut self,
+        base: Option<&ObjectId>,
+        edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
+        top: bool,
     ) -> Result<Option<ObjectId>> {
         let mut tree = match base {
             Some(id) => self.read_tree(id)?,
@@ -448,7 +458,7 @@ impl Repository {
                     .filter(|(parts, _)| parts.len() > 1)
                     .map(|(parts, e)| (parts[1..].to_vec(), e.take()))
                     .collect();
-                let sub_tree = self.edit_tree(sub_base.as_ref(), &mut sub)?;
+                let sub_tree = self.edit_tree_at(sub_base.as_ref(), &mut sub, false)?;
                 let dir = sub_tree.map(|t| TreeEntry {
                     name: name.clone(),
                     mode: 0o755,
@@ -470,7 +480,7 @@ impl Repository {
             }
             i = j;
         }
-        if tree.entries.is_empty() && base.is_none() {
+        if tree.entries.is_empty() && (base.is_none() || !top) {
             return Ok(None);
         }
         let (id, _) = self.store_mut().put_blob(BlobKind::Tree, &tree.encode())?;

@@ -114,7 +114,11 @@ fn help_lists_the_history_commands() {
     let m = env.run(&["merge", "--help"]);
     m.ok();
     for flag in ["--continue", "--abort", "--json", "daw resolve"] {
-        assert!(m.stdout.contains(flag), "merge --help lacks {flag}: {}", m.stdout);
+        assert!(
+            m.stdout.contains(flag),
+            "merge --help lacks {flag}: {}",
+            m.stdout
+        );
     }
 }
 

@@ -130,15 +130,20 @@ fn merge_takes_one_sided_changes_keeps_same_changes_once_and_commits_two_parents
     assert!(g.stdout.contains("on the laptop"), "{}", g.stdout);
     assert!(g.stdout.contains("in the studio"), "{}", g.stdout);
     assert!(
-        g.stdout.lines().any(|l| l.contains("|\\") || l.contains("├─")
-            || l.contains("│╲") || l.contains("╮")),
+        g.stdout
+            .lines()
+            .any(|l| l.contains("|\\") || l.contains("├─") || l.contains("│╲") || l.contains("╮")),
         "no fork drawn:\n{}",
         g.stdout
     );
     // Merging again: nothing to do.
     let again = env.run(&["merge", "laptop"]);
     again.ok();
-    assert!(again.stdout.contains("Already up to date"), "{}", again.stdout);
+    assert!(
+        again.stdout.contains("Already up to date"),
+        "{}",
+        again.stdout
+    );
     let _ = theirs;
 }
 
@@ -219,12 +224,15 @@ fn merge_conflicts_keep_both_versions_and_continue_after_resolve_makes_two_paren
     let st = env.run(&["status"]);
     st.ok();
     assert!(
-        st.stdout.contains("Merging 'laptop' (4 of 4 conflicts unresolved)"),
+        st.stdout
+            .contains("Merging 'laptop' (4 of 4 conflicts unresolved)"),
         "{}",
         st.stdout
     );
     assert!(
-        st.stdout.contains("unresolved: Song.als (changed on both sides; theirs in 'Song (from laptop).als')"),
+        st.stdout.contains(
+            "unresolved: Song.als (changed on both sides; theirs in 'Song (from laptop).als')"
+        ),
         "{}",
         st.stdout
     );
@@ -243,7 +251,12 @@ fn merge_conflicts_keep_both_versions_and_continue_after_resolve_makes_two_paren
         .collect();
     assert_eq!(
         kinds,
-        ["deleted_here", "added_both", "deleted_there", "changed_both"]
+        [
+            "deleted_here",
+            "added_both",
+            "deleted_there",
+            "changed_both"
+        ]
     );
 
     // Nothing moves HEAD meanwhile, and --continue waits for every choice.
@@ -263,7 +276,11 @@ fn merge_conflicts_keep_both_versions_and_continue_after_resolve_makes_two_paren
     env.run(&["resolve", "Samples/vox.wav", "--theirs"]).ok();
     assert_eq!(bytes(&env, "Samples/vox.wav"), None);
     let st = env.run(&["status"]);
-    assert!(st.stdout.contains("0 of 4 conflicts unresolved"), "{}", st.stdout);
+    assert!(
+        st.stdout.contains("0 of 4 conflicts unresolved"),
+        "{}",
+        st.stdout
+    );
     assert!(st.stdout.contains("merge --continue"), "{}", st.stdout);
 
     let v = json(env.run(&["merge", "--continue", "--json"]).ok());
@@ -304,7 +321,11 @@ fn merge_abort_restores_exactly_the_state_before() {
     env.run(&["resolve", "Drums.flp", "--ours"]).ok();
     let a = env.run(&["merge", "--abort"]);
     a.ok();
-    assert!(a.stdout.contains("Aborted the merge of 'laptop'"), "{}", a.stdout);
+    assert!(
+        a.stdout.contains("Aborted the merge of 'laptop'"),
+        "{}",
+        a.stdout
+    );
     assert_eq!(digest(&env), before);
     assert_eq!(env.head_id(), ours);
     let st = json(env.run(&["status", "--json"]).ok());
@@ -319,11 +340,9 @@ fn merge_abort_restores_exactly_the_state_before() {
 fn merge_refuses_to_overwrite_uncommitted_changes_and_changes_nothing() {
     let Some(f) = files() else { return };
     // A file the merge rewrites (the other side changed it).
-    let (env, ours, _) = diverged(
-        &f,
-        &|env| env.write("Song.als", &f.als[1]),
-        &|env| env.write("Drums.flp", &f.flp[1]),
-    );
+    let (env, ours, _) = diverged(&f, &|env| env.write("Song.als", &f.als[1]), &|env| {
+        env.write("Drums.flp", &f.flp[1])
+    });
     env.write("Song.als", &f.als[2]);
     let before = digest(&env);
     let r = env.run_code(&["merge", "laptop"], 2);

@@ -49,7 +49,11 @@ pub struct Args {
 }
 
 /// How the other side's files are marked: the name the user gave when it is a ref, else a short id.
-fn label_for(repo: &Repository, rev: &str, id: &daw::object::ObjectId) -> Result<String, RepoError> {
+fn label_for(
+    repo: &Repository,
+    rev: &str,
+    id: &daw::object::ObjectId,
+) -> Result<String, RepoError> {
     let refs = repo.refs()?;
     let named = refs.branches.contains_key(rev)
         || refs.tags.contains_key(rev)
@@ -81,7 +85,11 @@ pub fn print_conflicts(ctx: &Context, conflicts: &[Conflict]) -> Result<(), Comm
             None => String::new(),
             Some(r) => format!(" (resolved: {})", format!("{r:?}").to_lowercase()),
         };
-        ctx.say(format_args!("    {}: {}{beside}{state}", c.path, c.kind.describe()))?;
+        ctx.say(format_args!(
+            "    {}: {}{beside}{state}",
+            c.path,
+            c.kind.describe()
+        ))?;
     }
     Ok(())
 }

@@ -256,7 +256,12 @@ fn merge_lines(
             None => "unresolved".to_string(),
             Some(r) => format!("resolved: {}", format!("{r:?}").to_lowercase()),
         };
-        writeln!(out, "    {mark}: {} ({}{beside})", c.path, c.kind.describe())?;
+        writeln!(
+            out,
+            "    {mark}: {} ({}{beside})",
+            c.path,
+            c.kind.describe()
+        )?;
     }
     if open > 0 {
         writeln!(
