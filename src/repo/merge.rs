@@ -751,6 +751,17 @@ impl Repository {
         Ok((tree, differ))
     }
 
+    /// The tree the project's files match now for a merge in progress (its conflicts as the disk
+    /// holds them): where `daw undo` of the merge's start moves the files back from.
+    pub(crate) fn merge_files_now(&mut self, state: &MergeState) -> Result<ObjectId> {
+        Ok(self.settled_tree(state, &|x: &Conflict| x.resolution)?.0)
+    }
+
+    /// Deletes the merge state (after the operation that ended the merge).
+    pub(crate) fn forget_merge(&self) -> Result<()> {
+        self.remove_merge_state()
+    }
+
     fn merge_state_for(&self, what: &str) -> Result<MergeState> {
         match self.merge_in_progress()? {
             Some((state, MergePhase::InProgress)) => Ok(state),

@@ -429,3 +429,19 @@ fn merge_of_a_folder_remotes_diverged_branch_through_pull_merge() {
     assert_eq!(std::fs::read(home.join("Drums.flp")).unwrap(), f.flp[1]);
     env.run(&["fsck", "--read-data"]).ok();
 }
+
+#[test]
+fn merge_in_progress_undo_is_an_abort_even_after_resolves() {
+    let Some(f) = files() else { return };
+    let (env, ours, _) = conflicted(&f);
+    let before = digest(&env);
+    env.run_code(&["merge", "laptop"], 2);
+    env.run(&["resolve", "Song.als", "--theirs"]).ok();
+    env.run(&["resolve", "Lead.wav", "--ours"]).ok();
+    env.run(&["undo"]).ok();
+    assert_eq!(digest(&env), before);
+    assert_eq!(env.head_id(), ours);
+    let st = json(env.run(&["status", "--json"]).ok());
+    assert_eq!(st["merge"], serde_json::Value::Null);
+    assert_eq!(st["clean"], true, "{st}");
+}
