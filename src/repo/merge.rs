@@ -37,6 +37,17 @@ pub enum Resolution {
     Both,
 }
 
+impl Resolution {
+    /// As the user chose it: `ours`, `theirs`, `both`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ours => "ours",
+            Self::Theirs => "theirs",
+            Self::Both => "both",
+        }
+    }
+}
+
 /// Why a file did not merge by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -445,3 +445,65 @@ fn merge_in_progress_undo_is_an_abort_even_after_resolves() {
     assert_eq!(st["merge"], serde_json::Value::Null);
     assert_eq!(st["clean"], true, "{st}");
 }
+
+/// `kill -9` at many moments of a merge that stops on conflicts: afterwards either no merge started
+/// (the files untouched) or one is in progress or was interrupted while starting, and `merge --abort`
+/// brings back exactly the files before; the repository stays sound.
+#[test]
+fn merge_killed_at_any_moment_is_aborted_back_to_exactly_the_state_before() {
+    let Some(f) = files() else { return };
+    for (round, delay_ms) in [0u64, 5, 15, 30, 50, 80, 120, 200, 350, 600]
+        .into_iter()
+        .enumerate()
+    {
+        let big = |seed| pseudo_random(seed, 6_000_000);
+        let (env, ours, _) = diverged(
+            &f,
+            &|env| {
+                env.write("Song.als", &f.als[2]);
+                env.write("Stems/a.wav", &big(21));
+                env.write("Stems/b.wav", &big(22));
+            },
+            &|env| {
+                env.write("Song.als", &f.als[1]);
+                env.write("Stems/a.wav", &big(31));
+            },
+        );
+        let before = digest(&env);
+        let mut child = env
+            .cmd(&["merge", "laptop"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let st = json(env.run(&["status", "--json"]).ok());
+        let started = !st["merge"].is_null();
+        let a = env.run(&["merge", "--abort"]);
+        if started {
+            a.ok();
+        } else {
+            assert_eq!(a.status, 2, "round {round}: {}", a.stderr);
+        }
+        assert_eq!(digest(&env), before, "round {round} ({delay_ms} ms)");
+        assert_eq!(env.head_id(), ours, "round {round}");
+        env.run(&["fsck", "--read-data"]).ok();
+        // And the merge can be made after all.
+        env.run_code(&["merge", "laptop"], 2);
+        env.run(&["resolve", "Song.als", "--ours"]).ok();
+        env.run(&["resolve", "Stems/a.wav", "--theirs"]).ok();
+        env.run(&["merge", "--continue"]).ok();
+        assert_eq!(
+            bytes(&env, "Stems/a.wav").unwrap(),
+            big(21),
+            "round {round}"
+        );
+        assert_eq!(
+            bytes(&env, "Stems/b.wav").unwrap(),
+            big(22),
+            "round {round}"
+        );
+    }
+}

@@ -83,7 +83,7 @@ pub fn print_conflicts(ctx: &Context, conflicts: &[Conflict]) -> Result<(), Comm
         };
         let state = match c.resolution {
             None => String::new(),
-            Some(r) => format!(" (resolved: {})", format!("{r:?}").to_lowercase()),
+            Some(r) => format!(" (resolved: {})", r.name()),
         };
         ctx.say(format_args!(
             "    {}: {}{beside}{state}",

@@ -254,7 +254,7 @@ fn merge_lines(
         };
         let mark = match c.resolution {
             None => "unresolved".to_string(),
-            Some(r) => format!("resolved: {}", format!("{r:?}").to_lowercase()),
+            Some(r) => format!("resolved: {}", r.name()),
         };
         writeln!(
             out,
