@@ -46,6 +46,8 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what changed in the project since the last commit')
             [CompletionResult]::new('branch', 'branch', [CompletionResultType]::ParameterValue, 'List, create, rename or delete branches')
             [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Switch to a branch, updating the project''s files')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Bring another branch''s work into the current branch')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Choose which version of a conflicted file a merge keeps')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring files back to how they were in a commit')
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'List, create or delete tags')
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Move the current branch to another commit')
@@ -320,6 +322,42 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'daw;merge' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The merge commit''s message (default: "Merge ''REV'' into BRANCH")')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The merge commit''s message (default: "Merge ''REV'' into BRANCH")')
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--continue', '--continue', [CompletionResultType]::ParameterName, 'Make the merge commit once every conflict is resolved')
+            [CompletionResult]::new('--abort', '--abort', [CompletionResultType]::ParameterName, 'Give up the merge in progress: every file back as before it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (see above)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'daw;resolve' {
+            [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--ours', '--ours', [CompletionResultType]::ParameterName, 'Keep this branch''s version')
+            [CompletionResult]::new('--theirs', '--theirs', [CompletionResultType]::ParameterName, 'Keep the other side''s version')
+            [CompletionResult]::new('--both', '--both', [CompletionResultType]::ParameterName, 'Keep both files')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'daw;restore' {
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The commit to take them from (default HEAD)')
             [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The commit to take them from (default HEAD)')
@@ -532,9 +570,12 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             break
         }
         'daw;pull' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With --merge: the merge commit''s message')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'With --merge: the merge commit''s message')
             [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
+            [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'On diverged histories, merge the remote''s branch into this one (see `daw merge`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
@@ -793,6 +834,8 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what changed in the project since the last commit')
             [CompletionResult]::new('branch', 'branch', [CompletionResultType]::ParameterValue, 'List, create, rename or delete branches')
             [CompletionResult]::new('switch', 'switch', [CompletionResultType]::ParameterValue, 'Switch to a branch, updating the project''s files')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Bring another branch''s work into the current branch')
+            [CompletionResult]::new('resolve', 'resolve', [CompletionResultType]::ParameterValue, 'Choose which version of a conflicted file a merge keeps')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Bring files back to how they were in a commit')
             [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'List, create or delete tags')
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Move the current branch to another commit')
@@ -852,6 +895,12 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             break
         }
         'daw;help;switch' {
+            break
+        }
+        'daw;help;merge' {
+            break
+        }
+        'daw;help;resolve' {
             break
         }
         'daw;help;restore' {

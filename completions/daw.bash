@@ -43,9 +43,6 @@ _daw() {
             daw,fsck)
                 cmd="daw__subcmd__fsck"
                 ;;
-            daw,gc)
-                cmd="daw__subcmd__gc"
-                ;;
             daw,generate-docs)
                 cmd="daw__subcmd__generate__subcmd__docs"
                 ;;
@@ -67,6 +64,9 @@ _daw() {
             daw,log)
                 cmd="daw__subcmd__log"
                 ;;
+            daw,merge)
+                cmd="daw__subcmd__merge"
+                ;;
             daw,oplog)
                 cmd="daw__subcmd__oplog"
                 ;;
@@ -82,6 +82,9 @@ _daw() {
             daw,reset)
                 cmd="daw__subcmd__reset"
                 ;;
+            daw,resolve)
+                cmd="daw__subcmd__resolve"
+                ;;
             daw,restore)
                 cmd="daw__subcmd__restore"
                 ;;
@@ -90,9 +93,6 @@ _daw() {
                 ;;
             daw,show)
                 cmd="daw__subcmd__show"
-                ;;
-            daw,stats)
-                cmd="daw__subcmd__stats"
                 ;;
             daw,status)
                 cmd="daw__subcmd__status"
@@ -136,9 +136,6 @@ _daw() {
             daw__subcmd__help,fsck)
                 cmd="daw__subcmd__help__subcmd__fsck"
                 ;;
-            daw__subcmd__help,gc)
-                cmd="daw__subcmd__help__subcmd__gc"
-                ;;
             daw__subcmd__help,generate-docs)
                 cmd="daw__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
@@ -160,6 +157,9 @@ _daw() {
             daw__subcmd__help,log)
                 cmd="daw__subcmd__help__subcmd__log"
                 ;;
+            daw__subcmd__help,merge)
+                cmd="daw__subcmd__help__subcmd__merge"
+                ;;
             daw__subcmd__help,oplog)
                 cmd="daw__subcmd__help__subcmd__oplog"
                 ;;
@@ -175,6 +175,9 @@ _daw() {
             daw__subcmd__help,reset)
                 cmd="daw__subcmd__help__subcmd__reset"
                 ;;
+            daw__subcmd__help,resolve)
+                cmd="daw__subcmd__help__subcmd__resolve"
+                ;;
             daw__subcmd__help,restore)
                 cmd="daw__subcmd__help__subcmd__restore"
                 ;;
@@ -183,9 +186,6 @@ _daw() {
                 ;;
             daw__subcmd__help,show)
                 cmd="daw__subcmd__help__subcmd__show"
-                ;;
-            daw__subcmd__help,stats)
-                cmd="daw__subcmd__help__subcmd__stats"
                 ;;
             daw__subcmd__help,status)
                 cmd="daw__subcmd__help__subcmd__status"
@@ -302,7 +302,7 @@ _daw() {
 
     case "${cmd}" in
         daw)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck gc stats diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,40 +625,6 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        daw__subcmd__gc)
-            opts="-n -C -q -v -h -V --dry-run --grace --prune-oplog --json --daw-dir --quiet --verbose --color --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --grace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --prune-oplog)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --daw-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         daw__subcmd__generate__subcmd__docs)
             opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -686,7 +652,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help)
-            opts="init commit log show export fsck gc stats diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
+            opts="init commit log show export fsck diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,20 +778,6 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__fsck)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        daw__subcmd__help__subcmd__gc)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1007,6 +959,20 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__help__subcmd__oplog)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1133,6 +1099,20 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1162,20 +1142,6 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        daw__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1645,6 +1611,40 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__merge)
+            opts="-m -C -q -v -h -V --message --continue --abort --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__oplog)
             opts="-n -C -q -v -h -V --max-count --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1680,12 +1680,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__pull)
-            opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
+            opts="-m -C -q -v -h -V --merge --message --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1979,6 +1987,32 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__resolve)
+            opts="-C -q -v -h -V --ours --theirs --both --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__restore)
             opts="-s -f -C -q -v -h -V --source --force --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2041,32 +2075,6 @@ _daw() {
             ;;
         daw__subcmd__show)
             opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --daw-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        daw__subcmd__stats)
-            opts="-C -q -v -h -V --all --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -43,6 +43,8 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand status 'Show what changed in the project since the last commit'
             cand branch 'List, create, rename or delete branches'
             cand switch 'Switch to a branch, updating the project''s files'
+            cand merge 'Bring another branch''s work into the current branch'
+            cand resolve 'Choose which version of a conflicted file a merge keeps'
             cand restore 'Bring files back to how they were in a commit'
             cand tag 'List, create or delete tags'
             cand reset 'Move the current branch to another commit'
@@ -302,6 +304,40 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'daw;merge'= {
+            cand -m 'The merge commit''s message (default: "Merge ''REV'' into BRANCH")'
+            cand --message 'The merge commit''s message (default: "Merge ''REV'' into BRANCH")'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --continue 'Make the merge commit once every conflict is resolved'
+            cand --abort 'Give up the merge in progress: every file back as before it'
+            cand --json 'Print the outcome as JSON (see above)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;resolve'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --ours 'Keep this branch''s version'
+            cand --theirs 'Keep the other side''s version'
+            cand --both 'Keep both files'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'daw;restore'= {
             cand -s 'The commit to take them from (default HEAD)'
             cand --source 'The commit to take them from (default HEAD)'
@@ -497,9 +533,12 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --version 'Print version'
         }
         &'daw;pull'= {
+            cand -m 'With --merge: the merge commit''s message'
+            cand --message 'With --merge: the merge commit''s message'
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --merge 'On diverged histories, merge the remote''s branch into this one (see `daw merge`)'
             cand --json 'Print the outcome as JSON'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
@@ -737,6 +776,8 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand status 'Show what changed in the project since the last commit'
             cand branch 'List, create, rename or delete branches'
             cand switch 'Switch to a branch, updating the project''s files'
+            cand merge 'Bring another branch''s work into the current branch'
+            cand resolve 'Choose which version of a conflicted file a merge keeps'
             cand restore 'Bring files back to how they were in a commit'
             cand tag 'List, create or delete tags'
             cand reset 'Move the current branch to another commit'
@@ -782,6 +823,10 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;help;branch'= {
         }
         &'daw;help;switch'= {
+        }
+        &'daw;help;merge'= {
+        }
+        &'daw;help;resolve'= {
         }
         &'daw;help;restore'= {
         }

@@ -12,6 +12,7 @@ pub mod gc;
 pub mod history;
 pub mod keys;
 pub mod lock;
+pub mod merge;
 pub mod music;
 pub mod refs;
 pub mod revision;

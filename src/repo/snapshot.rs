@@ -837,6 +837,7 @@ impl Repository {
         self.remove_stale_temp_files();
         // Another writer may have committed while we waited for the lock.
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let parent = refs.head_commit();
         let parent_tree = match &parent {

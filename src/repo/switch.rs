@@ -412,10 +412,20 @@ impl Repository {
     }
 
     /// `base` with entries replaced (or removed, `None`) at the given paths; `None` for an empty tree.
-    fn edit_tree(
+    /// A folder left empty by the edits is removed with its last file (as a work tree loses it).
+    pub(super) fn edit_tree(
         &mut self,
         base: Option<&ObjectId>,
         edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
+    ) -> Result<Option<ObjectId>> {
+        self.edit_tree_at(base, edits, true)
+    }
+
+    fn edit_tree_at(
+        &mut self,
+        base: Option<&ObjectId>,
+        edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
+        top: bool,
     ) -> Result<Option<ObjectId>> {
         let mut tree = match base {
             Some(id) => self.read_tree(id)?,
@@ -454,7 +464,7 @@ impl Repository {
                     .filter(|(parts, _)| parts.len() > 1)
                     .map(|(parts, e)| (parts[1..].to_vec(), e.take()))
                     .collect();
-                let sub_tree = self.edit_tree(sub_base.as_ref(), &mut sub)?;
+                let sub_tree = self.edit_tree_at(sub_base.as_ref(), &mut sub, false)?;
                 let dir = sub_tree.map(|t| TreeEntry {
                     name: name.clone(),
                     mode: 0o755,
@@ -476,7 +486,7 @@ impl Repository {
             }
             i = j;
         }
-        if tree.entries.is_empty() && base.is_none() {
+        if tree.entries.is_empty() && (base.is_none() || !top) {
             return Ok(None);
         }
         let (id, _) = self.store_mut().put_blob(BlobKind::Tree, &tree.encode())?;
@@ -578,6 +588,7 @@ impl Repository {
         let _lock = self.lock(&holder("switch"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let old_commit = refs.head_commit();
         let mut new_refs = refs.clone();
@@ -641,6 +652,7 @@ impl Repository {
         let _lock = self.lock(&holder("reset"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let mut new_refs = refs.clone();
         let place = match &refs.head {
@@ -728,6 +740,7 @@ impl Repository {
         let _lock = self.lock(&holder("restore"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let head = refs.head_commit();
         let source = source.or(head).ok_or(RepoError::NoCommits)?;

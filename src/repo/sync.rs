@@ -282,6 +282,7 @@ impl Repository {
         branch: Option<&str>,
         progress: &Progress<'_>,
     ) -> Result<(FetchReport, PullOutcome)> {
+        self.refuse_during_merge()?;
         let fetched = self.fetch(name, remote_backend, progress)?;
         let refs = self.refs()?;
         let current = match &refs.head {

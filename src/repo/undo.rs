@@ -4,12 +4,13 @@
 //! and, when the undone command changed files (switch, restore, reset --hard, an earlier undo), which
 //! reverses that change with the same clobber guard as `switch`. Undoing an undo therefore redoes.
 //! A commit's files are not touched by its undo: the branch moves back and the committed changes are
-//! simply uncommitted again.
+//! simply uncommitted again. Undoing the start of a merge in progress is `daw merge --abort`.
 
 use std::path::PathBuf;
 
 use crate::object::ObjectId;
 
+use super::merge::MergePhase;
 use super::ops::{Operation, RefTable};
 use super::switch::{UpdateOptions, UpdateReport};
 use super::{RepoError, Repository, Result};
@@ -79,7 +80,22 @@ impl Repository {
         };
         let parent = self.read_op(&parent_id)?;
         let refs_after = parent.refs.clone();
-        let reverse = undone.work_tree.as_ref().map(|c| c.reversed());
+        let mut reverse = undone.work_tree.as_ref().map(|c| c.reversed());
+        // Undoing the start of a merge in progress is its abort: the files go back from what they
+        // hold now (resolutions included), and the merge is forgotten.
+        let merging = match self.merge_in_progress()? {
+            Some((state, MergePhase::Interrupted)) => {
+                return Err(RepoError::Refused(format!(
+                    "a merge of '{}' was interrupted while starting; run `daw merge --abort` first",
+                    state.label
+                )));
+            }
+            Some((state, MergePhase::InProgress)) => Some(state),
+            None => None,
+        };
+        if let (Some(state), Some(change)) = (&merging, reverse.as_mut()) {
+            change.from = Some(self.merge_files_now(state)?);
+        }
         let files = match &reverse {
             Some(change) => {
                 let opts = UpdateOptions {
@@ -113,6 +129,9 @@ impl Repository {
             recorded_change,
             Some(undone_id),
         )?;
+        if merging.is_some() {
+            self.forget_merge()?;
+        }
         Ok(UndoReport {
             undone_id,
             refs_before: undone.refs.clone(),

@@ -14,6 +14,7 @@ mod test_docs;
 mod test_gc;
 mod test_keys;
 mod test_log_graph;
+mod test_merge;
 mod test_music;
 mod test_oplog;
 mod test_remote;

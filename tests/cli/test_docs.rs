@@ -51,6 +51,8 @@ fn checked_in_man_pages_and_completions_are_up_to_date() {
         "daw-restore.1",
         "daw-tag.1",
         "daw-reset.1",
+        "daw-merge.1",
+        "daw-resolve.1",
         "daw-oplog.1",
         "daw-undo.1",
         "daw-log.1",
@@ -94,6 +96,8 @@ fn help_lists_the_history_commands() {
         "restore",
         "tag",
         "reset",
+        "merge",
+        "resolve",
         "oplog",
         "undo",
         "lock",
@@ -109,6 +113,15 @@ fn help_lists_the_history_commands() {
     assert!(h.stdout.contains("--verbose"), "{}", h.stdout);
     let s = env.run(&["switch", "--help"]);
     assert!(s.stdout.contains("--discard-changes"), "{}", s.stdout);
+    let m = env.run(&["merge", "--help"]);
+    m.ok();
+    for flag in ["--continue", "--abort", "--json", "daw resolve"] {
+        assert!(
+            m.stdout.contains(flag),
+            "merge --help lacks {flag}: {}",
+            m.stdout
+        );
+    }
 }
 
 /// Issue 16: with clap's `defer` on the commands (to save 0.1 ms per start), `daw --help` and

@@ -132,6 +132,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             human_bytes(status.bytes_read)
         );
     }
+    let merge = repo.merge_in_progress()?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let watch = watched(&repo, status.branch.as_deref())?;
@@ -146,6 +147,17 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             "watch": watch.as_ref().map(Watched::json),
         });
         let mut v = v;
+        v["merge"] = match &merge {
+            None => serde_json::Value::Null,
+            Some((state, phase)) => serde_json::json!({
+                "phase": phase,
+                "theirs": state.label,
+                "theirs_commit": state.theirs.to_hex(),
+                "base": state.base.to_hex(),
+                "conflicts": state.conflicts,
+                "unresolved": state.unresolved().map(|c| c.path.clone()).collect::<Vec<_>>(),
+            }),
+        };
         if let Some(ignored) = &ignored {
             v["ignored"] = ignored
                 .iter()
@@ -212,11 +224,67 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         (None, None) => None,
     };
     long_format(ctx, &status, upstream.as_deref(), &mut out)?;
+    if let Some((state, phase)) = &merge {
+        merge_lines(state, *phase, &mut out)?;
+    }
     if let Some(w) = &watch {
         writeln!(out, "{}", w.line())?;
     }
     if let Some(ignored) = &ignored {
         list_ignored(ignored, &mut out)?;
+    }
+    Ok(())
+}
+
+/// The merge in progress: what is unresolved, and how to go on.
+fn merge_lines(
+    state: &daw::repo::merge::MergeState,
+    phase: daw::repo::merge::MergePhase,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    if phase == daw::repo::merge::MergePhase::Interrupted {
+        writeln!(
+            out,
+            "A merge of '{}' was interrupted while starting: run `daw merge --abort` (then merge again).",
+            state.label
+        )?;
+        return Ok(());
+    }
+    let open = state.unresolved().count();
+    writeln!(
+        out,
+        "Merging '{}' ({} of {} conflict{} unresolved):",
+        state.label,
+        open,
+        state.conflicts.len(),
+        if state.conflicts.len() == 1 { "" } else { "s" }
+    )?;
+    for c in &state.conflicts {
+        let beside = match &c.theirs_file {
+            Some(m) => format!("; theirs in '{m}'"),
+            None => String::new(),
+        };
+        let mark = match c.resolution {
+            None => "unresolved".to_string(),
+            Some(r) => format!("resolved: {}", r.name()),
+        };
+        writeln!(
+            out,
+            "    {mark}: {} ({}{beside})",
+            c.path,
+            c.kind.describe()
+        )?;
+    }
+    if open > 0 {
+        writeln!(
+            out,
+            "Choose with `daw resolve PATH --ours|--theirs|--both`; `daw merge --abort` goes back."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "All resolved: `daw merge --continue` makes the merge commit."
+        )?;
     }
     Ok(())
 }
