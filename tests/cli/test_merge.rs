@@ -507,3 +507,30 @@ fn merge_killed_at_any_moment_is_aborted_back_to_exactly_the_state_before() {
         );
     }
 }
+
+/// The merge state is sealed: a flipped byte is reported, never acted on.
+#[test]
+fn merge_state_tampered_with_is_refused() {
+    let Some(f) = files() else { return };
+    let (env, _, _) = conflicted(&f);
+    env.run_code(&["merge", "laptop"], 2);
+    let path = env.daw_dir().join("merge");
+    let mut state = std::fs::read(&path).unwrap();
+    let last = state.len() - 20;
+    state[last] ^= 1;
+    std::fs::write(&path, &state).unwrap();
+    for args in [
+        &["status"][..],
+        &["merge", "--continue"],
+        &["merge", "--abort"],
+    ] {
+        let r = env.run(args);
+        assert_ne!(r.status, 0, "{args:?}: {}", r.stdout);
+        assert!(
+            r.stderr.contains("damaged merge state"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(bytes(&env, "Song (from laptop).als").unwrap(), f.als[2]);
+}
