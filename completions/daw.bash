@@ -43,6 +43,9 @@ _daw() {
             daw,fsck)
                 cmd="daw__subcmd__fsck"
                 ;;
+            daw,gc)
+                cmd="daw__subcmd__gc"
+                ;;
             daw,generate-docs)
                 cmd="daw__subcmd__generate__subcmd__docs"
                 ;;
@@ -94,6 +97,9 @@ _daw() {
             daw,show)
                 cmd="daw__subcmd__show"
                 ;;
+            daw,stats)
+                cmd="daw__subcmd__stats"
+                ;;
             daw,status)
                 cmd="daw__subcmd__status"
                 ;;
@@ -135,6 +141,9 @@ _daw() {
                 ;;
             daw__subcmd__help,fsck)
                 cmd="daw__subcmd__help__subcmd__fsck"
+                ;;
+            daw__subcmd__help,gc)
+                cmd="daw__subcmd__help__subcmd__gc"
                 ;;
             daw__subcmd__help,generate-docs)
                 cmd="daw__subcmd__help__subcmd__generate__subcmd__docs"
@@ -186,6 +195,9 @@ _daw() {
                 ;;
             daw__subcmd__help,show)
                 cmd="daw__subcmd__help__subcmd__show"
+                ;;
+            daw__subcmd__help,stats)
+                cmd="daw__subcmd__help__subcmd__stats"
                 ;;
             daw__subcmd__help,status)
                 cmd="daw__subcmd__help__subcmd__status"
@@ -302,7 +314,7 @@ _daw() {
 
     case "${cmd}" in
         daw)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck gc stats diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +637,40 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__gc)
+            opts="-n -C -q -v -h -V --dry-run --grace --prune-oplog --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prune-oplog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__generate__subcmd__docs)
             opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -652,7 +698,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help)
-            opts="init commit log show export fsck diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
+            opts="init commit log show export fsck gc stats diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -778,6 +824,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__fsck)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__gc)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1142,6 +1202,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2075,6 +2149,32 @@ _daw() {
             ;;
         daw__subcmd__show)
             opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__stats)
+            opts="-C -q -v -h -V --all --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

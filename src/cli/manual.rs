@@ -218,6 +218,18 @@ fn page(name: &str) -> Option<Page> {
             None,
             KEY_PAGES,
         ),
+        "daw-gc" => p(
+            &[OPENS, &[Time]],
+            None,
+            &["daw-stats", "daw-oplog", "daw-fsck"],
+        ),
+        "daw-stats" => p(&[OPENS, &[Revisions]], None, &["daw-gc", "daw-log"]),
+        "daw-merge" => p(
+            &[OPENS, &[Author, Time, Revisions]],
+            None,
+            &["daw-resolve", "daw-pull", "daw-status", "daw-undo"],
+        ),
+        "daw-resolve" => p(&[OPENS, &[Author, Time]], None, &["daw-merge", "daw-status"]),
         "daw-completions" => p(&[], None, &[]),
         _ => None,
     }
