@@ -18,7 +18,8 @@ Phases, one `daw watch --json` process throughout:
 2. saves: --saves saves, one after the other: a save, then its autosave event, then a pause of 1 s.
    Latency: from the moment the rename returned (the save is complete) to the moment the
    `autosave` line was read from watch's stdout (watch prints it after the commit's operation is
-   written: the commit is visible to `daw log`). Peak RSS: VmHWM, reset (clear_refs 5) before the
+   written: the commit is visible to `daw log`). CPU: watch's utime + stime over the same span (a
+   figure that does not depend on what else the machine runs, unlike the latency). Peak RSS: VmHWM, reset (clear_refs 5) before the
    first save, and VmRSS sampled every 10 ms.
 3. idle: --idle-minutes with no change to the project: VmRSS sampled each second (min, median,
    max), CPU time (utime + stime of /proc/PID/stat, all threads) at the start and at the end.
@@ -173,16 +174,19 @@ def sample():
 
 sampler = threading.Thread(target=sample, daemon=True)
 sampler.start()
-latencies = []
+latencies, cpu_per_save = [], []
 set_path = project / song
+load_at_saves = os.getloadavg()[0]
 for i, data in enumerate(saves, 1):
     tmp = project / f".{song}.saving"
     tmp.write_bytes(data)
+    cpu0 = cpu_seconds()
     os.replace(tmp, set_path)
     saved = time.monotonic()
     t, e = next_event("autosave", 120)
     latencies.append(t - saved)
-    say(f"save {i}: {t - saved:.3f} s  {e['message'][:70]}")
+    cpu_per_save.append(cpu_seconds() - cpu0)
+    say(f"save {i}: {t - saved:.3f} s, CPU {cpu_per_save[-1]:.2f} s  {e['message'][:60]}")
     time.sleep(1)
 stop_sampling.set()
 sampler.join()
@@ -205,6 +209,9 @@ print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}
 print(f"save -> commit visible, {len(latencies)} saves: median {statistics.median(latencies):.3f} s, "
       f"min {min(latencies):.3f} s, max {max(latencies):.3f} s")
 print(f"  ({' '.join(f'{x:.2f}' for x in latencies)})")
+print(f"  load average (1 min) when the saves began: {load_at_saves:.1f}; watch's CPU time per save"
+      f" (its look at the files and the commit, all threads): median {statistics.median(cpu_per_save):.2f} s,"
+      f" max {max(cpu_per_save):.2f} s")
 print(f"autosave commits in the log: {autosaves}; fsck: {'clean' if fsck.returncode == 0 else fsck.stderr}")
 print(f"start-up: RSS {rss_line(start_rss)}; CPU {start_cpu:.2f} s in {a.start_idle:.0f} s; "
       f"peak RSS so far (unlock included) {mb(start_hwm)}")

@@ -67,8 +67,9 @@ pub struct Settled {
     /// A listed file the commit reads must have exactly this `lstat`, before and after reading.
     pub files: BTreeMap<PathBuf, Option<FileStat>>,
     /// When the quiet time before the judgment began. A file not listed was not heard of since the
-    /// last autosave, so it must be older: its mtime and ctime before this instant (a file the OS has
-    /// changed since then without its event having been heard yet is refused, and heard next).
+    /// last autosave, so it must not have changed since: its ctime (set by the system at every
+    /// change, never by programs, unlike the mtime) before this instant. A file the OS has changed
+    /// since then without its event having been heard yet is refused, and heard next.
     pub quiet_since: SystemTime,
 }
 
@@ -77,15 +78,10 @@ impl Settled {
     fn holds(&self, rel: &Path, stat: &FileStat) -> bool {
         match self.files.get(rel) {
             Some(judged) => judged.as_ref() == Some(stat),
-            None => {
-                let before = |(secs, nanos): (i64, u32)| {
-                    let Ok(since) = self.quiet_since.duration_since(std::time::UNIX_EPOCH) else {
-                        return false;
-                    };
-                    (secs, nanos) < (since.as_secs() as i64, since.subsec_nanos())
-                };
-                before(stat.mtime) && before(stat.ctime)
-            }
+            None => match self.quiet_since.duration_since(std::time::UNIX_EPOCH) {
+                Ok(since) => stat.ctime < (since.as_secs() as i64, since.subsec_nanos()),
+                Err(_) => false,
+            },
         }
     }
 
@@ -982,5 +978,63 @@ impl Repository {
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn stat(path: &Path) -> FileStat {
+        FileStat::of(&std::fs::symlink_metadata(path).unwrap())
+    }
+
+    #[test]
+    fn a_read_file_must_be_as_judged_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let wt = dir.path();
+        std::fs::write(wt.join("heard.wav"), b"settled").unwrap();
+        std::fs::write(wt.join("other.txt"), b"old").unwrap();
+        let read = vec![
+            (PathBuf::from("heard.wav"), stat(&wt.join("heard.wav"))),
+            (PathBuf::from("other.txt"), stat(&wt.join("other.txt"))),
+        ];
+        let judged = |quiet_since| Settled {
+            files: BTreeMap::from([(PathBuf::from("heard.wav"), Some(read[0].1))]),
+            quiet_since,
+        };
+        let later = SystemTime::now() + Duration::from_secs(5);
+        let earlier = SystemTime::now() - Duration::from_secs(5);
+        // As judged, and the file not heard of unchanged since before the quiet time.
+        assert!(judged(later).unsettled(wt, &read, true).is_empty());
+        // The file not heard of changed after the quiet time began: its event is on its way.
+        assert_eq!(
+            judged(earlier).unsettled(wt, &read, false),
+            [PathBuf::from("other.txt")]
+        );
+        // The heard file was written again after it was judged: before reading (the walk saw the
+        // new state) and after reading (it changed while being read).
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(wt.join("heard.wav"), b"rewrit").unwrap();
+        assert!(judged(later).unsettled(wt, &read, false).is_empty());
+        assert_eq!(
+            judged(later).unsettled(wt, &read, true),
+            [PathBuf::from("heard.wav")]
+        );
+        let walked_again = vec![(PathBuf::from("heard.wav"), stat(&wt.join("heard.wav")))];
+        assert_eq!(
+            judged(later).unsettled(wt, &walked_again, false),
+            [PathBuf::from("heard.wav")]
+        );
+        // A file judged absent that is there.
+        let absent = Settled {
+            files: BTreeMap::from([(PathBuf::from("other.txt"), None)]),
+            quiet_since: later,
+        };
+        assert_eq!(
+            absent.unsettled(wt, &read[1..], false),
+            [PathBuf::from("other.txt")]
+        );
     }
 }

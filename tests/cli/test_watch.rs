@@ -245,6 +245,17 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
     assert_eq!(watch["push"], serde_json::Value::Null, "{watch}");
     assert_eq!(watch["last_autosave"], head["time"], "{watch}");
     assert_eq!(watch["unpushed"], serde_json::Value::Null, "{watch}");
+    // A remote the branch was never pushed to: all of it is unpushed.
+    let backup = env.tmp.path().join("backup");
+    env.run(&["remote", "add", "origin", backup.to_str().unwrap()])
+        .ok();
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout
+            .contains("; 2 commits not pushed to 'origin/main'."),
+        "{}",
+        st.stdout
+    );
     let second = env.run(&["watch"]);
     assert_eq!(second.status, 2);
     assert!(

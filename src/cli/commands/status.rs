@@ -28,8 +28,8 @@ use crate::cli::{CommandError, Context};
 ///
 /// While `daw watch` runs on the project, a last line says so: since when, the remote it pushes to,
 /// the last autosave, and how many commits are not pushed yet (to the remote watch pushes to, else
-/// the branch's remote-tracking branch: `origin`'s, or the one remote that has it). --json gives the
-/// same as `"watch": {"pid", "since", "push", "last_autosave", "remote_branch", "unpushed"}` (times
+/// the branch's remote-tracking branch: `origin`'s, or the one remote that has it; else the remote
+/// `daw push` would use). --json gives the same as `"watch": {"pid", "since", "push", "last_autosave", "remote_branch", "unpushed"}` (times
 /// in seconds since the Unix epoch), `null` when nothing watches the project.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -346,10 +346,13 @@ struct Watched {
     /// The watcher's note, parsed; `None` when it is not in the expected form (then `raw` is shown).
     note: Option<WatchNote>,
     raw: String,
+    /// HEAD is detached: autosaves go on no branch, and there is nothing to push.
+    detached: bool,
     /// The last autosave on HEAD's first-parent line (time, UTC offset in minutes).
     last_autosave: Option<(i64, i32)>,
-    /// The branch against the remote watch pushes to (`--push`), or its upstream (`origin`, or the
-    /// remote that has it): how many commits are not pushed yet.
+    /// The branch against the remote watch pushes to (`--push`), or its upstream (`origin`'s, or
+    /// the remote that has one), or the remote `daw push` would use: how many commits are not
+    /// pushed yet.
     tracking: Option<AheadBehind>,
 }
 
@@ -382,6 +385,7 @@ impl Watched {
                 plural(t.ahead, "commit", "commits"),
                 t.tracking
             ),
+            None if self.detached => "nothing to push on a detached HEAD".to_string(),
             None => "no remote to push to".to_string(),
         };
         format!("Watched by daw watch ({who}); {last}; {unpushed}.")
@@ -423,15 +427,33 @@ fn watched(
     }
     let push = note.as_ref().and_then(|n| n.push.as_deref());
     let tracking = match branch {
-        Some(b) => repo.ahead_behind(b, push)?,
+        Some(b) => match repo.ahead_behind(b, push)? {
+            Some(t) => Some(t),
+            // Never pushed anywhere: against the remote a `daw push` would send it to.
+            None => match default_remote(repo)? {
+                Some(r) => repo.ahead_behind(b, Some(&r))?,
+                None => None,
+            },
+        },
         None => None,
     };
     Ok(Some(Watched {
         note,
         raw,
+        detached: branch.is_none(),
         last_autosave,
         tracking,
     }))
+}
+
+/// The remote `daw push` uses without a name: `origin`, or the only remote.
+fn default_remote(repo: &daw::repo::Repository) -> Result<Option<String>, CommandError> {
+    let names: Vec<String> = repo.remotes()?.into_iter().map(|(n, _)| n).collect();
+    Ok(match names.as_slice() {
+        _ if names.iter().any(|n| n == "origin") => Some("origin".into()),
+        [only] => Some(only.clone()),
+        _ => None,
+    })
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
