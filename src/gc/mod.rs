@@ -170,13 +170,4 @@ impl Survey {
             .iter()
             .filter_map(|(n, p)| p.entries.as_ref().map(|e| (n, p, e)))
     }
-
-    /// Bytes of every listed pack.
-    pub fn pack_bytes(&self) -> u64 {
-        self.packs
-            .values()
-            .filter(|p| p.listed)
-            .map(|p| p.size)
-            .sum()
-    }
 }

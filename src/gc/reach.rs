@@ -61,8 +61,6 @@ pub struct Walker<'s> {
     needed: HashSet<ObjectId>,
     /// The pack file read last (metadata of one commit mostly sits together).
     open: OpenPack,
-    /// Metadata blobs read.
-    pub read: u64,
 }
 
 impl<'s> Walker<'s> {
@@ -71,7 +69,6 @@ impl<'s> Walker<'s> {
             store,
             needed: HashSet::new(),
             open: OpenPack::default(),
-            read: 0,
         }
     }
 
@@ -99,11 +96,6 @@ impl<'s> Walker<'s> {
 
     pub fn is_empty(&self) -> bool {
         self.needed.is_empty()
-    }
-
-    /// The reached set.
-    pub fn needed(&self) -> &HashSet<ObjectId> {
-        &self.needed
     }
 
     /// Adds a live root and everything below it. A blob missing from the index or unreadable is an
@@ -155,7 +147,6 @@ impl<'s> Walker<'s> {
                 Err(StoreError::Backend(e)) => return Err(StoreError::Backend(e).into()),
                 Err(_) => continue,
             };
-            self.read += 1;
             match references(loc.kind, &id, &plain) {
                 Ok(children) => {
                     stack.extend(children.into_iter().filter(|c| !self.needed.contains(c)))

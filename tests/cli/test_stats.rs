@@ -215,6 +215,18 @@ fn the_figures_of_a_known_repository_are_exact() {
 }
 
 #[test]
+fn a_repository_without_commits_has_figures_too() {
+    let env = TestEnv::new();
+    env.init();
+    let v = stats(&env, &[]);
+    assert_eq!(v["scope"], "all");
+    assert!(v["snapshot"].is_null());
+    assert_eq!(u(&v["history"]["commits"]), 0);
+    assert_eq!(u(&v["repository"]["operations"]["count"]), 1);
+    assert!(u(&v["repository"]["disk_bytes"]) > 0);
+}
+
+#[test]
 fn the_text_report_names_the_figures() {
     let env = TestEnv::new();
     env.write("Song.als", &live_set(b"<?xml version=\"1.0\"?><Ableton />"));

@@ -30,12 +30,15 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let mut repo = ctx.open()?;
-    let scope = if args.all {
-        StatsScope::All
-    } else {
-        let rev = args.rev.clone().unwrap_or_else(|| "HEAD".into());
-        let id = repo.resolve(&rev)?;
-        StatsScope::Commit(rev, id)
+    let scope = match (&args.rev, args.all) {
+        (_, true) => StatsScope::All,
+        // Before the first commit there is no history, only the repository.
+        (None, false) if repo.head_commit()?.is_none() => StatsScope::All,
+        (rev, false) => {
+            let rev = rev.clone().unwrap_or_else(|| "HEAD".into());
+            let id = repo.resolve(&rev)?;
+            StatsScope::Commit(rev, id)
+        }
     };
     let stats = repo.stats(&scope)?;
     if args.json {
