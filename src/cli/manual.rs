@@ -229,7 +229,11 @@ fn page(name: &str) -> Option<Page> {
             None,
             &["daw-resolve", "daw-pull", "daw-status", "daw-undo"],
         ),
-        "daw-resolve" => p(&[OPENS, &[Author, Time]], None, &["daw-merge", "daw-status"]),
+        "daw-resolve" => p(
+            &[OPENS, &[Author, Time]],
+            None,
+            &["daw-merge", "daw-status"],
+        ),
         "daw-completions" => p(&[], None, &[]),
         _ => None,
     }
