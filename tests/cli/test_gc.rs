@@ -464,7 +464,9 @@ fn a_reader_and_a_writer_that_read_the_index_before_a_sweep() {
     );
     // The reader still reads HEAD whole: from where the blobs are now.
     let out = env.tmp.path().join("out");
-    stale.export(&head, &out).unwrap();
+    stale
+        .export(&head, &out, &mut daw::repo::snapshot::NoProgress)
+        .unwrap();
     assert_eq!(tree_digest(&out), tree_digest(&env.project));
     // The writer, after taking the lock, no longer trusts the blob gc removed.
     assert!(stale.store().contains(&gone_root).unwrap(), "still stale");
