@@ -110,11 +110,18 @@ impl Watcher {
         self.events.recv_timeout(timeout).ok()
     }
 
-    /// Every event until `quiet` passes without one.
+    /// Every event until `quiet` passes without one (a watcher that never falls quiet within 30 s
+    /// fails the test, showing what it kept saying).
     fn until_quiet(&self, quiet: Duration) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + Duration::from_secs(30);
         let mut out = Vec::new();
         while let Some(e) = self.next(quiet) {
             out.push(e);
+            assert!(
+                Instant::now() < deadline,
+                "daw watch never fell quiet: {:?}",
+                &out[out.len().saturating_sub(5)..]
+            );
         }
         out
     }
@@ -191,7 +198,10 @@ fn committed(env: &TestEnv, rev: &str, rel: &str) -> Vec<u8> {
         .path()
         .join(format!("export-{}", pseudo_random_name()));
     env.run(&["export", rev, out.to_str().unwrap()]).ok();
-    std::fs::read(out.join(rel)).unwrap()
+    let bytes = std::fs::read(out.join(rel)).unwrap();
+    // The kill test asks often, of a growing project: exports must not pile up.
+    std::fs::remove_dir_all(&out).unwrap();
+    bytes
 }
 
 fn pseudo_random_name() -> u64 {
