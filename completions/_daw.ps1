@@ -626,6 +626,7 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
         'daw;watch' {
             [CompletionResult]::new('--debounce', '--debounce', [CompletionResultType]::ParameterName, 'How long a save''s files must stay unchanged before it is committed (e.g. 2s, 500ms, 1m)')
             [CompletionResult]::new('--push', '--push', [CompletionResultType]::ParameterName, 'Push each autosave to this remote (retried while offline)')
+            [CompletionResult]::new('--retry-max', '--retry-max', [CompletionResultType]::ParameterName, 'The longest wait between retries of a failed push (e.g. 30s, 5m)')
             [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')

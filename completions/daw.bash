@@ -2328,7 +2328,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__watch)
-            opts="-C -q -v -h -V --debounce --push --json --daw-dir --quiet --verbose --color --help --version"
+            opts="-C -q -v -h -V --debounce --push --retry-max --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2339,6 +2339,10 @@ _daw() {
                     return 0
                     ;;
                 --push)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

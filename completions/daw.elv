@@ -586,6 +586,7 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;watch'= {
             cand --debounce 'How long a save''s files must stay unchanged before it is committed (e.g. 2s, 500ms, 1m)'
             cand --push 'Push each autosave to this remote (retried while offline)'
+            cand --retry-max 'The longest wait between retries of a failed push (e.g. 30s, 5m)'
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'

@@ -436,6 +436,7 @@ complete -c daw -n "__fish_daw_using_subcommand undo" -s h -l help -d 'Print hel
 complete -c daw -n "__fish_daw_using_subcommand undo" -s V -l version -d 'Print version'
 complete -c daw -n "__fish_daw_using_subcommand watch" -l debounce -d 'How long a save\'s files must stay unchanged before it is committed (e.g. 2s, 500ms, 1m)' -r
 complete -c daw -n "__fish_daw_using_subcommand watch" -l push -d 'Push each autosave to this remote (retried while offline)' -r
+complete -c daw -n "__fish_daw_using_subcommand watch" -l retry-max -d 'The longest wait between retries of a failed push (e.g. 30s, 5m)' -r
 complete -c daw -n "__fish_daw_using_subcommand watch" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
 complete -c daw -n "__fish_daw_using_subcommand watch" -s C -d 'Run as if daw was started in DIR' -r -F
 complete -c daw -n "__fish_daw_using_subcommand watch" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''

@@ -774,3 +774,104 @@ fn push_retries_until_the_remote_is_back_and_nothing_is_lost() {
         st.stdout
     );
 }
+
+/// The outage: an S3 server stopped, 10 saves made while it is down (each an autosave whose
+/// push fails), the server started again: all 10 commits arrive, in order, with no user action, and
+/// a clone from the bucket holds the same history.
+#[test]
+fn ten_saves_during_a_server_outage_all_arrive_in_order_when_it_returns() {
+    use crate::common::s3::{ACCESS_KEY, S3Server, SECRET_KEY};
+    let mut env = TestEnv::new();
+    env.env
+        .push(("AWS_ACCESS_KEY_ID".into(), ACCESS_KEY.into()));
+    env.env
+        .push(("AWS_SECRET_ACCESS_KEY".into(), SECRET_KEY.into()));
+    // A refused connection fails a push in about this long (object_store retries within it).
+    env.env.push(("DAW_REMOTE_TIMEOUT".into(), "2".into()));
+    let mut server = S3Server::start(&env.tmp.path().join("s3"), false);
+    server.bucket("studio");
+    env.write("Song.als", &set(120, &["Drums"], 1));
+    env.init();
+    env.run(&["commit", "-m", "Start"]).ok();
+    let endpoint = server.endpoint();
+    env.run(&[
+        "remote",
+        "add",
+        "origin",
+        "s3://studio/song",
+        "--endpoint",
+        &endpoint,
+    ])
+    .ok();
+    env.run(&["push", "origin"]).ok();
+
+    let mut w = Watcher::start(
+        &env,
+        &env.project,
+        &["--push", "origin", "--retry-max", "2s"],
+    );
+
+    server.stop();
+    for i in 0..10u32 {
+        save_by_rename(
+            &env,
+            "Song.als",
+            &set(121 + i, &["Drums"], 2 + u64::from(i)),
+        );
+        let events = w.until_event("autosave", Duration::from_secs(15));
+        assert!(
+            !events.iter().any(|e| e["event"] == "pushed"),
+            "nothing can be pushed while the server is down: {events:?}"
+        );
+    }
+    // The last autosave's push fails too (the commits wait in the repository).
+    w.until_event("push_failed", Duration::from_secs(15));
+    let local = log(&env, &[]);
+    assert_eq!(local.len(), 11, "the first commit and 10 autosaves");
+    assert_eq!(status_json(&env)["watch"]["unpushed"], 10);
+
+    server.restart();
+    // No user action: the retry (at most --retry-max after the last failure) sends them all.
+    let events = w.until_event("pushed", Duration::from_secs(30));
+    assert!(
+        !events.iter().any(|e| e["event"] == "autosave"),
+        "{events:?}"
+    );
+    assert_eq!(status_json(&env)["watch"]["unpushed"], 0);
+    w.signal(libc::SIGTERM);
+    assert_eq!(w.wait_exit(Duration::from_secs(15)), 0);
+
+    let copy = env.tmp.path().join("copy");
+    env.run(&[
+        "clone",
+        "s3://studio/song",
+        copy.to_str().unwrap(),
+        "--endpoint",
+        &endpoint,
+    ])
+    .ok();
+    let o = env
+        .cmd(&["log", "--json"])
+        .current_dir(&copy)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let cloned: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let ids = |v: &[serde_json::Value]| -> Vec<String> {
+        v.iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids(&cloned),
+        ids(&local),
+        "the same commits, in the same order"
+    );
+    assert_eq!(
+        std::fs::read(copy.join("Song.als")).unwrap(),
+        set(130, &["Drums"], 11),
+        "the clone holds the last save"
+    );
+    let fsck = env.run(&["-C", copy.to_str().unwrap(), "fsck", "--read-data"]);
+    fsck.ok();
+}

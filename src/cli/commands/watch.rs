@@ -36,7 +36,7 @@ use crate::cli::{CommandError, Context, identity, now, ui};
 /// and looks again afterwards.
 ///
 /// With --push, each autosave is pushed; a failed push is retried (after 1 s, doubling, at most
-/// every 5 minutes). Unpushed commits stay in the repository, so nothing is lost across restarts. On
+/// every 5 minutes or --retry-max). Unpushed commits stay in the repository, so nothing is lost across restarts. On
 /// SIGTERM or Ctrl-C it finishes the commit in progress, tries one last push for at most 10 seconds,
 /// and exits 0. The passphrase is asked (or read from DAW_PASSPHRASE, DAW_PASSPHRASE_FILE or
 /// DAW_PASSPHRASE_COMMAND) once, at start.
@@ -62,6 +62,10 @@ pub struct Args {
     #[arg(long, value_name = "REMOTE")]
     pub push: Option<String>,
 
+    /// The longest wait between retries of a failed push (e.g. 30s, 5m)
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, requires = "push")]
+    pub retry_max: Duration,
+
     /// Print one JSON object per line for each event (see above)
     #[arg(long)]
     pub json: bool,
@@ -84,14 +88,13 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         _ => return Err(format!("'{text}': the unit must be ms, s or m")),
     };
     if !(0.01..=3600.0).contains(&seconds) {
-        return Err(format!("'{text}': a debounce from 10ms to 1 hour"));
+        return Err(format!("'{text}': a duration from 10ms to 1 hour"));
     }
     Ok(Duration::from_secs_f64(seconds))
 }
 
-/// The first retry after a failed push, doubled after each failure up to [`PUSH_BACKOFF_MAX`].
+/// The first retry after a failed push, doubled after each failure up to `--retry-max`.
 const PUSH_BACKOFF_MIN: Duration = Duration::from_secs(1);
-const PUSH_BACKOFF_MAX: Duration = Duration::from_secs(300);
 /// How long the last push on the way out may take before watch exits anyway (nothing is lost: the
 /// commits wait in the repository for the next push).
 const LAST_PUSH_BOUND: Duration = Duration::from_secs(10);
@@ -113,6 +116,8 @@ struct Project {
     /// When to push next (after an autosave, or the retry after a failure).
     push_due: Option<Instant>,
     backoff: Duration,
+    /// The cap on `backoff` (`--retry-max`).
+    retry_max: Duration,
     /// The incomplete files already reported, so that a waiting file is said once.
     reported_waiting: Vec<PathBuf>,
     /// Whether "busy" was said since the last commit (it is said once, not at every look).
@@ -216,7 +221,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             settle: Settle::new(work_tree, daw_dir, args.debounce),
             // Commits left unpushed by an earlier run (offline, killed) go first.
             push_due: args.push.as_ref().map(|_| Instant::now()),
-            backoff: PUSH_BACKOFF_MIN,
+            backoff: PUSH_BACKOFF_MIN.min(args.retry_max),
+            retry_max: args.retry_max,
             reported_waiting: Vec::new(),
             reported_busy: false,
         });
@@ -549,11 +555,11 @@ fn push(p: &mut Project, remote: &str, out: &Output<'_>, bound: Option<Instant>)
     match result {
         Ok(false) => {
             p.push_due = None;
-            p.backoff = PUSH_BACKOFF_MIN;
+            p.backoff = PUSH_BACKOFF_MIN.min(p.retry_max);
         }
         Ok(true) => {
             p.push_due = None;
-            p.backoff = PUSH_BACKOFF_MIN;
+            p.backoff = PUSH_BACKOFF_MIN.min(p.retry_max);
             out.event(
                 serde_json::json!({"event": "pushed", "project": p.name, "remote": remote}),
                 || format!("{}: pushed to '{remote}'", p.name),
@@ -561,7 +567,7 @@ fn push(p: &mut Project, remote: &str, out: &Output<'_>, bound: Option<Instant>)
         }
         Err(e) => {
             let retry = p.backoff;
-            p.backoff = (p.backoff * 2).min(PUSH_BACKOFF_MAX);
+            p.backoff = (p.backoff * 2).min(p.retry_max);
             p.push_due = Some(Instant::now() + retry);
             let error = format!("{:#}", e.error);
             out.event(
