@@ -94,15 +94,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let entries = pack::read_entries(store.backend(), store.keys(), &name, path, *size)?;
             let mut blobs = 0u64;
             for e in &entries {
-                // The flag byte (format version 1 has no delta records).
-                let header = 1;
+                let header = pack::envelope_header_len(e.depth);
                 let kind = match e.kind {
                     BlobKind::Chunk => "chunk",
                     BlobKind::ContentNode => "content node",
                     BlobKind::Tree => "tree",
                     BlobKind::Commit => "commit",
                 };
-                let part = parts.entry(format!("{kind} (whole)")).or_default();
+                let how = if e.depth > 0 { "delta" } else { "whole" };
+                let part = parts.entry(format!("{kind} ({how})")).or_default();
                 let envelope = (crypto::OVERHEAD + header) as u64;
                 part.count += 1;
                 part.raw += u64::from(e.raw_length);

@@ -345,6 +345,7 @@ impl Checker<'_> {
                 offset: e.offset,
                 length: e.length,
                 raw_length: e.raw_length,
+                depth: e.depth,
             };
             let result = store
                 .backend()
