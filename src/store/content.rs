@@ -25,14 +25,15 @@ use super::pack::DeltaBase;
 use super::{BlobReader, OpenPack, Store, StoreError};
 
 const NODE_VERSION: u64 = 1;
-/// A node closes after a child whose id has these low bits zero (mean fan-out 64)…
+/// A node of chunks closes after a chunk whose id has these low bits zero (mean fan-out 64)…
 ///
 /// Nodes are stored as deltas of the nodes they replace, so a node's size hardly matters to a save;
 /// how many nodes a save rewrites does (each costs an envelope and an index entry). With a mean
-/// fan-out of 64 instead of 16, the 1,700 chunks of a 16 MB set sit under two levels of nodes
-/// instead of three.
+/// fan-out of 64 (it was 16), the 1,700 chunks of a 16 MB set sit under 27 nodes and a root: a save
+/// rewrites two nodes instead of three or four.
 const NODE_CUT_MASK: u8 = 0x3f;
 /// …or when it reaches this many children (a forced cut moves with insertions: rare enough here).
+/// Nodes of nodes close only at this count: a root holds up to 1,024 nodes (65,536 chunks).
 const NODE_MAX_CHILDREN: usize = 1024;
 
 /// Chunk size targets.
@@ -109,7 +110,11 @@ impl TreeBuilder {
         }
         self.levels[level].push((id, size));
         let full = self.levels[level].len() >= NODE_MAX_CHILDREN;
-        if id.as_bytes()[31] & NODE_CUT_MASK == 0 || full {
+        // Only the chunk list is cut by content; the short lists of node ids above it are cut only
+        // when full, so that a set's chunks sit under one level of nodes and a root, not under a
+        // root of two children that a content-defined cut left at the top.
+        let cut = level == 0 && id.as_bytes()[31] & NODE_CUT_MASK == 0;
+        if cut || full {
             self.close(store, level)?;
         }
         Ok(())
