@@ -90,6 +90,7 @@ def main() -> int:
     ap.add_argument("--daw-bin", required=True, type=Path)
     ap.add_argument("--breakdown-bin", type=Path)
     ap.add_argument("--work", required=True, type=Path)
+    ap.add_argument("--plan", type=Path, help="the plan folder to use (default: WORK/plan)")
     ap.add_argument("--saves", type=int, default=30)
     ap.add_argument("--restore-all", action="store_true")
     ap.add_argument("--out", type=Path)
@@ -97,7 +98,7 @@ def main() -> int:
     daw = str(a.daw_bin.resolve())
     plan_args = argparse.Namespace(als=None, samples=12, sample_mb=300, seed=1, saves=a.saves,
                                    take_mb=30, take_every=10, delete_every=25)
-    pdir = a.work / "plan"
+    pdir = a.plan or a.work / "plan"
     plan = bench.prepare_plan(pdir, plan_args)
     song = plan["song_als"]
     run = a.work / "run"
@@ -157,8 +158,6 @@ def main() -> int:
             print(f"restore save {row['save']:2}: {r['wall_s']:.2f} s {r['peak_rss_kb'] // 1024} MB "
                   f"byte-exact={got == row['expect']}", file=sys.stderr, flush=True)
             shutil.rmtree(target)
-    for row in rows:
-        del row["expect"]
 
     als_only = [r["added_bytes"] for r in rows if r["als_only"]]
     add_track = [r["added_bytes"] for r in rows if r["als_only"] and r["kind"] == "add-track"]
@@ -180,7 +179,9 @@ def main() -> int:
             restore_peak_rss_mb=max(r["restore"]["peak_rss_kb"] for r in rows) // 1024)
     print(json.dumps(summary, indent=1))
     if a.out:
-        a.out.write_text(json.dumps({"summary": summary, "saves": rows}, indent=1))
+        a.out.write_text(json.dumps({"summary": summary, "saves": rows, "ids": ids,
+                                     "repo": str(repo), "project": str(project),
+                                     "plan": str(pdir.resolve())}, indent=1))
     return 0
 
 

@@ -719,6 +719,30 @@ impl<'s> BlobReader<'s> {
         self.open_located(id, &loc, sealed, pack)
     }
 
+    /// The base of a blob stored as a delta (its envelope is read and opened, not its chain), or
+    /// `None` for a blob stored whole (known from the index, nothing read). What a garbage
+    /// collector must keep alive along with the blob (`docs/FORMAT.md`, "Delta").
+    pub fn base_of(&self, id: &ObjectId) -> Result<Option<ObjectId>, StoreError> {
+        let loc = self.locate(id)?;
+        if loc.depth == 0 {
+            return Ok(None);
+        }
+        let sealed = self.read_sealed(id, &loc, &mut OpenPack::default())?;
+        match pack::open_envelope(
+            &self.keys.data_key,
+            loc.kind,
+            id,
+            loc.raw_length,
+            loc.depth,
+            sealed,
+        )? {
+            pack::Opened::Delta { base, .. } => Ok(Some(base)),
+            pack::Opened::Whole(_) => {
+                unreachable!("open_envelope checks the flag against the depth")
+            }
+        }
+    }
+
     /// A blob's sealed bytes, read from its pack.
     fn read_sealed(
         &self,
@@ -1068,6 +1092,9 @@ mod tests {
             err.contains(&delta.to_hex()) && err.contains(&base.short(12)) && err.contains("delta"),
             "{err}"
         );
+        // What a garbage collector must keep: the delta names its base without it being read.
+        assert_eq!(store.blobs().unwrap().base_of(&delta).unwrap(), Some(base));
+        assert_eq!(store.blobs().unwrap().base_of(&base).unwrap(), None);
         for f in std::fs::read_dir(dir.path().join("index")).unwrap() {
             let f = f.unwrap().path();
             let bytes = std::fs::read(&f).unwrap();
