@@ -8,7 +8,8 @@ Each JSON is what `scripts/bench-saves.py --out` wrote for that binary (its repo
 are still in place). For every round: the first commit of the project (`daw init`, `daw commit` of
 save 0 into a fresh repository), then `daw export` of every one of the saves, each checked file by
 file (sha256) against the project as it was committed; A and B alternate, in turn first. Prints the
-median wall time (and peak RSS) of each binary for the first commit and for each save's restore.
+median wall and CPU time (and peak RSS) of each binary for the first commit and for each save's
+restore.
 """
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def main() -> int:
     scratch = a.scratch
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    times = {n: {"first": [], "first_rss": [], "restore": {}, "restore_rss": []} for n in sides}
+    times = {n: {"first": [], "first_cpu": [], "first_rss": [], "restore": {}, "restore_cpu": {},
+                 "restore_rss": []} for n in sides}
     for rnd in range(a.rounds):
         order = ["A", "B"] if rnd % 2 == 0 else ["B", "A"]
         for n in order:
@@ -59,6 +61,7 @@ def main() -> int:
             bs.timed([side["bin"], "init"], fresh / "project", env)
             r = bs.timed([side["bin"], "commit", "-m", "save 0"], fresh / "project", env)
             times[n]["first"].append(r["wall_s"])
+            times[n]["first_cpu"].append(round(r["user_s"] + r["sys_s"], 2))
             times[n]["first_rss"].append(r["peak_rss_kb"])
             shutil.rmtree(fresh)
             print(f"round {rnd} {n}: first commit {r['wall_s']:.2f} s", file=sys.stderr, flush=True)
@@ -75,20 +78,25 @@ def main() -> int:
                 if bs.plain_hashes(target) != expect:
                     sys.exit(f"{n}: save {i} did not restore byte-exact")
                 times[n]["restore"].setdefault(i, []).append(r["wall_s"])
+                times[n]["restore_cpu"].setdefault(i, []).append(r["user_s"] + r["sys_s"])
                 times[n]["restore_rss"].append(r["peak_rss_kb"])
                 shutil.rmtree(target)
         print(f"round {rnd}: restores done, all byte-exact", file=sys.stderr, flush=True)
     summary = {}
     for n, t in times.items():
         per_save = {i: statistics.median(v) for i, v in t["restore"].items()}
+        cpu = {i: statistics.median(v) for i, v in t["restore_cpu"].items()}
         summary[n] = {
             "bin": sides[n]["bin"],
             "first_commit_median_s": statistics.median(t["first"]),
             "first_commit_s": t["first"],
+            "first_commit_cpu_median_s": statistics.median(t["first_cpu"]),
             "first_commit_peak_rss_mb": max(t["first_rss"]) // 1024,
             "restore_median_of_saves_s": statistics.median(per_save.values()),
             "restore_max_of_saves_s": max(per_save.values()),
             "restore_total_s": round(sum(per_save.values()), 2),
+            "restore_cpu_median_of_saves_s": round(statistics.median(cpu.values()), 3),
+            "restore_cpu_total_s": round(sum(cpu.values()), 2),
             "restore_peak_rss_mb": max(t["restore_rss"]) // 1024,
             "restore_by_save_s": per_save,
         }

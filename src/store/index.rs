@@ -29,7 +29,7 @@ pub fn index_name_from_path(path: &str) -> Option<ObjectId> {
     ObjectId::from_hex(path.strip_prefix("index/")?)
 }
 
-fn aad(name: &ObjectId) -> Vec<u8> {
+pub(crate) fn aad(name: &ObjectId) -> Vec<u8> {
     let mut a = b"daw index v1".to_vec();
     a.extend_from_slice(name.as_bytes());
     a

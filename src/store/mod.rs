@@ -1140,3 +1140,119 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod version_1 {
+    //! Repositories written before deltas (pack and index version 1) are read, and written on.
+
+    use super::*;
+    use crate::object::Writer;
+    use crate::store::crypto::SecretKey;
+
+    /// A pack and an index of version 1, laid out as daw wrote them before deltas, holding `blobs`.
+    fn write_version_1(dir: &std::path::Path, keys: &Keys, blobs: &[(BlobKind, Vec<u8>)]) {
+        let name = random_name();
+        let mut bytes = b"DAWPACK\x01".to_vec();
+        let mut entries = Writer::new();
+        entries.uvar(blobs.len() as u64);
+        for (kind, data) in blobs {
+            let id = keys.object_id(data);
+            let sealed = pack::seal_blob(&keys.data_key, *kind, &id, data);
+            entries
+                .id(&id)
+                .u8(*kind as u8)
+                .uvar(bytes.len() as u64)
+                .uvar(sealed.len() as u64)
+                .uvar(data.len() as u64);
+            bytes.extend_from_slice(&sealed);
+        }
+        let entries = entries.finish();
+        let mut header = Writer::new();
+        header.uvar(1);
+        let mut header = header.finish();
+        header.extend_from_slice(&entries);
+        let sealed = crypto::seal(&keys.data_key, &pack::header_aad(&name), &header);
+        bytes.extend_from_slice(&sealed);
+        bytes.extend_from_slice(&(sealed.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(b"DAWP");
+        let path = dir.join(pack::pack_path(&name));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+
+        let index_name = random_name();
+        let mut plain = Writer::new();
+        plain.uvar(1).uvar(0).uvar(1).id(&name);
+        let mut plain = plain.finish();
+        plain.extend_from_slice(&entries);
+        let mut file = b"DAWIDX\x01".to_vec();
+        file.extend(crypto::seal(
+            &keys.data_key,
+            &index::aad(&index_name),
+            &plain,
+        ));
+        std::fs::create_dir_all(dir.join("index")).unwrap();
+        std::fs::write(dir.join(index::index_path(&index_name)), file).unwrap();
+    }
+
+    #[test]
+    fn blobs_of_version_1_read_back_and_new_blobs_are_deltas_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keys::from_master(SecretKey::from_bytes([8u8; 32]));
+        let old_tree: Vec<u8> = (0..400)
+            .flat_map(|i| format!("entry {i:04} value {:06}\n", i * 37).into_bytes())
+            .collect();
+        let old_chunk = vec![7u8; 5000];
+        write_version_1(
+            dir.path(),
+            &keys,
+            &[
+                (BlobKind::Tree, old_tree.clone()),
+                (BlobKind::Chunk, old_chunk.clone()),
+            ],
+        );
+        let mut store = Store::open(Backend::local(dir.path()).unwrap(), keys.clone()).unwrap();
+        let old_id = keys.object_id(&old_tree);
+        assert_eq!(
+            store.get_blob_as(&old_id, BlobKind::Tree).unwrap(),
+            old_tree
+        );
+        assert_eq!(
+            store
+                .get_blob_as(&keys.object_id(&old_chunk), BlobKind::Chunk)
+                .unwrap(),
+            old_chunk
+        );
+        assert_eq!(store.locate(&old_id).unwrap().depth, 0);
+
+        let mut new_tree = old_tree.clone();
+        new_tree[2000..2006].copy_from_slice(b"edited");
+        let (new_id, _) = store
+            .put_blob_against(BlobKind::Tree, &new_tree, &[old_id])
+            .unwrap();
+        store.flush().unwrap();
+        let loc = store.locate(&new_id).unwrap();
+        assert_eq!(loc.depth, 1);
+        let fresh = Store::open(Backend::local(dir.path()).unwrap(), keys.clone()).unwrap();
+        assert_eq!(
+            fresh.get_blob_as(&new_id, BlobKind::Tree).unwrap(),
+            new_tree
+        );
+        // The new pack is of version 2, the old one still reads from its own header.
+        let new_pack = std::fs::read(dir.path().join(pack::pack_path(&loc.pack))).unwrap();
+        assert_eq!(&new_pack[..8], b"DAWPACK\x02");
+        let old_pack = fresh.locate(&old_id).unwrap().pack;
+        let size = std::fs::metadata(dir.path().join(pack::pack_path(&old_pack)))
+            .unwrap()
+            .len();
+        let entries = pack::read_entries(
+            fresh.backend(),
+            &keys,
+            &old_pack,
+            &pack::pack_path(&old_pack),
+            size,
+        )
+        .unwrap();
+        assert_eq!(entries.len(), 2);
+        assert!(entries.iter().all(|e| e.depth == 0));
+    }
+}

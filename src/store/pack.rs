@@ -75,7 +75,7 @@ pub fn blob_aad(kind: BlobKind, id: &ObjectId) -> Vec<u8> {
     aad
 }
 
-fn header_aad(pack: &ObjectId) -> Vec<u8> {
+pub(crate) fn header_aad(pack: &ObjectId) -> Vec<u8> {
     let mut aad = b"daw pack header v1".to_vec();
     aad.extend_from_slice(pack.as_bytes());
     aad
