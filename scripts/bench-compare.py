@@ -7,7 +7,9 @@ shared machine's drift weighs on both alike (docs/BENCHMARKS.md, "Bytes per save
 Each JSON is what `scripts/bench-saves.py --out` wrote for that binary (its repository and project
 are still in place). For every round: the first commit of the project (`daw init`, `daw commit` of
 save 0 into a fresh repository), then `daw export` of every one of the saves, each checked file by
-file (sha256) against the project as it was committed; A and B alternate, in turn first. Prints the
+file (sha256) against the project as it was committed; A and B alternate, in turn first. Before the
+rounds, every save of the plan is committed by A and B alternately, each into a fresh repository of
+its own (the time of an incremental commit). Prints the
 median wall and CPU time (and peak RSS) of each binary for the first commit and for each save's
 restore.
 """
@@ -46,6 +48,29 @@ def main() -> int:
     scratch = a.scratch
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
+    # Every save of the plan committed by both, alternately, each into its own fresh repository.
+    plan = json.loads((Path(sides["A"]["data"]["plan"]) / "plan.json").read_text())
+    pdir = Path(sides["A"]["data"]["plan"])
+    save_times = {n: [] for n in sides}
+    save_cpu = {n: [] for n in sides}
+    for n in sides:
+        root = scratch / f"saves-{n}"
+        shutil.copytree(pdir / "project", root / "project")
+        env = {**os.environ, "DAW_PASSPHRASE": bs.adapters.PASSPHRASE, "DAW_DIR": str(root / "repo")}
+        bs.timed([sides[n]["bin"], "init"], root / "project", env)
+        bs.timed([sides[n]["bin"], "commit", "-m", "save 0"], root / "project", env)
+    for k, st in enumerate(plan["steps"]):
+        for n in (["A", "B"] if k % 2 == 0 else ["B", "A"]):
+            root = scratch / f"saves-{n}"
+            env = {**os.environ, "DAW_PASSPHRASE": bs.adapters.PASSPHRASE, "DAW_DIR": str(root / "repo")}
+            bs.bench.apply_step(pdir, root / "project", plan["song_als"], st)
+            r = bs.timed([sides[n]["bin"], "commit", "-m", f"save {st['save']}"], root / "project", env)
+            save_times[n].append(r["wall_s"])
+            save_cpu[n].append(r["user_s"] + r["sys_s"])
+    for n in sides:
+        shutil.rmtree(scratch / f"saves-{n}")
+    print("saves committed", file=sys.stderr, flush=True)
+
     times = {n: {"first": [], "first_cpu": [], "first_rss": [], "restore": {}, "restore_cpu": {},
                  "restore_rss": []} for n in sides}
     for rnd in range(a.rounds):
@@ -88,6 +113,9 @@ def main() -> int:
         cpu = {i: statistics.median(v) for i, v in t["restore_cpu"].items()}
         summary[n] = {
             "bin": sides[n]["bin"],
+            "save_commit_median_s": statistics.median(save_times[n]),
+            "save_commit_cpu_median_s": round(statistics.median(save_cpu[n]), 3),
+            "save_commit_max_s": max(save_times[n]),
             "first_commit_median_s": statistics.median(t["first"]),
             "first_commit_s": t["first"],
             "first_commit_cpu_median_s": statistics.median(t["first_cpu"]),

@@ -10,7 +10,7 @@ WORK/plan on the first run, about 1.5 minutes, and reused). For each save: the e
 added or sample deleted) is put in place as an app saves it, then `daw commit` runs under GNU time
 (wall, user, sys, peak RSS), and the bytes the repository gained are counted exactly (regular files, as
 bench.py counts them). With --breakdown-bin (the `save_bytes` example), each save's bytes are broken
-down by part. With --restore-all, every save is exported (`daw export REV DIR`, timed) and compared
+down by part, and the summary gives the median of each part over the `.als`-only saves. With --restore-all, every save is exported (`daw export REV DIR`, timed) and compared
 file by file (sha256) with the project as it was committed. Prints a summary; --out keeps everything.
 """
 from __future__ import annotations
@@ -85,6 +85,25 @@ def plain_hashes(root: Path) -> dict[str, str]:
     return out
 
 
+def breakdown_medians(rows) -> dict:
+    """The median of each part of the saves' breakdowns (each part on its own: they need not add up
+    to the median total exactly)."""
+    parts = sorted({k for r in rows for k in r["breakdown"]["blobs"]})
+    out = {}
+    for k in parts:
+        got = [r["breakdown"]["blobs"].get(k, {}) for r in rows]
+        out[k] = {f: statistics.median(g.get(f, 0) for g in got)
+                  for f in ("count", "raw", "payload", "envelope")}
+        out[k]["total"] = statistics.median(g.get("payload", 0) + g.get("envelope", 0) for g in got)
+    b = [r["breakdown"] for r in rows]
+    out["pack framing"] = {"count": statistics.median(x["pack_framing"]["count"] for x in b),
+                           "total": statistics.median(x["pack_framing"]["envelope"] for x in b)}
+    out["index"] = {"total": statistics.median(x["index"] for x in b)}
+    out["operation"] = {"total": statistics.median(x["operations"] for x in b)}
+    out["total"] = {"total": statistics.median(x["total"] for x in b)}
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--daw-bin", required=True, type=Path)
@@ -123,7 +142,10 @@ def main() -> int:
     for st in steps:
         if st["save"] > 0:
             bench.apply_step(pdir, project, song, st)
-        r = timed([daw, "commit", "-m", f"save {st['save']}"], project, env)
+        # The message bench.py gives (it is stored in the commit and the operation).
+        message = (f"save {st['save']}: {st['edit']['kind']} {st['edit']['target']}" if st["save"]
+                   else "save 0: initial project")
+        r = timed([daw, "commit", "-m", message], project, env)
         r.pop("stdout")
         new = repo_bytes()
         row = {"save": st["save"], "kind": st["edit"]["kind"],
@@ -177,6 +199,8 @@ def main() -> int:
             restore_all_byte_exact=all(r["restore"]["byte_exact"] for r in rows),
             restore_median_s=statistics.median(times), restore_max_s=max(times),
             restore_peak_rss_mb=max(r["restore"]["peak_rss_kb"] for r in rows) // 1024)
+    if a.breakdown_bin:
+        summary["breakdown_median"] = breakdown_medians([r for r in rows if r["als_only"]])
     print(json.dumps(summary, indent=1))
     if a.out:
         a.out.write_text(json.dumps({"summary": summary, "saves": rows, "ids": ids,

@@ -354,7 +354,7 @@ struct OldChunk {
 /// The stream a new one replaces (the same file in the parent commit): its chunks in order and the
 /// node holding each chunk or node, read once from its content tree, and a cache of the old chunks
 /// read as candidate bases.
-pub struct Previous {
+pub(crate) struct Previous {
     /// (id, offset) of each old chunk, in stream order.
     chunks: Vec<(ObjectId, u64)>,
     /// The old stream's size.
