@@ -43,6 +43,9 @@ _daw() {
             daw,fsck)
                 cmd="daw__subcmd__fsck"
                 ;;
+            daw,gc)
+                cmd="daw__subcmd__gc"
+                ;;
             daw,generate-docs)
                 cmd="daw__subcmd__generate__subcmd__docs"
                 ;;
@@ -64,6 +67,9 @@ _daw() {
             daw,log)
                 cmd="daw__subcmd__log"
                 ;;
+            daw,merge)
+                cmd="daw__subcmd__merge"
+                ;;
             daw,oplog)
                 cmd="daw__subcmd__oplog"
                 ;;
@@ -79,6 +85,9 @@ _daw() {
             daw,reset)
                 cmd="daw__subcmd__reset"
                 ;;
+            daw,resolve)
+                cmd="daw__subcmd__resolve"
+                ;;
             daw,restore)
                 cmd="daw__subcmd__restore"
                 ;;
@@ -87,6 +96,9 @@ _daw() {
                 ;;
             daw,show)
                 cmd="daw__subcmd__show"
+                ;;
+            daw,stats)
+                cmd="daw__subcmd__stats"
                 ;;
             daw,status)
                 cmd="daw__subcmd__status"
@@ -130,6 +142,9 @@ _daw() {
             daw__subcmd__help,fsck)
                 cmd="daw__subcmd__help__subcmd__fsck"
                 ;;
+            daw__subcmd__help,gc)
+                cmd="daw__subcmd__help__subcmd__gc"
+                ;;
             daw__subcmd__help,generate-docs)
                 cmd="daw__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
@@ -151,6 +166,9 @@ _daw() {
             daw__subcmd__help,log)
                 cmd="daw__subcmd__help__subcmd__log"
                 ;;
+            daw__subcmd__help,merge)
+                cmd="daw__subcmd__help__subcmd__merge"
+                ;;
             daw__subcmd__help,oplog)
                 cmd="daw__subcmd__help__subcmd__oplog"
                 ;;
@@ -166,6 +184,9 @@ _daw() {
             daw__subcmd__help,reset)
                 cmd="daw__subcmd__help__subcmd__reset"
                 ;;
+            daw__subcmd__help,resolve)
+                cmd="daw__subcmd__help__subcmd__resolve"
+                ;;
             daw__subcmd__help,restore)
                 cmd="daw__subcmd__help__subcmd__restore"
                 ;;
@@ -174,6 +195,9 @@ _daw() {
                 ;;
             daw__subcmd__help,show)
                 cmd="daw__subcmd__help__subcmd__show"
+                ;;
+            daw__subcmd__help,stats)
+                cmd="daw__subcmd__help__subcmd__stats"
                 ;;
             daw__subcmd__help,status)
                 cmd="daw__subcmd__help__subcmd__status"
@@ -290,7 +314,7 @@ _daw() {
 
     case "${cmd}" in
         daw)
-            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
+            opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version init commit log show export fsck gc stats diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,6 +637,40 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__gc)
+            opts="-n -C -q -v -h -V --dry-run --grace --prune-oplog --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prune-oplog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__generate__subcmd__docs)
             opts="-C -q -v -h -V --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -640,7 +698,7 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help)
-            opts="init commit log show export fsck diff inspect samples status branch switch restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
+            opts="init commit log show export fsck gc stats diff inspect samples status branch switch merge resolve restore tag reset oplog remote push fetch pull clone undo watch lock key completions generate-docs agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -766,6 +824,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__fsck)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__gc)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -947,6 +1019,20 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__help__subcmd__oplog)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1073,6 +1159,20 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__help__subcmd__resolve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__help__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1102,6 +1202,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__help__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1571,6 +1685,40 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__merge)
+            opts="-m -C -q -v -h -V --message --continue --abort --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__oplog)
             opts="-n -C -q -v -h -V --max-count --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1606,12 +1754,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__pull)
-            opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
+            opts="-m -C -q -v -h -V --merge --message --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1905,6 +2061,32 @@ _daw() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        daw__subcmd__resolve)
+            opts="-C -q -v -h -V --ours --theirs --both --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         daw__subcmd__restore)
             opts="-s -f -C -q -v -h -V --source --force --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1967,6 +2149,32 @@ _daw() {
             ;;
         daw__subcmd__show)
             opts="-C -q -v -h -V --json --daw-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --daw-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        daw__subcmd__stats)
+            opts="-C -q -v -h -V --all --json --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

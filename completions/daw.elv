@@ -35,12 +35,16 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand show 'Show a commit and the files it changed'
             cand export 'Write the project as it was at a commit into a new folder'
             cand fsck 'Check the repository for damage'
+            cand gc 'Delete what nothing needs any more, and repack small packs into larger ones'
+            cand stats 'Show where the bytes are: sizes, savings, and what each branch keeps'
             cand diff 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
             cand inspect 'Print what a Live set or FL Studio project holds'
             cand samples 'List the samples your sets reference, and whether a snapshot holds them'
             cand status 'Show what changed in the project since the last commit'
             cand branch 'List, create, rename or delete branches'
             cand switch 'Switch to a branch, updating the project''s files'
+            cand merge 'Bring another branch''s work into the current branch'
+            cand resolve 'Choose which version of a conflicted file a merge keeps'
             cand restore 'Bring files back to how they were in a commit'
             cand tag 'List, create or delete tags'
             cand reset 'Move the current branch to another commit'
@@ -159,6 +163,39 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'daw;gc'= {
+            cand --grace 'How long a mark waits before its packs are deleted, and how old a pack must be before it is marked (e.g. 24h, 90m, 7d, 0)'
+            cand --prune-oplog 'First remove from the log the operations older than this (e.g. 30d, 12h; 0 keeps only the last operation and the one before it)'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand -n 'List what would be deleted, marked and repacked; change nothing'
+            cand --dry-run 'List what would be deleted, marked and repacked; change nothing'
+            cand --json 'Print what was done as JSON'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;stats'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --all 'Cover everything the repository keeps, not one commit''s history'
+            cand --json 'Print the figures as JSON (bytes as integers)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'daw;diff'= {
             cand --files 'Compare two files outside any repository'
             cand --git-driver 'Act as Git''s external diff driver: git passes PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE'
@@ -258,6 +295,40 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --detach 'Go to a commit on no branch (detached HEAD)'
             cand --discard-changes 'Overwrite uncommitted changes (they are saved first: `daw undo` brings them back)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;merge'= {
+            cand -m 'The merge commit''s message (default: "Merge ''REV'' into BRANCH")'
+            cand --message 'The merge commit''s message (default: "Merge ''REV'' into BRANCH")'
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --continue 'Make the merge commit once every conflict is resolved'
+            cand --abort 'Give up the merge in progress: every file back as before it'
+            cand --json 'Print the outcome as JSON (see above)'
+            cand -q 'Print only errors and warnings'
+            cand --quiet 'Print only errors and warnings'
+            cand -v 'Say more: which files were read, written or removed'
+            cand --verbose 'Say more: which files were read, written or removed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'daw;resolve'= {
+            cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
+            cand -C 'Run as if daw was started in DIR'
+            cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --ours 'Keep this branch''s version'
+            cand --theirs 'Keep the other side''s version'
+            cand --both 'Keep both files'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'
@@ -462,9 +533,12 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --version 'Print version'
         }
         &'daw;pull'= {
+            cand -m 'With --merge: the merge commit''s message'
+            cand --message 'With --merge: the merge commit''s message'
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
+            cand --merge 'On diverged histories, merge the remote''s branch into this one (see `daw merge`)'
             cand --json 'Print the outcome as JSON'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
@@ -694,12 +768,16 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand show 'Show a commit and the files it changed'
             cand export 'Write the project as it was at a commit into a new folder'
             cand fsck 'Check the repository for damage'
+            cand gc 'Delete what nothing needs any more, and repack small packs into larger ones'
+            cand stats 'Show where the bytes are: sizes, savings, and what each branch keeps'
             cand diff 'Show what changed, file by file and, in Live sets and FL Studio projects, in musical terms'
             cand inspect 'Print what a Live set or FL Studio project holds'
             cand samples 'List the samples your sets reference, and whether a snapshot holds them'
             cand status 'Show what changed in the project since the last commit'
             cand branch 'List, create, rename or delete branches'
             cand switch 'Switch to a branch, updating the project''s files'
+            cand merge 'Bring another branch''s work into the current branch'
+            cand resolve 'Choose which version of a conflicted file a merge keeps'
             cand restore 'Bring files back to how they were in a commit'
             cand tag 'List, create or delete tags'
             cand reset 'Move the current branch to another commit'
@@ -730,6 +808,10 @@ set edit:completion:arg-completer[daw] = {|@words|
         }
         &'daw;help;fsck'= {
         }
+        &'daw;help;gc'= {
+        }
+        &'daw;help;stats'= {
+        }
         &'daw;help;diff'= {
         }
         &'daw;help;inspect'= {
@@ -741,6 +823,10 @@ set edit:completion:arg-completer[daw] = {|@words|
         &'daw;help;branch'= {
         }
         &'daw;help;switch'= {
+        }
+        &'daw;help;merge'= {
+        }
+        &'daw;help;resolve'= {
         }
         &'daw;help;restore'= {
         }

@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod graph;
 mod linediff;
+mod manual;
 mod remote_env;
 mod render;
 mod ui;
@@ -83,12 +84,16 @@ pub enum Command {
     Show(commands::show::Args),
     Export(commands::export::Args),
     Fsck(commands::fsck::Args),
+    Gc(commands::gc::Args),
+    Stats(commands::stats::Args),
     Diff(commands::diff::Args),
     Inspect(commands::inspect::Args),
     Samples(commands::samples::Args),
     Status(commands::status::Args),
     Branch(commands::branch::Args),
     Switch(commands::switch::Args),
+    Merge(commands::merge::Args),
+    Resolve(commands::resolve::Args),
     Restore(commands::restore::Args),
     Tag(commands::tag::Args),
     Reset(commands::reset::Args),
@@ -632,12 +637,16 @@ pub fn run() -> i32 {
         Command::Show(a) => commands::show::run(&ctx, a),
         Command::Export(a) => commands::export::run(&ctx, a),
         Command::Fsck(a) => commands::fsck::run(&ctx, a),
+        Command::Gc(a) => commands::gc::run(&ctx, a),
+        Command::Stats(a) => commands::stats::run(&ctx, a),
         Command::Diff(a) => commands::diff::run(&ctx, a),
         Command::Inspect(a) => commands::inspect::run(&ctx, a),
         Command::Samples(a) => commands::samples::run(&ctx, a),
         Command::Status(a) => commands::status::run(&ctx, a),
         Command::Branch(a) => commands::branch::run(&ctx, a),
         Command::Switch(a) => commands::switch::run(&ctx, a),
+        Command::Merge(a) => commands::merge::run(&ctx, a),
+        Command::Resolve(a) => commands::resolve::run(&ctx, a),
         Command::Restore(a) => commands::restore::run(&ctx, a),
         Command::Tag(a) => commands::tag::run(&ctx, a),
         Command::Reset(a) => commands::reset::run(&ctx, a),

@@ -72,36 +72,44 @@ pub fn human_bytes(n: u64) -> String {
     format!("{v:.1} {}", UNITS[u])
 }
 
-/// `2026-11-22 14:03:05 +0100`.
+/// `2026-11-22 14:03:05 +0100`: the time `secs` (since 1970) at the UTC offset `tz_minutes`.
 pub fn format_time(secs: i64, tz_minutes: i32) -> String {
-    let local = secs + i64::from(tz_minutes) * 60;
-    let days = local.div_euclid(86_400);
-    let rem = local.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let sign = if tz_minutes < 0 { '-' } else { '+' };
-    let tz = tz_minutes.unsigned_abs();
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} {sign}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        tz / 60,
-        tz % 60
-    )
+    use jiff::tz::{Offset, TimeZone};
+    // An offset beyond ±25:59 (a damaged or hand-made commit) is shown as UTC: still the same moment.
+    let offset = Offset::from_seconds(tz_minutes.saturating_mul(60)).unwrap_or(Offset::UTC);
+    match jiff::Timestamp::from_second(secs) {
+        Ok(t) => t
+            .to_zoned(TimeZone::fixed(offset))
+            .strftime("%Y-%m-%d %H:%M:%S %z")
+            .to_string(),
+        // Outside the years -9999..=9999: the number itself.
+        Err(_) => format!("@{secs}"),
+    }
 }
 
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+/// How long ago a time counts as recent, for [`relative_time`]: two weeks.
+const RECENT_SECS: i64 = 14 * 86_400;
+
+/// `3 hours ago`: how long before `now` the time `secs` was, rounded to the largest unit that fits
+/// (minutes up to 90, hours up to 36, then days), for a time in the last two weeks; `None` for an
+/// older time, or one after `now` (a clock that was ahead).
+pub fn relative_time(secs: i64, now: i64) -> Option<String> {
+    use jiff::Span;
+    use jiff::fmt::friendly::{Designator, Direction, Spacing, SpanPrinter};
+    let ago = now
+        .checked_sub(secs)
+        .filter(|a| (0..=RECENT_SECS).contains(a))?;
+    let span = match ago {
+        0..60 => return Some("just now".into()),
+        60..5_400 => Span::new().minutes((ago + 30) / 60),
+        5_400..129_600 => Span::new().hours((ago + 1_800) / 3_600),
+        _ => Span::new().days((ago + 43_200) / 86_400),
+    };
+    let printer = SpanPrinter::new()
+        .designator(Designator::Verbose)
+        .spacing(Spacing::BetweenUnitsAndDesignators)
+        .direction(Direction::Suffix);
+    Some(printer.span_to_string(&span.negate()))
 }
 
 /// A byte progress bar on stderr that appears only on a terminal and only once an operation has run for
@@ -166,7 +174,27 @@ mod tests {
         assert_eq!(format_time(0, 0), "1970-01-01 00:00:00 +0000");
         assert_eq!(format_time(1_763_820_000, 60), "2025-11-22 15:00:00 +0100");
         assert_eq!(format_time(951_782_400, -300), "2000-02-28 19:00:00 -0500");
+        assert_eq!(
+            format_time(1_763_820_000, 60 * 100),
+            "2025-11-22 14:00:00 +0000"
+        );
         assert_eq!(human_bytes(999), "999 B");
         assert_eq!(human_bytes(4_101_734), "4.1 MB");
+    }
+
+    #[test]
+    fn relative_dates_for_the_last_two_weeks() {
+        let t = 1_763_800_000;
+        let ago = |secs: i64| relative_time(t, t + secs);
+        assert_eq!(ago(0).as_deref(), Some("just now"));
+        assert_eq!(ago(59).as_deref(), Some("just now"));
+        assert_eq!(ago(60).as_deref(), Some("1 minute ago"));
+        assert_eq!(ago(45 * 60).as_deref(), Some("45 minutes ago"));
+        assert_eq!(ago(3 * 3600 + 100).as_deref(), Some("3 hours ago"));
+        assert_eq!(ago(35 * 3600).as_deref(), Some("35 hours ago"));
+        assert_eq!(ago(2 * 86_400).as_deref(), Some("2 days ago"));
+        assert_eq!(ago(14 * 86_400).as_deref(), Some("14 days ago"));
+        assert_eq!(ago(14 * 86_400 + 1), None);
+        assert_eq!(ago(-60), None, "a time after now is not relative");
     }
 }

@@ -13,7 +13,7 @@
 //! Commands that rewrite files in the project (`switch`, `restore`, `reset --hard`, `undo`) record what
 //! they did to the work tree too (`WorkTreeChange`), so that `daw undo` can put the files back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::object::{DecodeError, ObjectId, Reader, Writer};
 use crate::store::{Store, StoreError};
@@ -89,6 +89,49 @@ pub fn write_head(store: &Store, id: &ObjectId) -> Result<(), OpLogError> {
     store
         .backend()
         .put(OP_HEAD, format!("{}\n", id.to_hex()).into_bytes())
+        .map_err(StoreError::from)?;
+    Ok(())
+}
+
+/// The name of the list of operations `daw gc --prune-oplog` removed from a local log.
+pub const PRUNED: &str = "ops-pruned";
+const PRUNED_VERSION: u64 = 1;
+
+/// The operations pruned from the log (`docs/FORMAT.md`, "Pruned operations"); empty when none was.
+pub fn read_pruned(store: &Store) -> Result<BTreeSet<ObjectId>, OpLogError> {
+    let sealed = match store.backend().get(PRUNED) {
+        Ok(b) => b,
+        Err(crate::store::BackendError::NotFound(_)) => return Ok(BTreeSet::new()),
+        Err(e) => return Err(StoreError::from(e).into()),
+    };
+    let plain = store.open_file("pruned operations", PRUNED, &sealed)?;
+    let decode = |source| OpLogError::Decode {
+        id: PRUNED.into(),
+        source,
+    };
+    let mut r = Reader::new(&plain, "pruned operations");
+    r.version(PRUNED_VERSION).map_err(decode)?;
+    let n = r.count(32).map_err(decode)?;
+    let ids = (0..n)
+        .map(|_| r.id())
+        .collect::<Result<BTreeSet<_>, _>>()
+        .map_err(decode)?;
+    r.finish().map_err(decode)?;
+    Ok(ids)
+}
+
+/// Replaces the list of pruned operations (atomic and durable). Written before the operations'
+/// files are deleted.
+pub fn write_pruned(store: &Store, ids: &BTreeSet<ObjectId>) -> Result<(), OpLogError> {
+    let mut w = Writer::new();
+    w.uvar(PRUNED_VERSION).uvar(ids.len() as u64);
+    for id in ids {
+        w.id(id);
+    }
+    let sealed = store.seal_file("pruned operations", PRUNED, &w.finish());
+    store
+        .backend()
+        .put(PRUNED, sealed)
         .map_err(StoreError::from)?;
     Ok(())
 }

@@ -9,7 +9,7 @@
 //! and two racing pushes both stay visible, even on a store that ignores conditional writes. Where
 //! the store honours them, a push first claims its sequence number (`claims/<seq>`, create-only) so
 //! that a racing push is turned away early. After writing, a push lists the log again: if another
-//! push took the same place, the later one withdraws its own operation and reports the race.
+//! push built on the same state, it withdraws its own operation (and claim) and reports the race.
 //!
 //! Must not: know about the project's files or the work tree, read the environment, or print. The
 //! repository (`crate::repo`) decides what to push and records what it fetched.
@@ -75,6 +75,11 @@ pub enum RemoteError {
         "another push to the remote landed at the same moment; nothing of this push was published"
     )]
     Raced,
+    /// Another push holds the next place in the log and has not published yet.
+    #[error(
+        "another push to the remote is in progress (it took the next place in the log {seconds} s ago); nothing of this push was published"
+    )]
+    Busy { seconds: u64 },
     #[error("{0}")]
     Invalid(String),
 }

@@ -305,22 +305,45 @@ pub fn push(
         packs: record.packs.intersection(&on_remote).copied().collect(),
         ..record.clone()
     });
-    copy_objects(local.backend(), remote, &missing, PARALLEL, &|l| {
-        (progress.step)(l.size);
-        if let Some(n) = crate::store::pack::pack_name_from_path(&l.path)
-            && let Ok(mut r) = sent.lock()
-        {
-            r.packs.insert(n);
-            uploaded(&r);
-        }
-    })?;
-    report.packs = missing.len() as u64;
-    report.bytes = total;
-    for l in &missing {
-        if let Some(n) = crate::store::pack::pack_name_from_path(&l.path) {
-            next_record.packs.insert(n);
+    let mut missing = missing;
+    let mut attempts = 0;
+    let sent_bytes = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let result = copy_objects(local.backend(), remote, &missing, PARALLEL, &|l| {
+            (progress.step)(l.size);
+            sent_bytes.fetch_add(l.size, std::sync::atomic::Ordering::Relaxed);
+            if let Some(n) = crate::store::pack::pack_name_from_path(&l.path)
+                && let Ok(mut r) = sent.lock()
+            {
+                r.packs.insert(n);
+                uploaded(&r);
+            }
+        });
+        match result {
+            Ok(()) => break,
+            // A local `daw gc` deleted a pack after copying what is needed of it into another
+            // one: list again, and send what is still missing (the new pack among it).
+            Err(BackendError::NotFound(_)) if attempts < 3 => {
+                attempts += 1;
+                let done = sent.lock().map(|r| r.packs.clone()).unwrap_or_default();
+                missing = local
+                    .list_packs()?
+                    .into_iter()
+                    .filter(|(name, _)| !on_remote.contains(name) && !done.contains(name))
+                    .map(|(name, size)| Listed {
+                        path: crate::store::pack::pack_path(&name),
+                        size,
+                    })
+                    .collect();
+            }
+            Err(e) => return Err(e.into()),
         }
     }
+    let done = sent.lock().map(|r| r.packs.clone()).unwrap_or_default();
+    let new: Vec<&ObjectId> = done.difference(&on_remote).collect();
+    report.packs = new.len() as u64;
+    report.bytes = sent_bytes.into_inner();
+    next_record.packs.extend(done.iter().copied());
     let announce: Vec<ObjectId> = next_record
         .packs
         .difference(&next_record.announced)
@@ -339,27 +362,9 @@ pub fn push(
     };
     let mut seq = state.seq + 1;
     if conditional_writes {
-        let mut attempts = 0;
-        loop {
-            if remote.put_if_absent(&format!("claims/{seq:016x}"), Vec::new())? {
-                break;
-            }
-            // Taken: by a push that landed (a race), or by one that died before publishing.
-            let later = remote.list_after("ops", &format!("ops/{:016x}", state.seq + 1))?;
-            if later
-                .iter()
-                .filter_map(|l| parse_op_path(&l.path))
-                .any(|(s, _)| s > state.seq)
-            {
-                return Err(RemoteError::Raced);
-            }
-            attempts += 1;
-            if attempts >= 3 {
-                return Err(RemoteError::Raced);
-            }
-            seq += 1;
-        }
+        seq = claim_next(remote, state.seq)?;
     }
+    let claim = conditional_writes.then(|| format!("claims/{seq:016x}"));
     let op = Operation {
         parents: state.heads.iter().map(|(_, id, _)| *id).collect(),
         meta: req.meta.clone(),
@@ -371,17 +376,30 @@ pub fn push(
     };
     let (id, sealed) = seal_remote_op(local, seq, &op);
     let path = op_path(seq, &id);
-    remote.put(&path, sealed)?;
+    if let Err(e) = remote.put(&path, sealed) {
+        release(remote, None, claim.as_deref());
+        return Err(e.into());
+    }
 
-    // Did another push take the same place? Then withdraw ours: it was never reported as pushed.
+    // Did another push build on the same remote state? Then withdraw ours: it was never reported
+    // as pushed. Any operation after the one we built on, other than ours, counts (not only those
+    // at or below our place): a push that skipped a claim it took for abandoned, or one that slept
+    // between its claim and its write, is then withdrawn by whichever side looks last, and at
+    // worst both are, which costs a retry and never a push.
     let known: BTreeSet<ObjectId> = state.heads.iter().map(|(_, id, _)| *id).collect();
-    let after = remote.list_after("ops", &format!("ops/{:016x}", state.seq))?;
+    let after = match remote.list_after("ops", &format!("ops/{:016x}", state.seq)) {
+        Ok(after) => after,
+        Err(e) => {
+            release(remote, Some(&path), claim.as_deref());
+            return Err(e.into());
+        }
+    };
     let raced = after
         .iter()
         .filter_map(|l| parse_op_path(&l.path))
-        .any(|(s, other)| other != id && !known.contains(&other) && s <= seq && s > state.seq);
+        .any(|(s, other)| other != id && !known.contains(&other) && s > state.seq);
     if raced {
-        remote.delete(&path)?;
+        release(remote, Some(&path), claim.as_deref());
         return Err(RemoteError::Raced);
     }
     next_record.seq = seq;
@@ -391,6 +409,82 @@ pub fn push(
     report.remote_branches = refs.branches;
     report.record = next_record;
     Ok(report)
+}
+
+/// How long a claim without its operation is taken for a push in progress. A live push writes its
+/// operation right after its claim (sealing it takes microseconds), so a claim this old belongs to a
+/// push that died; it is skipped (the number stays unused). Skipping a live push's claim cannot lose
+/// anything: the check after writing withdraws one of the two.
+const CLAIM_ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// How long a push waits for the operation of a claim that another push holds.
+const CLAIM_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Claims the next free number after `base` (with a create-only write of `claims/<seq>`, holding the
+/// claimant's clock). A number taken by a push that published is a race (`Raced`); one taken by a
+/// push still writing is waited for briefly (`Busy` if it does not finish); one taken by a push that
+/// died long ago is skipped.
+fn claim_next(remote: &Backend, base: u64) -> Result<u64> {
+    let now_ms = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0)
+    };
+    let landed_after_base = || -> Result<bool> {
+        let later = remote.list_after("ops", &format!("ops/{base:016x}"))?;
+        Ok(later
+            .iter()
+            .filter_map(|l| parse_op_path(&l.path))
+            .any(|(s, _)| s > base))
+    };
+    let mut seq = base + 1;
+    loop {
+        let name = format!("claims/{seq:016x}");
+        if remote.put_if_absent(&name, now_ms().to_string().into_bytes())? {
+            return Ok(seq);
+        }
+        let waited = std::time::Instant::now();
+        loop {
+            if landed_after_base()? {
+                return Err(RemoteError::Raced);
+            }
+            // Written by the claimant's clock; an unreadable or old-format claim counts as abandoned.
+            let taken_ms = match remote.get(&name) {
+                Ok(b) => std::str::from_utf8(&b)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<u64>().ok())
+                    .unwrap_or(0),
+                Err(BackendError::NotFound(_)) => break, // withdrawn meanwhile: try it again
+                Err(e) => return Err(e.into()),
+            };
+            let age = std::time::Duration::from_millis(now_ms().saturating_sub(taken_ms));
+            if age >= CLAIM_ABANDONED_AFTER {
+                seq += 1;
+                break;
+            }
+            if waited.elapsed() >= CLAIM_WAIT {
+                return Err(RemoteError::Busy {
+                    seconds: age.as_secs(),
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+/// Withdraws what a push wrote before it gave up: its operation, then its claim (so that the number
+/// is free again at once rather than skipped as abandoned two minutes later). Best effort: what a
+/// failure leaves is an unannounced claim, skipped later.
+fn release(remote: &Backend, op: Option<&str>, claim: Option<&str>) {
+    if let Some(op) = op
+        && remote.delete(op).is_err()
+    {
+        return;
+    }
+    if let Some(claim) = claim {
+        let _ = remote.delete(claim);
+    }
 }
 
 /// Makes sure the remote is this repository's (writing its `config` and key slots on first push).

@@ -18,6 +18,7 @@ use crate::object::{EntryKind, FileStorage, ObjectId, TreeEntry};
 use crate::store::{BlobReader, ContentReader};
 use crate::worktree::temp;
 
+use super::snapshot::Progress;
 use super::{RepoError, Repository, Result};
 
 /// What an export wrote.
@@ -33,6 +34,8 @@ struct VerifyingWriter<'a> {
     hasher: blake3::Hasher,
     written: u64,
     pending_hole: u64,
+    /// Told the bytes of each write.
+    progress: &'a dyn Fn(u64),
 }
 
 const HOLE_BLOCK: usize = 4096;
@@ -62,6 +65,7 @@ impl Write for VerifyingWriter<'_> {
             at += n;
         }
         self.file.write_all(&buf[data])?;
+        (self.progress)(buf.len() as u64);
         Ok(buf.len())
     }
 
@@ -106,7 +110,12 @@ const EXPORT_TEMP_PREFIX: &str = ".daw-export-tmp-";
 
 impl Repository {
     /// Writes the project as it was at `commit` into `dest`, which must be missing or empty.
-    pub fn export(&self, commit: &ObjectId, dest: &Path) -> Result<ExportReport> {
+    pub fn export(
+        &self,
+        commit: &ObjectId,
+        dest: &Path,
+        progress: &mut (dyn Progress + Send),
+    ) -> Result<ExportReport> {
         if dest.exists() {
             let mut entries = std::fs::read_dir(dest).map_err(|e| RepoError::io(dest, e))?;
             if entries.next().is_some() {
@@ -125,10 +134,16 @@ impl Repository {
         let mut plan = ExportPlan::default();
         self.export_tree(&c.tree, dest, "", &mut plan, &mut report)?;
         let blobs = self.store().blobs()?;
+        let total = plan.files.iter().map(|f| file_size(&f.0)).sum();
+        let progress = WriteProgress::new(progress, total);
         let written = in_parallel(
             &plan.files,
             |f| Some(&f.0),
-            |(entry, path, rel)| write_file_with(blobs, entry, path, rel, EXPORT_TEMP_PREFIX),
+            |(entry, path, rel)| {
+                write_file_with(blobs, entry, path, rel, EXPORT_TEMP_PREFIX, &|n| {
+                    progress.advance(n)
+                })
+            },
         )?;
         report.files += written.len() as u64;
         report.bytes += written.iter().sum::<u64>();
@@ -182,7 +197,14 @@ impl Repository {
     /// are verified), through a temporary file named as `worktree::temp::is_temp_name` knows: call it
     /// only while holding the repository lock, under which a killed daw's leftovers are removed.
     pub fn write_file(&self, entry: &TreeEntry, path: &Path, rel: &str) -> Result<u64> {
-        write_file_with(self.store().blobs()?, entry, path, rel, temp::TEMP_PREFIX)
+        write_file_with(
+            self.store().blobs()?,
+            entry,
+            path,
+            rel,
+            temp::TEMP_PREFIX,
+            &|_| {},
+        )
     }
 }
 
@@ -192,6 +214,32 @@ impl Repository {
 struct ExportPlan {
     files: Vec<(TreeEntry, PathBuf, String)>,
     dirs: Vec<(PathBuf, u32)>,
+}
+
+/// A [`Progress`] that the writer threads share: each tells it the bytes it wrote.
+pub(crate) struct WriteProgress<'a>(Mutex<&'a mut (dyn Progress + Send)>);
+
+impl<'a> WriteProgress<'a> {
+    /// Starts `progress` at `total_bytes` to write.
+    pub(crate) fn new(progress: &'a mut (dyn Progress + Send), total_bytes: u64) -> Self {
+        progress.start(total_bytes);
+        Self(Mutex::new(progress))
+    }
+
+    pub(crate) fn advance(&self, bytes: u64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .advance(bytes);
+    }
+}
+
+/// The bytes a tree entry's file holds (0 for folders and symlinks).
+pub(crate) fn file_size(entry: &TreeEntry) -> u64 {
+    match &entry.kind {
+        EntryKind::File { size, .. } => *size,
+        _ => 0,
+    }
 }
 
 /// At most this many files are written at once.
@@ -269,13 +317,15 @@ fn write_cost(entry: &TreeEntry) -> u64 {
 }
 
 /// Writes one committed file to `path` through a temporary file whose name starts with `temp_prefix`,
-/// reading its content through `blobs`; see [`Repository::write_file`].
+/// reading its content through `blobs` and telling `progress` the bytes it writes; see
+/// [`Repository::write_file`].
 pub(crate) fn write_file_with(
     blobs: BlobReader<'_>,
     entry: &TreeEntry,
     path: &Path,
     rel: &str,
     temp_prefix: &str,
+    progress: &dyn Fn(u64),
 ) -> Result<u64> {
     let EntryKind::File {
         size,
@@ -301,6 +351,7 @@ pub(crate) fn write_file_with(
             hasher: blobs.keys().hasher(),
             written: 0,
             pending_hole: 0,
+            progress,
         };
         match storage {
             FileStorage::Raw(content) => {

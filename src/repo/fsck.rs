@@ -7,6 +7,7 @@ use crate::object::{BlobKind, EntryKind, FileStorage, ObjectId};
 use crate::store::index::Location;
 use crate::store::{StoreError, content, pack};
 
+use super::snapshot::Progress;
 use super::{Repository, Result};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -66,10 +67,23 @@ impl Checker<'_> {
                 return targets;
             }
         };
+        let pruned = match crate::oplog::read_pruned(self.repo.store()) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problem(crate::oplog::PRUNED.into(), e, None);
+                Default::default()
+            }
+        };
         let mut stack = vec![(head, "op_head".to_string())];
         let mut seen = HashSet::new();
+        let mut cut = 0;
         while let Some((id, by)) = stack.pop() {
             if !seen.insert(id) {
+                continue;
+            }
+            if pruned.contains(&id) {
+                // Removed from the log by `daw gc --prune-oplog`: the log ends here.
+                cut += 1;
                 continue;
             }
             match self.repo.read_op(&id) {
@@ -99,8 +113,24 @@ impl Checker<'_> {
             let orphans = listed
                 .iter()
                 .filter_map(|l| ObjectId::from_hex(l.path.trim_start_matches("ops/")))
-                .filter(|id| !seen.contains(id))
+                .filter(|id| !seen.contains(id) && !pruned.contains(id))
                 .count();
+            let leftover = listed
+                .iter()
+                .filter_map(|l| ObjectId::from_hex(l.path.trim_start_matches("ops/")))
+                .filter(|id| pruned.contains(id))
+                .count();
+            if leftover > 0 {
+                self.report.notes.push(format!(
+                    "{leftover} pruned operation(s) still have a file (left by an interrupted gc, which deletes them next time)"
+                ));
+            }
+            if cut > 0 && !pruned.is_empty() {
+                self.report.notes.push(format!(
+                    "the operation log ends where `daw gc --prune-oplog` cut it ({} operation(s) pruned)",
+                    pruned.len()
+                ));
+            }
             if orphans > 0 {
                 self.report.notes.push(format!(
                     "{orphans} operation(s) not reachable from op_head (left by an interrupted command, or orphaned by a rollback)"
@@ -245,7 +275,7 @@ impl Checker<'_> {
         }
     }
 
-    fn check_packs(&mut self, read_data: bool) -> Result<()> {
+    fn check_packs(&mut self, read_data: bool, progress: &mut dyn Progress) -> Result<()> {
         let store = self.repo.store();
         let backend = store.backend();
         let listed = backend.list("packs").map_err(StoreError::from)?;
@@ -303,6 +333,9 @@ impl Checker<'_> {
         }
         let mut names: Vec<&ObjectId> = sizes.keys().collect();
         names.sort();
+        if read_data {
+            progress.start(sizes.values().sum());
+        }
         for name in names {
             self.report.packs += 1;
             if !by_pack.contains_key(name) {
@@ -316,13 +349,21 @@ impl Checker<'_> {
                     name,
                     sizes[name],
                     by_pack.get(name).map(|v| v.as_slice()).unwrap_or(&[]),
+                    progress,
                 );
             }
         }
         Ok(())
     }
 
-    fn read_pack(&mut self, name: &ObjectId, size: u64, indexed: &[(ObjectId, Location)]) {
+    /// Reads every blob of a pack; `progress` learns the pack's bytes as they are read.
+    fn read_pack(
+        &mut self,
+        name: &ObjectId,
+        size: u64,
+        indexed: &[(ObjectId, Location)],
+        progress: &mut dyn Progress,
+    ) {
         let store = self.repo.store();
         let path = pack::pack_path(name);
         let pack_label = format!("pack {}", name.short(12));
@@ -334,6 +375,7 @@ impl Checker<'_> {
                     .iter()
                     .find_map(|(id, _)| self.referrers.get(id).cloned());
                 self.problem(pack_label, e, by);
+                progress.advance(size);
                 return;
             }
         };
@@ -348,6 +390,7 @@ impl Checker<'_> {
                 );
             }
         }
+        let mut read = 0u64;
         for e in &entries {
             let loc = Location {
                 pack: *name,
@@ -363,6 +406,8 @@ impl Checker<'_> {
                 .map_err(StoreError::from)
                 .and_then(|bytes| store.open_sealed_blob(&e.id, &loc, &bytes));
             self.report.blobs_read += 1;
+            read += u64::from(e.length);
+            progress.advance(u64::from(e.length));
             if let Err(err) = result {
                 let by = self
                     .referrers
@@ -376,6 +421,8 @@ impl Checker<'_> {
                 );
             }
         }
+        // The pack's header and trailer.
+        progress.advance(size.saturating_sub(read));
     }
 
     fn read_pack_header(
@@ -427,7 +474,8 @@ impl Repository {
         })
     }
 
-    pub fn fsck(&self, opts: FsckOptions) -> Result<FsckReport> {
+    /// Checks the repository; with `read_data`, `progress` follows the packs' bytes as they are read.
+    pub fn fsck(&self, opts: FsckOptions, progress: &mut dyn Progress) -> Result<FsckReport> {
         let mut c = Checker {
             repo: self,
             report: FsckReport::default(),
@@ -453,7 +501,7 @@ impl Repository {
         for (tree, op) in std::mem::take(&mut c.op_trees) {
             c.check_tree(tree, "", &op);
         }
-        c.check_packs(opts.read_data)?;
+        c.check_packs(opts.read_data, progress)?;
         Ok(c.report)
     }
 }

@@ -91,8 +91,8 @@ pub struct WatchMark {
 }
 
 impl WatchMark {
-    /// Marks the repository as watched by `note` (e.g. `pid 123 since 1763800000`); `Busy` with the
-    /// other watcher's note when one already runs.
+    /// Marks the repository as watched by `note` ([`WatchNote::encode`]); `Busy` with the other
+    /// watcher's note when one already runs.
     pub fn hold(daw_dir: &Path, note: &str) -> Result<Self, LockError> {
         let path = daw_dir.join("watch");
         let mut file = open_rw(&path)?;
@@ -133,7 +133,86 @@ impl WatchMark {
     }
 }
 
+/// What a running `daw watch` says of itself in its mark: one line, `pid PID since SECONDS` (since
+/// the Unix epoch) and, when it pushes, ` push REMOTE` (the rest of the line: a remote's name may
+/// hold spaces, never a line break). Only informative: it decides nothing about where daw reads or
+/// writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchNote {
+    pub pid: u32,
+    /// When it started watching (seconds since the Unix epoch).
+    pub since: i64,
+    /// The remote it pushes each autosave to (`--push`).
+    pub push: Option<String>,
+}
+
+impl WatchNote {
+    pub fn encode(&self) -> String {
+        let mut line = format!("pid {} since {}", self.pid, self.since);
+        if let Some(remote) = &self.push {
+            line.push_str(" push ");
+            line.push_str(remote);
+        }
+        line
+    }
+
+    /// `None` when `text` is not a note of this form.
+    pub fn parse(text: &str) -> Option<Self> {
+        let rest = text.trim().strip_prefix("pid ")?;
+        let (pid, rest) = rest.split_once(" since ")?;
+        let (since, push) = match rest.split_once(" push ") {
+            Some((since, remote)) if !remote.is_empty() => (since, Some(remote.to_string())),
+            _ => (rest, None),
+        };
+        Some(Self {
+            pid: pid.parse().ok()?,
+            since: since.parse().ok()?,
+            push,
+        })
+    }
+}
+
 impl Drop for WatchMark {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
+/// A mark that one process at a time holds for as long as it runs (`daw gc`: `.daw/gc.lock`): an OS
+/// file lock (`flock`), dropped by the kernel when the process dies, and a note naming the holder.
+pub struct RunMark {
+    file: File,
+}
+
+impl RunMark {
+    /// Holds the mark `name` in `daw_dir` with `note`; `Busy` with the holder's note when another
+    /// process holds it.
+    pub fn hold(daw_dir: &Path, name: &str, note: &str) -> Result<Self, LockError> {
+        let path = daw_dir.join(name);
+        let mut file = open_rw(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(LockError::Busy {
+                    holder: read_note(&mut file).unwrap_or_else(|| format!("another {name}")),
+                });
+            }
+            Err(TryLockError::Error(source)) => {
+                return Err(LockError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        }
+        let _ = file.set_len(0);
+        let _ = file.seek(SeekFrom::Start(0));
+        let _ = writeln!(file, "{note}");
+        Ok(Self { file })
+    }
+}
+
+impl Drop for RunMark {
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
         let _ = self.file.unlock();
@@ -159,4 +238,30 @@ fn read_note(file: &mut File) -> Option<String> {
     file.read_to_string(&mut note).ok()?;
     let note = note.trim();
     (!note.is_empty()).then(|| note.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watch_note_reads_back_as_written() {
+        for push in [None, Some("usb"), Some("my backup disk")] {
+            let note = WatchNote {
+                pid: 4321,
+                since: 1_763_800_000,
+                push: push.map(String::from),
+            };
+            assert_eq!(
+                WatchNote::parse(&format!("{}\n", note.encode())),
+                Some(note)
+            );
+        }
+        assert_eq!(
+            WatchNote::parse("pid 7 since 99").map(|n| n.push),
+            Some(None)
+        );
+        assert_eq!(WatchNote::parse("another daw watch"), None);
+        assert_eq!(WatchNote::parse("pid x since 99"), None);
+    }
 }

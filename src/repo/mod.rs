@@ -8,13 +8,16 @@ pub mod checkout;
 pub mod config;
 pub mod diff;
 pub mod fsck;
+pub mod gc;
 pub mod history;
 pub mod keys;
 pub mod lock;
+pub mod merge;
 pub mod music;
 pub mod refs;
 pub mod revision;
 pub mod snapshot;
+pub mod stats;
 pub mod status;
 pub mod switch;
 pub mod sync;
@@ -116,6 +119,10 @@ pub enum RepoError {
         /// The files (relative, `/`-separated) whose uncommitted content would be lost.
         paths: Vec<String>,
     },
+    /// An autosave found files changed since `daw watch` judged the save settled
+    /// (`snapshot::Settled`): nothing was committed; they are to settle again.
+    #[error("{} changed after the save settled; nothing was committed", list_paths(.paths))]
+    Unsettled { paths: Vec<PathBuf> },
     /// A rebuilt file did not match what was committed.
     #[error(
         "{path}: restored bytes do not match the committed file ({detail}); nothing was written for it"
@@ -205,6 +212,20 @@ fn keep_private(dir: &Path) {
 }
 
 /// Names up to ten files, then says how many more.
+/// `a.als`, `a.als, b.wav`, `a.als, … and 3 more`.
+fn list_paths(paths: &[PathBuf]) -> String {
+    const SHOWN: usize = 5;
+    let list: Vec<String> = paths
+        .iter()
+        .take(SHOWN)
+        .map(|p| p.display().to_string())
+        .collect();
+    match paths.len().saturating_sub(SHOWN) {
+        0 => list.join(", "),
+        more => format!("{} and {more} more", list.join(", ")),
+    }
+}
+
 fn would_overwrite_message(paths: &[String]) -> String {
     const SHOWN: usize = 10;
     let mut list: Vec<&str> = paths.iter().take(SHOWN).map(String::as_str).collect();
@@ -483,6 +504,12 @@ impl Repository {
 
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
+    }
+
+    /// Lets go of what a commit keeps for the next one (the sealing threads, their buffers and
+    /// zstd contexts), for a process that waits between commits (`daw watch`).
+    pub fn release_workers(&mut self) -> Result<()> {
+        Ok(self.store.release_workers()?)
     }
 
     /// Takes the write lock.

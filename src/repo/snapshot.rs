@@ -7,12 +7,13 @@
 //! Files are streamed, never loaded whole. A gzip file (an Ableton set) whose compressed bytes daw can
 //! re-create exactly is stored as its decompressed payload, so an edit costs bytes, not megabytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::time::SystemTime;
 
 use crate::formats::gzip;
 use crate::object::{
@@ -50,6 +51,58 @@ pub struct CommitOptions {
     /// An automatic commit (`daw watch`): marked as such, and its message is written from what it
     /// changed ([`music::autosave_message`]) instead of `message`.
     pub autosave: bool,
+    /// The files as `daw watch` judged them settled: every file the commit reads must still be in
+    /// that state after it was read, or nothing is committed ([`RepoError::Unsettled`]). Without it,
+    /// a file is committed as it was while it was read (a file that changes meanwhile is read again).
+    pub settled: Option<Settled>,
+}
+
+/// What `daw watch` judged settled before an autosave: the files a save changed, each unchanged for
+/// the debounce time and complete (`watch::settle`). A file may change again after that judgment and
+/// before the commit reads it (a DAW starting its next save); the commit then holds the file to the
+/// judgment instead of recording whatever it finds, which could be half-written.
+#[derive(Clone, Debug)]
+pub struct Settled {
+    /// The files heard of since the last autosave, with their `lstat` when judged (`None`: absent).
+    /// A listed file the commit reads must have exactly this `lstat`, before and after reading.
+    pub files: BTreeMap<PathBuf, Option<FileStat>>,
+    /// When the quiet time before the judgment began. A file not listed was not heard of since the
+    /// last autosave, so it must not have changed since: its ctime (set by the system at every
+    /// change, never by programs, unlike the mtime) before this instant. A file the OS has changed
+    /// since then without its event having been heard yet is refused, and heard next.
+    pub quiet_since: SystemTime,
+}
+
+impl Settled {
+    /// Whether a file with `stat` at `rel` is as it was judged.
+    fn holds(&self, rel: &Path, stat: &FileStat) -> bool {
+        match self.files.get(rel) {
+            Some(judged) => judged.as_ref() == Some(stat),
+            None => match self.quiet_since.duration_since(std::time::UNIX_EPOCH) {
+                Ok(since) => stat.ctime < (since.as_secs() as i64, since.subsec_nanos()),
+                Err(_) => false,
+            },
+        }
+    }
+
+    /// The files of `read` (path, `lstat` as the walk found it) that are not as judged now
+    /// (`after_reading`: also compared with their `lstat` now).
+    fn unsettled(
+        &self,
+        work_tree: &Path,
+        read: &[(PathBuf, FileStat)],
+        after_reading: bool,
+    ) -> Vec<PathBuf> {
+        read.iter()
+            .filter(|(rel, walked)| {
+                !self.holds(rel, walked)
+                    || after_reading
+                        && std::fs::symlink_metadata(work_tree.join(rel))
+                            .map_or(true, |now| FileStat::of(&now) != *walked)
+            })
+            .map(|(rel, _)| rel.clone())
+            .collect()
+    }
 }
 
 /// What a commit did.
@@ -71,10 +124,13 @@ pub struct CommitReport {
 }
 
 /// Progress of a snapshot, for a progress bar.
+/// How far a long operation is, in bytes: a commit's reading of files, a checkout's writing of them
+/// (export, switch, restore, reset --hard, undo), `fsck --read-data`'s reading of packs. The CLI
+/// shows it as a progress bar; the library never prints.
 pub trait Progress {
-    /// The walk is done: this many bytes of files are to be read.
+    /// The work is known: this many bytes are to be read or written.
     fn start(&mut self, _total_bytes: u64) {}
-    /// This many more bytes were read.
+    /// This many more bytes were read or written.
     fn advance(&mut self, _bytes: u64) {}
 }
 
@@ -824,6 +880,7 @@ impl Repository {
         self.remove_stale_temp_files();
         // Another writer may have committed while we waited for the lock.
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let parent = refs.head_commit();
         let parent_tree = match &parent {
@@ -873,7 +930,25 @@ impl Repository {
         snap.collect(Path::new(""), &children, &mut to_read);
         // Files whose stat is unchanged since they were last read are not read again.
         let to_read = reuse_for_commit(&mut cache, snap.repo.store(), to_read, &mut snap.files);
+        // An autosave reads only what was judged settled, and checks again once it has read it: a
+        // file changed in between (the DAW saving again) may be half-written.
+        let unsettled = |after_reading| match &opts.settled {
+            Some(settled) => settled.unsettled(&work_tree, &to_read, after_reading),
+            None => Vec::new(),
+        };
+        let before_reading = unsettled(false);
+        if !before_reading.is_empty() {
+            return Err(RepoError::Unsettled {
+                paths: before_reading,
+            });
+        }
         snap.read_all(to_read.clone())?;
+        let after_reading = unsettled(true);
+        if !after_reading.is_empty() {
+            return Err(RepoError::Unsettled {
+                paths: after_reading,
+            });
+        }
         learn_from_commit(&mut cache, &work_tree, &to_read, &snap.files);
         if opts.paths.is_empty() {
             cache.prune_unvisited();
@@ -957,5 +1032,63 @@ impl Repository {
         report.commit = Some(id);
         report.bytes_stored = self.store().written_bytes() - written_before;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn stat(path: &Path) -> FileStat {
+        FileStat::of(&std::fs::symlink_metadata(path).unwrap())
+    }
+
+    #[test]
+    fn a_read_file_must_be_as_judged_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let wt = dir.path();
+        std::fs::write(wt.join("heard.wav"), b"settled").unwrap();
+        std::fs::write(wt.join("other.txt"), b"old").unwrap();
+        let read = vec![
+            (PathBuf::from("heard.wav"), stat(&wt.join("heard.wav"))),
+            (PathBuf::from("other.txt"), stat(&wt.join("other.txt"))),
+        ];
+        let judged = |quiet_since| Settled {
+            files: BTreeMap::from([(PathBuf::from("heard.wav"), Some(read[0].1))]),
+            quiet_since,
+        };
+        let later = SystemTime::now() + Duration::from_secs(5);
+        let earlier = SystemTime::now() - Duration::from_secs(5);
+        // As judged, and the file not heard of unchanged since before the quiet time.
+        assert!(judged(later).unsettled(wt, &read, true).is_empty());
+        // The file not heard of changed after the quiet time began: its event is on its way.
+        assert_eq!(
+            judged(earlier).unsettled(wt, &read, false),
+            [PathBuf::from("other.txt")]
+        );
+        // The heard file was written again after it was judged: before reading (the walk saw the
+        // new state) and after reading (it changed while being read).
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(wt.join("heard.wav"), b"rewrit").unwrap();
+        assert!(judged(later).unsettled(wt, &read, false).is_empty());
+        assert_eq!(
+            judged(later).unsettled(wt, &read, true),
+            [PathBuf::from("heard.wav")]
+        );
+        let walked_again = vec![(PathBuf::from("heard.wav"), stat(&wt.join("heard.wav")))];
+        assert_eq!(
+            judged(later).unsettled(wt, &walked_again, false),
+            [PathBuf::from("heard.wav")]
+        );
+        // A file judged absent that is there.
+        let absent = Settled {
+            files: BTreeMap::from([(PathBuf::from("other.txt"), None)]),
+            quiet_since: later,
+        };
+        assert_eq!(
+            absent.unsettled(wt, &read[1..], false),
+            [PathBuf::from("other.txt")]
+        );
     }
 }

@@ -26,9 +26,10 @@ use crate::worktree::paths::{Selection, display_path, select};
 use crate::worktree::stat::FileStat;
 use crate::worktree::{fsutil, temp};
 
-use super::checkout::{in_parallel, write_file_with};
+use super::checkout::{WriteProgress, file_size, in_parallel, write_file_with};
 use super::ops::{Head, RefTable, WorkTreeChange};
 use super::refs::{commits_only_in, validate_ref_name};
+use super::snapshot::Progress;
 use super::status::{Leaf, OnDisk, WorkTreeView, flatten, same, same_entry};
 use super::{RepoError, Repository, Result};
 
@@ -125,6 +126,7 @@ impl Repository {
         from: Option<ObjectId>,
         to: Option<ObjectId>,
         opts: &UpdateOptions,
+        progress: &mut (dyn Progress + Send),
     ) -> Result<UpdateReport> {
         let from_flat = flat(self, from.as_ref(), &opts.paths)?;
         let to_flat = flat(self, to.as_ref(), &opts.paths)?;
@@ -265,6 +267,8 @@ impl Repository {
             .filter_map(|(p, e)| e.as_ref().map(|e| (p, e)))
             .collect();
         let blobs = self.store().blobs()?;
+        let total = to_write.iter().map(|(_, e)| file_size(e)).sum();
+        let progress = WriteProgress::new(progress, total);
         let written = in_parallel(
             &to_write,
             |w| Some(w.1),
@@ -288,7 +292,9 @@ impl Repository {
                 let rel = display_path(p);
                 let bytes = match &entry.kind {
                     EntryKind::File { .. } => {
-                        write_file_with(blobs, entry, &full, &rel, temp::TEMP_PREFIX)?
+                        write_file_with(blobs, entry, &full, &rel, temp::TEMP_PREFIX, &|n| {
+                            progress.advance(n)
+                        })?
                     }
                     EntryKind::Symlink { target } => {
                         write_symlink(&full, target)?;
@@ -406,10 +412,20 @@ impl Repository {
     }
 
     /// `base` with entries replaced (or removed, `None`) at the given paths; `None` for an empty tree.
-    fn edit_tree(
+    /// A folder left empty by the edits is removed with its last file (as a work tree loses it).
+    pub(super) fn edit_tree(
         &mut self,
         base: Option<&ObjectId>,
         edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
+    ) -> Result<Option<ObjectId>> {
+        self.edit_tree_at(base, edits, true)
+    }
+
+    fn edit_tree_at(
+        &mut self,
+        base: Option<&ObjectId>,
+        edits: &mut [(Vec<Vec<u8>>, Option<TreeEntry>)],
+        top: bool,
     ) -> Result<Option<ObjectId>> {
         let mut tree = match base {
             Some(id) => self.read_tree(id)?,
@@ -448,7 +464,7 @@ impl Repository {
                     .filter(|(parts, _)| parts.len() > 1)
                     .map(|(parts, e)| (parts[1..].to_vec(), e.take()))
                     .collect();
-                let sub_tree = self.edit_tree(sub_base.as_ref(), &mut sub)?;
+                let sub_tree = self.edit_tree_at(sub_base.as_ref(), &mut sub, false)?;
                 let dir = sub_tree.map(|t| TreeEntry {
                     name: name.clone(),
                     mode: 0o755,
@@ -470,7 +486,7 @@ impl Repository {
             }
             i = j;
         }
-        if tree.entries.is_empty() && base.is_none() {
+        if tree.entries.is_empty() && (base.is_none() || !top) {
             return Ok(None);
         }
         let (id, _) = self.store_mut().put_blob(BlobKind::Tree, &tree.encode())?;
@@ -563,10 +579,16 @@ impl Repository {
     }
 
     /// `daw switch`: moves HEAD and updates the files that differ.
-    pub fn switch(&mut self, target: SwitchTarget, discard: bool) -> Result<MoveReport> {
+    pub fn switch(
+        &mut self,
+        target: SwitchTarget,
+        discard: bool,
+        progress: &mut (dyn Progress + Send),
+    ) -> Result<MoveReport> {
         let _lock = self.lock(&holder("switch"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let old_commit = refs.head_commit();
         let mut new_refs = refs.clone();
@@ -615,15 +637,22 @@ impl Repository {
             discard,
             paths: Vec::new(),
         };
-        self.move_head(refs, new_refs, description, Some(files))
+        self.move_head(refs, new_refs, description, Some(files), progress)
     }
 
     /// `daw reset`: moves the current branch (or a detached HEAD) to `target`; with `hard`, the
     /// files too.
-    pub fn reset(&mut self, target: ObjectId, hard: bool, discard: bool) -> Result<MoveReport> {
+    pub fn reset(
+        &mut self,
+        target: ObjectId,
+        hard: bool,
+        discard: bool,
+        progress: &mut (dyn Progress + Send),
+    ) -> Result<MoveReport> {
         let _lock = self.lock(&holder("reset"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let mut new_refs = refs.clone();
         let place = match &refs.head {
@@ -648,7 +677,7 @@ impl Repository {
             discard,
             paths: Vec::new(),
         });
-        self.move_head(refs, new_refs, description, files)
+        self.move_head(refs, new_refs, description, files, progress)
     }
 
     pub(crate) fn move_head(
@@ -657,6 +686,7 @@ impl Repository {
         new_refs: RefTable,
         description: String,
         update_files: Option<UpdateOptions>,
+        progress: &mut (dyn Progress + Send),
     ) -> Result<MoveReport> {
         let old_commit = refs.head_commit();
         let new_commit = new_refs.head_commit();
@@ -668,7 +698,7 @@ impl Repository {
         };
         let mut work_tree = None;
         if let Some(opts) = update_files {
-            files = self.update_work_tree(from, to, &opts)?;
+            files = self.update_work_tree(from, to, &opts, progress)?;
             if files.before != to {
                 work_tree = Some(WorkTreeChange {
                     from: files.before,
@@ -705,10 +735,12 @@ impl Repository {
         paths: &[PathBuf],
         source: Option<ObjectId>,
         force: bool,
+        progress: &mut (dyn Progress + Send),
     ) -> Result<UpdateReport> {
         let _lock = self.lock(&holder("restore"))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
+        self.refuse_during_merge()?;
         let refs = self.refs()?;
         let head = refs.head_commit();
         let source = source.or(head).ok_or(RepoError::NoCommits)?;
@@ -735,7 +767,7 @@ impl Repository {
             discard: force,
             paths: paths.to_vec(),
         };
-        let report = self.update_work_tree(from, to, &opts)?;
+        let report = self.update_work_tree(from, to, &opts, progress)?;
         if !report.is_empty() {
             let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
             let description = format!(

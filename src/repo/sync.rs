@@ -18,6 +18,7 @@ use crate::worktree::DAW_DIR_NAME;
 
 use super::config::{self, Config};
 use super::lock::RepoLock;
+use super::snapshot::NoProgress;
 use super::switch::{MoveReport, UpdateOptions};
 use super::{LOCK_WAIT, Location, RepoError, Repository, Result};
 
@@ -281,6 +282,7 @@ impl Repository {
         branch: Option<&str>,
         progress: &Progress<'_>,
     ) -> Result<(FetchReport, PullOutcome)> {
+        self.refuse_during_merge()?;
         let fetched = self.fetch(name, remote_backend, progress)?;
         let refs = self.refs()?;
         let current = match &refs.head {
@@ -326,6 +328,7 @@ impl Repository {
                     new_refs,
                     format!("pull '{theirs_name}' from '{name}' (fast-forward)"),
                     Some(files),
+                    &mut NoProgress,
                 )?;
                 drop(lock);
                 PullOutcome::FastForward(Box::new(report))
@@ -334,22 +337,61 @@ impl Repository {
         Ok((fetched, outcome))
     }
 
-    /// Commits on `branch` that its remote-tracking branch lacks, and the reverse: (ahead, behind).
-    /// `None` when the branch has no remote-tracking branch.
-    pub fn ahead_behind(&self, branch: &str) -> Result<Option<(String, usize, usize)>> {
+    /// Where `branch` stands against its remote-tracking branch on one remote: on `remote` when it
+    /// is given and this repository knows it (if the branch was never pushed there, all its commits
+    /// are ahead), otherwise on `origin`, otherwise on the first remote that has one. `None` when
+    /// there is no such remote-tracking branch (or no branch).
+    pub fn ahead_behind(&self, branch: &str, remote: Option<&str>) -> Result<Option<AheadBehind>> {
         let refs = self.refs()?;
-        let Some(ours) = refs.branches.get(branch) else {
+        let Some(ours) = refs.branches.get(branch).copied() else {
             return Ok(None);
         };
-        for (remote_name, branches) in &refs.remotes {
-            if let Some(theirs) = branches.get(branch) {
-                let a = super::refs::commits_only_in(self, ours, &[*theirs])?.len();
-                let b = super::refs::commits_only_in(self, theirs, &[*ours])?.len();
-                return Ok(Some((format!("{remote_name}/{branch}"), a, b)));
-            }
-        }
-        Ok(None)
+        let tracked = |r: &str| refs.remotes.get(r).and_then(|b| b.get(branch)).copied();
+        let known = |r: &str| matches!(RemoteEntry::load(self.store(), r), Ok(Some(_)));
+        let (remote, theirs) = match remote {
+            Some(r) if known(r) => (r.to_string(), tracked(r)),
+            _ => match tracked("origin") {
+                Some(t) => ("origin".to_string(), Some(t)),
+                None => match refs
+                    .remotes
+                    .iter()
+                    .find_map(|(r, b)| b.get(branch).map(|t| (r.clone(), *t)))
+                {
+                    Some((r, t)) => (r, Some(t)),
+                    None => return Ok(None),
+                },
+            },
+        };
+        let (ahead, behind) = match theirs {
+            Some(t) if t == ours => (0, 0),
+            Some(t) => (
+                super::refs::commits_only_in(self, &ours, &[t])?.len(),
+                super::refs::commits_only_in(self, &t, &[ours])?.len(),
+            ),
+            None => (super::refs::commits_only_in(self, &ours, &[])?.len(), 0),
+        };
+        Ok(Some(AheadBehind {
+            tracking: format!("{remote}/{branch}"),
+            remote,
+            pushed: theirs.is_some(),
+            ahead,
+            behind,
+        }))
     }
+}
+
+/// A branch against its remote-tracking branch ([`Repository::ahead_behind`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AheadBehind {
+    pub remote: String,
+    /// `REMOTE/BRANCH`.
+    pub tracking: String,
+    /// Whether the branch was ever pushed to (or fetched from) the remote.
+    pub pushed: bool,
+    /// Commits of the branch that the remote-tracking branch lacks (not pushed yet).
+    pub ahead: usize,
+    /// Commits of the remote-tracking branch that the branch lacks.
+    pub behind: usize,
 }
 
 fn holder(what: &str) -> String {
@@ -482,6 +524,7 @@ impl Repository {
             refs,
             format!("check out '{head_branch}'"),
             Some(UpdateOptions::default()),
+            &mut NoProgress,
         )?;
         Ok((repo, fetched, report))
     }

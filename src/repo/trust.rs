@@ -176,7 +176,7 @@ impl Repository {
     /// instance id).
     pub(crate) fn seal_new_settings(&self) -> Result<()> {
         let mut instance = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut instance);
+        crate::store::crypto::random_bytes(&mut instance);
         self.write_settings(&Settings {
             instance,
             values: self.config_values(),
@@ -189,7 +189,7 @@ impl Repository {
             return Ok(s);
         }
         let mut instance = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut instance);
+        crate::store::crypto::random_bytes(&mut instance);
         let s = Settings {
             instance,
             values: self.config_values(),
@@ -308,7 +308,9 @@ impl Repository {
             };
             queue.extend(op.parents.iter().copied());
         }
-        Ok(false)
+        // `daw gc --prune-oplog` removes only ancestors of the operation current then, whose log
+        // this one continues.
+        self.is_pruned(old)
     }
 
     /// Accepts the config as it is now (`daw fsck --accept-config`): its values become the

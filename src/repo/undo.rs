@@ -4,12 +4,13 @@
 //! and, when the undone command changed files (switch, restore, reset --hard, an earlier undo), which
 //! reverses that change with the same clobber guard as `switch`. Undoing an undo therefore redoes.
 //! A commit's files are not touched by its undo: the branch moves back and the committed changes are
-//! simply uncommitted again.
+//! simply uncommitted again. Undoing the start of a merge in progress is `daw merge --abort`.
 
 use std::path::PathBuf;
 
 use crate::object::ObjectId;
 
+use super::merge::MergePhase;
 use super::ops::{Operation, RefTable};
 use super::switch::{UpdateOptions, UpdateReport};
 use super::{RepoError, Repository, Result};
@@ -29,7 +30,8 @@ pub struct UndoReport {
 }
 
 impl Repository {
-    /// The operation log, newest first (following first parents), at most `limit` entries.
+    /// The operation log, newest first (following first parents), at most `limit` entries. It ends
+    /// at the first operation, or where `daw gc --prune-oplog` cut it.
     pub fn op_log(&self, limit: Option<usize>) -> Result<Vec<(ObjectId, Operation)>> {
         let mut out = Vec::new();
         let mut next = Some(self.op_head()?);
@@ -37,15 +39,36 @@ impl Repository {
             if limit.is_some_and(|l| out.len() >= l) {
                 break;
             }
-            let op = self.read_op(&id)?;
+            let op = match self.read_op(&id) {
+                Ok(op) => op,
+                Err(_) if !out.is_empty() && self.is_pruned(&id)? => break,
+                Err(e) => return Err(e),
+            };
             next = op.parents.first().copied();
             out.push((id, op));
         }
         Ok(out)
     }
 
+    /// The operation before `op` in the log: `None` for the first one, or when `daw gc
+    /// --prune-oplog` removed it.
+    pub fn op_parent(&self, op: &Operation) -> Result<Option<(ObjectId, Operation)>> {
+        let Some(p) = op.parents.first().copied() else {
+            return Ok(None);
+        };
+        match self.read_op(&p) {
+            Ok(parent) => Ok(Some((p, parent))),
+            Err(_) if self.is_pruned(&p)? => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Reverts the last operation (see the module docs).
-    pub fn undo(&mut self, discard: bool) -> Result<UndoReport> {
+    pub fn undo(
+        &mut self,
+        discard: bool,
+        progress: &mut (dyn super::snapshot::Progress + Send),
+    ) -> Result<UndoReport> {
         let _lock = self.lock(&format!("daw undo (pid {})", std::process::id()))?;
         self.remove_stale_temp_files();
         self.store_mut().refresh()?;
@@ -57,7 +80,22 @@ impl Repository {
         };
         let parent = self.read_op(&parent_id)?;
         let refs_after = parent.refs.clone();
-        let reverse = undone.work_tree.as_ref().map(|c| c.reversed());
+        let mut reverse = undone.work_tree.as_ref().map(|c| c.reversed());
+        // Undoing the start of a merge in progress is its abort: the files go back from what they
+        // hold now (resolutions included), and the merge is forgotten.
+        let merging = match self.merge_in_progress()? {
+            Some((state, MergePhase::Interrupted)) => {
+                return Err(RepoError::Refused(format!(
+                    "a merge of '{}' was interrupted while starting; run `daw merge --abort` first",
+                    state.label
+                )));
+            }
+            Some((state, MergePhase::InProgress)) => Some(state),
+            None => None,
+        };
+        if let (Some(state), Some(change)) = (&merging, reverse.as_mut()) {
+            change.from = Some(self.merge_files_now(state)?);
+        }
         let files = match &reverse {
             Some(change) => {
                 let opts = UpdateOptions {
@@ -65,7 +103,7 @@ impl Repository {
                     discard,
                     paths: change.paths.iter().map(PathBuf::from).collect(),
                 };
-                Some(self.update_work_tree(change.from, change.to, &opts)?)
+                Some(self.update_work_tree(change.from, change.to, &opts, progress)?)
             }
             None => None,
         };
@@ -91,6 +129,9 @@ impl Repository {
             recorded_change,
             Some(undone_id),
         )?;
+        if merging.is_some() {
+            self.forget_merge()?;
+        }
         Ok(UndoReport {
             undone_id,
             refs_before: undone.refs.clone(),

@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
@@ -402,6 +402,63 @@ impl Backend {
         })?;
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
+    }
+
+    /// [`Backend::list`] with each object's last modification time (when it was written: objects are
+    /// never modified), where the store reports one.
+    pub fn list_with_times(&self, prefix: &str) -> Result<Vec<(Listed, Option<SystemTime>)>> {
+        let p = StorePath::from(prefix);
+        let mut out: Vec<(Listed, Option<SystemTime>)> = self.run(async {
+            let mut stream = self.0.store.list(Some(&p));
+            let mut out = Vec::new();
+            while let Some(item) = stream.next().await {
+                let meta = item.map_err(|e| Self::map_err(prefix, e))?;
+                let modified = SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(
+                    u64::try_from(meta.last_modified.timestamp_millis()).unwrap_or(0),
+                ));
+                out.push((
+                    Listed {
+                        path: meta.location.to_string(),
+                        size: meta.size,
+                    },
+                    modified,
+                ));
+            }
+            Ok::<_, BackendError>(out)
+        })?;
+        out.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        Ok(out)
+    }
+
+    /// Half-written objects a killed process left in a local folder, last written before `before`:
+    /// object_store writes `NAME#N` and renames it to `NAME` once complete, and its listings never
+    /// show such files, so nothing else would ever remove them. Empty for other stores.
+    pub fn partial_uploads(&self, before: SystemTime) -> Vec<(PathBuf, u64)> {
+        fn is_partial(name: &str) -> bool {
+            name.rsplit_once('#')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        }
+        fn walk(dir: &Path, before: SystemTime, out: &mut Vec<(PathBuf, u64)>) {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let Ok(meta) = e.metadata() else { continue };
+                if meta.is_dir() {
+                    walk(&e.path(), before, out);
+                } else if is_partial(&e.file_name().to_string_lossy())
+                    && meta.modified().is_ok_and(|m| m < before)
+                {
+                    out.push((e.path(), meta.len()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(root) = &self.0.local_root {
+            walk(root, before, &mut out);
+        }
+        out.sort();
+        out
     }
 
     /// Creates an object only if none exists under its name. Returns `false` when one did. A store

@@ -235,7 +235,7 @@ const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 impl RecoveryKey {
     pub fn generate() -> Self {
         let mut k = Zeroizing::new([0u8; RECOVERY_KEY_BYTES]);
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, k.as_mut());
+        crypto::random_bytes(k.as_mut());
         Self(k)
     }
 
@@ -392,7 +392,7 @@ impl KeySlot {
         check_label(label)?;
         params.check_bounds().map_err(KeyError::Kdf)?;
         let mut salt = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+        crypto::random_bytes(&mut salt);
         let kek = derive_kek(secret.bytes(), &salt, params)?;
         let mut slot = Self {
             version: KEY_SLOT_VERSION,
@@ -796,7 +796,7 @@ mod tests {
     fn version_1_slots_still_open() {
         let keys = Keys::generate();
         let mut salt = [0u8; 32];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+        crypto::random_bytes(&mut salt);
         let kek = derive_kek(b"old", &salt, CHEAP).unwrap();
         let wrapped = crypto::seal(&kek, b"daw key slot v1\0r\0s", keys.master().as_bytes());
         let json = format!(

@@ -25,9 +25,9 @@ use pack::PackWriter;
 use sealer::{SealPool, Sealed};
 
 /// A data pack is closed when it reaches this size.
-const DATA_PACK_TARGET: u64 = 64 << 20;
+pub(crate) const DATA_PACK_TARGET: u64 = 64 << 20;
 /// A metadata pack is closed when it reaches this size.
-const META_PACK_TARGET: u64 = 8 << 20;
+pub(crate) const META_PACK_TARGET: u64 = 8 << 20;
 /// Loading more index files than this triggers a compaction into one at the next flush.
 const INDEX_COMPACT_THRESHOLD: usize = 64;
 
@@ -94,6 +94,8 @@ pub struct Store {
     written_bytes: u64,
     /// Seals data chunks on worker threads (started with the first one).
     sealer: Option<SealPool>,
+    /// The index as read again by a reader that found a pack gone (see [`BlobReader`]).
+    fallback: std::sync::Mutex<Option<std::sync::Arc<IndexTable>>>,
 }
 
 impl Store {
@@ -111,6 +113,7 @@ impl Store {
             syncs: Vec::new(),
             written_bytes: 0,
             sealer: None,
+            fallback: std::sync::Mutex::new(None),
         })
     }
 
@@ -129,32 +132,45 @@ impl Store {
     }
 
     fn load_index(&self) -> Result<LoadedIndex, StoreError> {
-        // A concurrent compaction may delete an index between listing and reading: list again.
-        let mut attempts = 0;
-        'retry: loop {
-            attempts += 1;
-            let mut table = IndexTable::default();
-            let mut names = Vec::new();
-            for listed in self.backend.list("index")? {
-                let Some(name) = index::index_name_from_path(&listed.path) else {
-                    continue;
-                };
-                let bytes = match self.backend.get(&listed.path) {
-                    Ok(b) => b,
-                    Err(BackendError::NotFound(_)) if attempts < 5 => continue 'retry,
-                    Err(e) => return Err(e.into()),
-                };
-                let file = IndexFile::open(&self.keys.data_key, &name, &bytes)?;
-                for (p, entries) in &file.packs {
-                    table.add_pack(*p, entries);
-                }
-                names.push(name);
-            }
-            table.finish();
-            return Ok(LoadedIndex {
-                table,
-                files: names,
-            });
+        let (files, table) = read_index_files(&self.backend, &self.keys, false)?;
+        Ok(LoadedIndex {
+            table,
+            files: files.into_iter().map(|(name, _)| name).collect(),
+        })
+    }
+
+    /// Reads every index file again, whole (for gc, which needs each pack's entries, duplicates
+    /// included): they also become this handle's index. Returns them by name.
+    pub fn reload_index_files(&mut self) -> Result<Vec<(ObjectId, IndexFile)>, StoreError> {
+        let (files, table) = read_index_files(&self.backend, &self.keys, true)?;
+        self.index = std::sync::OnceLock::new();
+        let _ = self.index.set(LoadedIndex {
+            table,
+            files: files.iter().map(|(name, _)| *name).collect(),
+        });
+        self.fallback_clear();
+        Ok(files)
+    }
+
+    /// Writes an index file (sealed, under a new random name) and adds it to this handle's index;
+    /// returns its name. The packs it names must be durable already.
+    pub fn write_index_file(&mut self, file: &IndexFile) -> Result<ObjectId, StoreError> {
+        let name = random_name();
+        let bytes = file.seal(&self.keys.data_key, &name);
+        self.backend.put(&index::index_path(&name), bytes)?;
+        let index = self.loaded_mut()?;
+        for (p, entries) in &file.packs {
+            index.table.add_pack(*p, entries);
+        }
+        index.table.finish();
+        index.files.push(name);
+        Ok(name)
+    }
+
+    /// Forgets what the table this handle's readers fall back on holds (after a reload).
+    fn fallback_clear(&self) {
+        if let Ok(mut f) = self.fallback.lock() {
+            *f = None;
         }
     }
 
@@ -247,8 +263,24 @@ impl Store {
             return Ok(());
         }
         let known: HashSet<ObjectId> = self.loaded()?.files.iter().copied().collect();
+        let listing = self.backend.list("index")?;
+        let listed: HashSet<ObjectId> = listing
+            .iter()
+            .filter_map(|l| index::index_name_from_path(&l.path))
+            .collect();
+        if !known.is_subset(&listed) {
+            // An index file this handle read is gone: a compaction or a gc sweep replaced it, and a
+            // sweep also deletes packs. Read everything again, so that nothing deleted is trusted
+            // (a blob the old table still lists would be deduplicated against and never stored).
+            debug_assert!(self.pending.is_empty(), "refresh before writing");
+            let fresh = self.load_index()?;
+            self.index = std::sync::OnceLock::new();
+            let _ = self.index.set(fresh);
+            self.fallback_clear();
+            return Ok(());
+        }
         let mut found = Vec::new();
-        for listed in self.backend.list("index")? {
+        for listed in listing {
             let Some(name) = index::index_name_from_path(&listed.path) else {
                 continue;
             };
@@ -416,6 +448,16 @@ impl Store {
         result
     }
 
+    /// Stops the sealing threads once every blob in flight is appended: their buffers and zstd
+    /// contexts go with them (and the calling thread's contexts too), and the next blob makes them
+    /// again. For a process that stays between commits (`daw watch`).
+    pub fn release_workers(&mut self) -> Result<(), StoreError> {
+        self.drain_sealer()?;
+        self.sealer = None;
+        pack::release_thread_contexts();
+        Ok(())
+    }
+
     /// Waits for every blob still being sealed and appends it.
     fn drain_sealer(&mut self) -> Result<(), StoreError> {
         let Some(mut pool) = self.sealer.take() else {
@@ -470,6 +512,7 @@ impl Store {
             keys: &self.keys,
             table: &self.loaded()?.table,
             pending_meta: &self.pending_meta,
+            fallback: &self.fallback,
         })
     }
 
@@ -668,12 +711,18 @@ impl Store {
 /// Reads and verifies blobs, like [`Store::get_blob_as`], from any thread: a view of a store's backend,
 /// keys and index. (`Store` itself is not `Sync`: its sealing pool is not.) It sees what the store held
 /// when it was made; the borrow keeps the store from changing meanwhile.
+///
+/// A pack the index names may be gone: `daw gc` repacked its live blobs into a new pack and deleted
+/// it after the grace period (`docs/FORMAT.md`, "Garbage collection", "Readers"). The reader then
+/// reads every index file again (once for all the store's readers, until that table fails too) and
+/// reads the blob where it is now.
 #[derive(Clone, Copy)]
 pub struct BlobReader<'s> {
     backend: &'s Backend,
     keys: &'s Keys,
     table: &'s IndexTable,
     pending_meta: &'s HashMap<ObjectId, (BlobKind, Vec<u8>)>,
+    fallback: &'s std::sync::Mutex<Option<std::sync::Arc<IndexTable>>>,
 }
 
 /// The pack file a reader read from last, kept open for the next blob (blobs of one file mostly sit
@@ -709,6 +758,60 @@ impl<'s> BlobReader<'s> {
             return Ok(data.clone());
         }
         let loc = self.locate(id)?;
+        match self.read_at(id, kind, &loc, pack) {
+            Err(StoreError::Backend(BackendError::NotFound(_))) => self.read_moved(id, kind, loc),
+            result => result,
+        }
+    }
+
+    /// Reads a blob whose pack was not found: from where a fresh reading of the index places it.
+    fn read_moved(
+        &self,
+        id: &ObjectId,
+        kind: BlobKind,
+        gone: Location,
+    ) -> Result<Vec<u8>, StoreError> {
+        let mut gone = gone.pack;
+        for _ in 0..3 {
+            let table = self.table_without(id, &gone)?;
+            let Some(loc) = table.get(id) else {
+                return Err(StoreError::Missing(*id));
+            };
+            match self.read_at(id, kind, &loc, &mut OpenPack::default()) {
+                Err(StoreError::Backend(BackendError::NotFound(_))) => gone = loc.pack,
+                result => return result,
+            }
+        }
+        Err(StoreError::Missing(*id))
+    }
+
+    /// The fallback table, read again unless it already places `id` in a pack other than `gone`.
+    fn table_without(
+        &self,
+        id: &ObjectId,
+        gone: &ObjectId,
+    ) -> Result<std::sync::Arc<IndexTable>, StoreError> {
+        let mut slot = self.fallback.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = slot.as_ref()
+            && t.get(id).is_some_and(|l| l.pack != *gone)
+        {
+            return Ok(t.clone());
+        }
+        let (_, table) = read_index_files(self.backend, self.keys, false)?;
+        let table = std::sync::Arc::new(table);
+        *slot = Some(table.clone());
+        Ok(table)
+    }
+
+    /// Reads a blob at `loc` (reusing the pack file `pack` holds when it is that pack).
+    fn read_at(
+        &self,
+        id: &ObjectId,
+        kind: BlobKind,
+        loc: &Location,
+        pack: &mut OpenPack,
+    ) -> Result<Vec<u8>, StoreError> {
+        let loc = *loc;
         if loc.kind != kind {
             return Err(StoreError::Corrupt {
                 id: *id,
@@ -723,11 +826,10 @@ impl<'s> BlobReader<'s> {
     /// `None` for a blob stored whole (known from the index, nothing read). What a garbage
     /// collector must keep alive along with the blob (`docs/FORMAT.md`, "Delta").
     pub fn base_of(&self, id: &ObjectId) -> Result<Option<ObjectId>, StoreError> {
-        let loc = self.locate(id)?;
-        if loc.depth == 0 {
+        if self.locate(id)?.depth == 0 {
             return Ok(None);
         }
-        let sealed = self.read_sealed(id, &loc, &mut OpenPack::default())?;
+        let (loc, sealed) = self.read_located(id, &mut OpenPack::default())?;
         match pack::open_envelope(
             &self.keys.data_key,
             loc.kind,
@@ -741,6 +843,56 @@ impl<'s> BlobReader<'s> {
                 unreachable!("open_envelope checks the flag against the depth")
             }
         }
+    }
+
+    /// The base of the copy of a delta at `loc` (one of several copies of a blob may be a delta of
+    /// one base, another of another, or whole): its envelope there, opened.
+    pub fn base_at(&self, id: &ObjectId, loc: &Location) -> Result<Option<ObjectId>, StoreError> {
+        if loc.depth == 0 {
+            return Ok(None);
+        }
+        let sealed = self.read_sealed(id, loc, &mut OpenPack::default())?;
+        match pack::open_envelope(
+            &self.keys.data_key,
+            loc.kind,
+            id,
+            loc.raw_length,
+            loc.depth,
+            sealed,
+        )? {
+            pack::Opened::Delta { base, .. } => Ok(Some(base)),
+            pack::Opened::Whole(_) => {
+                unreachable!("open_envelope checks the flag against the depth")
+            }
+        }
+    }
+
+    /// A blob's location and sealed bytes, wherever it is now: where this reader's index says, or,
+    /// when that pack is gone (`daw gc` moved the blob) or the index does not have it, where a fresh
+    /// reading of the index places it.
+    fn read_located(
+        &self,
+        id: &ObjectId,
+        pack: &mut OpenPack,
+    ) -> Result<(Location, Vec<u8>), StoreError> {
+        let mut gone = match self.table.get(id) {
+            Some(loc) => match self.read_sealed(id, &loc, pack) {
+                Err(StoreError::Backend(BackendError::NotFound(_))) => loc.pack,
+                result => return result.map(|sealed| (loc, sealed)),
+            },
+            None => ObjectId::from_bytes([0; 32]),
+        };
+        for _ in 0..3 {
+            let table = self.table_without(id, &gone)?;
+            let Some(loc) = table.get(id) else {
+                return Err(StoreError::Missing(*id));
+            };
+            match self.read_sealed(id, &loc, &mut OpenPack::default()) {
+                Err(StoreError::Backend(BackendError::NotFound(_))) => gone = loc.pack,
+                result => return result.map(|sealed| (loc, sealed)),
+            }
+        }
+        Err(StoreError::Missing(*id))
     }
 
     /// A blob's sealed bytes, read from its pack.
@@ -783,7 +935,8 @@ impl<'s> BlobReader<'s> {
 
     /// Opens the sealed bytes of blob `id`, found at `loc`, and checks its id. A delta is rebuilt
     /// from its chain: the envelopes are opened down to a blob stored whole (each base found in the
-    /// index, of the same kind and of a lower depth, so a chain ends within `MAX_DELTA_DEPTH` reads),
+    /// index, where a gc may have moved it, of the same kind and of a lower depth, so a chain ends
+    /// within `MAX_DELTA_DEPTH` reads),
     /// then applied back up, each level checked against its id. Memory: the chain's deltas and two
     /// plaintexts. A missing or damaged base fails with an error naming the delta and its base.
     pub fn open_located(
@@ -820,10 +973,13 @@ impl<'s> BlobReader<'s> {
                 id: upper,
                 detail: format!("it is stored as a delta of {}, which {why}", base.short(12)),
             };
-            let base_loc = self
-                .table
-                .get(&base)
-                .ok_or_else(|| cannot("is missing from the repository".into()))?;
+            let (base_loc, sealed) = match self.read_located(&base, pack) {
+                Ok(found) => found,
+                Err(StoreError::Missing(_)) => {
+                    return Err(cannot("is missing from the repository".into()));
+                }
+                Err(e) => return Err(cannot(format!("cannot be read: {e}"))),
+            };
             if base_loc.kind != upper_loc.kind {
                 return Err(cannot(format!("is a {}", base_loc.kind.name())));
             }
@@ -833,19 +989,15 @@ impl<'s> BlobReader<'s> {
                     base_loc.depth, upper_loc.depth
                 )));
             }
-            let opened = self
-                .read_sealed(&base, &base_loc, pack)
-                .and_then(|sealed| {
-                    Ok(pack::open_envelope(
-                        &self.keys.data_key,
-                        base_loc.kind,
-                        &base,
-                        base_loc.raw_length,
-                        base_loc.depth,
-                        sealed,
-                    )?)
-                })
-                .map_err(|e| cannot(format!("cannot be read: {e}")))?;
+            let opened = pack::open_envelope(
+                &self.keys.data_key,
+                base_loc.kind,
+                &base,
+                base_loc.raw_length,
+                base_loc.depth,
+                sealed,
+            )
+            .map_err(|e| cannot(format!("cannot be read: {e}")))?;
             match opened {
                 pack::Opened::Whole(data) => {
                     break verified(self.keys, &base, data)
@@ -867,6 +1019,39 @@ impl<'s> BlobReader<'s> {
             plain = verified(self.keys, &delta, plain)?;
         }
         Ok(plain)
+    }
+}
+
+/// Reads every index file of a store into one table; with `keep`, also returns each file's
+/// content. A concurrent compaction or gc sweep may delete a file between the listing and the
+/// reading: then everything is listed and read again (its replacement was written first).
+fn read_index_files(
+    backend: &Backend,
+    keys: &Keys,
+    keep: bool,
+) -> Result<(Vec<(ObjectId, IndexFile)>, IndexTable), StoreError> {
+    let mut attempts = 0;
+    'retry: loop {
+        attempts += 1;
+        let mut table = IndexTable::default();
+        let mut files = Vec::new();
+        for listed in backend.list("index")? {
+            let Some(name) = index::index_name_from_path(&listed.path) else {
+                continue;
+            };
+            let bytes = match backend.get(&listed.path) {
+                Ok(b) => b,
+                Err(BackendError::NotFound(_)) if attempts < 5 => continue 'retry,
+                Err(e) => return Err(e.into()),
+            };
+            let file = IndexFile::open(&keys.data_key, &name, &bytes)?;
+            for (p, entries) in &file.packs {
+                table.add_pack(*p, entries);
+            }
+            files.push((name, if keep { file } else { IndexFile::default() }));
+        }
+        table.finish();
+        return Ok((files, table));
     }
 }
 
@@ -972,7 +1157,7 @@ fn named_aad(what: &str, name: &str) -> Vec<u8> {
 /// A random 32-byte name for packs and indexes (they are named, not addressed by content).
 pub fn random_name() -> ObjectId {
     let mut b = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
+    crypto::random_bytes(&mut b);
     ObjectId::from_bytes(b)
 }
 

@@ -18,9 +18,10 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::formats::gzip::Inflater;
+use crate::repo::snapshot::Settled;
 use crate::worktree::fsutil;
 use crate::worktree::ignore::{Ignores, is_path_ignored};
 use crate::worktree::stat::FileStat;
@@ -179,6 +180,20 @@ impl Settle {
             return Verdict::Incomplete(incomplete);
         }
         Verdict::Settled
+    }
+
+    /// What was judged settled, for the commit to hold the files to (`repo::snapshot::Settled`):
+    /// call it right after [`Settle::check`] said [`Verdict::Settled`].
+    pub fn settled(&self) -> Settled {
+        let quiet_for = self
+            .quiet_since
+            .map_or(Duration::ZERO, |since| since.elapsed());
+        Settled {
+            files: self.pending.clone(),
+            quiet_since: SystemTime::now()
+                .checked_sub(quiet_for)
+                .unwrap_or(SystemTime::UNIX_EPOCH),
+        }
     }
 
     /// The settled changes were committed (or found to change nothing): nothing is pending.

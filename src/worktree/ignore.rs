@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use gix_ignore::glob::pattern::Case;
 
-/// in the README ("What daw ignores"); a `.dawignore` can re-include any of them with `!pattern`, and
+/// The default rules, which daw applies before any `.dawignore`; listed in daw-ignore(5) (printed from
+/// this text) and in the README ("What daw ignores"); a `.dawignore` can re-include any of them with `!pattern`, and
 /// `daw status --ignored` lists what they leave out.
 ///
 /// Each rule must be unable to swallow a file the producer made. So:

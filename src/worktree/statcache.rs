@@ -722,7 +722,7 @@ fn encode(
     let empty = BTreeMap::new();
     let head_files = head.map_or(&empty, |(_, f)| f.as_ref());
     let mut generation = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut generation);
+    crate::store::crypto::random_bytes(&mut generation);
     let mut w = Writer::new();
     w.uvar(CACHE_VERSION)
         .raw(&generation)

@@ -435,3 +435,45 @@ fn the_ci_example_commits_verifies_tags_and_exports() {
     );
     assert!(env.run(&["tag"]).stdout.contains("v1"));
 }
+
+/// Issue 16: `daw log` says how long ago the last two weeks' commits were (`3 hours ago`, counted
+/// from the current time, pinned here), older ones only by date, and `--json` keeps the time alone.
+#[test]
+fn log_says_how_long_ago_recent_commits_were() {
+    let mut env = TestEnv::new();
+    env.init();
+    env.write("Song.als.txt", b"v1");
+    env.run(&["commit", "-m", "first"]).ok(); // at DAW_TIMESTAMP 1763800000
+    let mut date_line_at = |now: i64| {
+        env.env = vec![("DAW_TIMESTAMP".into(), now.to_string())];
+        let log = env.run(&["log"]);
+        log.ok();
+        log.stdout
+            .lines()
+            .find(|l| l.starts_with("Date:"))
+            .unwrap_or_else(|| panic!("no date in {}", log.stdout))
+            .to_string()
+    };
+    let t = 1_763_800_000;
+    assert_eq!(
+        date_line_at(t),
+        "Date:   2025-11-22 08:26:40 +0000 (just now)"
+    );
+    assert_eq!(
+        date_line_at(t + 3 * 3600 + 600),
+        "Date:   2025-11-22 08:26:40 +0000 (3 hours ago)"
+    );
+    assert_eq!(
+        date_line_at(t + 5 * 86_400),
+        "Date:   2025-11-22 08:26:40 +0000 (5 days ago)"
+    );
+    assert_eq!(
+        date_line_at(t + 30 * 86_400),
+        "Date:   2025-11-22 08:26:40 +0000"
+    );
+    let json = env.run(&["log", "--json"]);
+    json.ok();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v[0]["time"], t);
+    assert!(!json.stdout.contains("ago"), "{}", json.stdout);
+}

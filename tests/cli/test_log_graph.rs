@@ -148,7 +148,7 @@ fn graph_in_the_long_format_keeps_the_lanes_beside_the_text() {
     let out = show(&r.stdout, &names);
     assert!(
         out.starts_with(
-            "* commit <d> (HEAD -> main)\n| Author: tester <tester@HOST>\n| Date:   2025-11-22 08:26:40 +0000\n|\n|     D\n|\n*   commit <c>\n|\\\n| | Merge:  <b> <m2>\n"
+            "* commit <d> (HEAD -> main)\n| Author: tester <tester@HOST>\n| Date:   2025-11-22 08:26:40 +0000 (just now)\n|\n|     D\n|\n*   commit <c>\n|\\\n| | Merge:  <b> <m2>\n"
         ),
         "{out}"
     );

@@ -238,6 +238,7 @@ fn races(mode: Conditional, rounds: usize) {
     }
     let mut reported: Vec<String> = Vec::new();
     let mut both_landed = 0;
+    let mut refusals: std::collections::BTreeMap<String, usize> = Default::default();
     for round in 0..rounds {
         let mut ids = Vec::new();
         for (side, dir) in [("a", &a), ("b", &b)] {
@@ -264,8 +265,12 @@ fn races(mode: Conditional, rounds: usize) {
                 landed += 1;
             } else {
                 let err = String::from_utf8_lossy(&o.stderr);
+                let reason = err.lines().find(|l| l.starts_with("error")).unwrap_or("?");
+                *refusals.entry(reason.to_string()).or_default() += 1;
                 assert!(
-                    err.contains("landed at the same moment") || err.contains("daw pull"),
+                    err.contains("landed at the same moment")
+                        || err.contains("in progress")
+                        || err.contains("daw pull"),
                     "a failed push must say why: {err}"
                 );
             }
@@ -303,19 +308,28 @@ fn races(mode: Conditional, rounds: usize) {
         "lost {} pushed commits: {lost:?}\n{all}",
         lost.len()
     );
-    // Liveness, not safety, is reported rather than asserted: quiet runs land a push in nearly every
-    // round (50 of 50), but loaded machines have twice seen the honoured mode land 2 of 25 and 0 of
-    // 25 (nothing lost either time): a liveness bug under investigation (closing note of stop 17).
-    // What this test asserts is the requirement: no push reported as pushed is ever lost.
-    if reported.len() < rounds / 3 {
+    // Liveness: where the store honours conditional writes, the claim puts the two pushes of a
+    // round in order, so one of them lands (the other is told to pull). Two faults made loaded
+    // machines land 2 of 25 and 0 of 25: a withdrawn push left its claim behind, and a push that
+    // met three such claims gave up for good (withdrawn pushes now release their claim, and only a
+    // claim two minutes old is passed over); and s3s-fs decides create-only writes non-atomically
+    // (the test server now serialises them, as real stores decide them atomically). Where
+    // conditions are ignored both sides may withdraw in one round, so there it is reported.
+    if mode == Conditional::Honoured {
+        assert!(
+            reported.len() * 10 >= rounds * 8,
+            "only {} of {rounds} rounds landed a push; refusals: {refusals:#?}\n{all}",
+            reported.len()
+        );
+    } else if reported.len() < rounds / 3 {
         eprintln!(
-            "warning: only {} of {rounds} rounds landed a push ({mode:?})",
+            "warning: only {} of {rounds} rounds landed a push ({mode:?}); refusals: {refusals:#?}",
             reported.len()
         );
     }
     run_in(&env, &checker, &["fsck", "--remote", "origin"]).ok();
     eprintln!(
-        "races ({mode:?}): {rounds} rounds, {} pushes reported, {both_landed} rounds where both landed, 0 lost",
+        "races ({mode:?}): {rounds} rounds, {} pushes reported, {both_landed} rounds where both landed, 0 lost; refusals: {refusals:?}",
         reported.len()
     );
 }
@@ -640,6 +654,61 @@ fn a_remote_rolled_back_is_detected() {
         assert_ne!(r.status, 0, "{cmd:?} accepted a rolled-back remote");
         assert!(r.stderr.contains("rolled back"), "{}", r.stderr);
     }
+}
+
+/// A push killed between claiming its place in the remote's log and writing its operation leaves a
+/// claim: a fresh one makes the next push wait and then say another push is in progress (nothing
+/// published); one older than two minutes, or of the old empty format, is passed over.
+#[test]
+fn a_claim_left_by_a_dead_push_blocks_briefly_then_is_passed_over() {
+    let env = TestEnv::new();
+    env.init();
+    env.write("a.txt", b"1");
+    env.run(&["commit", "-m", "one"]).ok();
+    let remote = env.tmp.path().join("remote");
+    std::fs::create_dir_all(&remote).unwrap();
+    env.run(&["remote", "add", "origin", remote.to_str().unwrap()])
+        .ok();
+    env.run(&["push"]).ok();
+    let ops = |remote: &Path| std::fs::read_dir(remote.join("ops")).unwrap().count();
+    assert_eq!(ops(&remote), 1);
+    let claims = remote.join("claims");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    // The next place (2) is held by a push that is "still writing".
+    std::fs::write(claims.join(format!("{:016x}", 2)), now_ms.to_string()).unwrap();
+    env.write("a.txt", b"2");
+    env.run(&["commit", "-m", "two"]).ok();
+    let started = std::time::Instant::now();
+    let r = env.run(&["push"]);
+    assert_eq!(r.status, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("in progress"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(3));
+    assert_eq!(ops(&remote), 1, "nothing was published");
+    // Three minutes later by its own clock it is taken for dead, and so is an empty claim after it.
+    std::fs::write(
+        claims.join(format!("{:016x}", 2)),
+        (now_ms - 180_000).to_string(),
+    )
+    .unwrap();
+    std::fs::write(claims.join(format!("{:016x}", 3)), b"").unwrap();
+    env.run(&["push"]).ok();
+    let names: Vec<String> = std::fs::read_dir(remote.join("ops"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.starts_with(&format!("{:016x}-", 4))),
+        "{names:?}"
+    );
+    let checker = env.tmp.path().join("checker");
+    env.run(&["clone", remote.to_str().unwrap(), checker.to_str().unwrap()])
+        .ok();
+    assert_eq!(std::fs::read(checker.join("a.txt")).unwrap(), b"2");
+    env.run(&["fsck", "--remote", "origin"]).ok();
 }
 
 /// Bad input: each gives a clear one-line error with a hint, a non-zero exit, and changes nothing

@@ -521,3 +521,48 @@ fn temporary_files_a_killed_daw_left_are_removed_under_the_lock() {
         );
     }
 }
+
+/// Issue 16: `export`, `switch`, `restore`, `reset --hard`, `undo` and `fsck --read-data` show the
+/// progress bar `commit` shows, on a terminal only: run from a script (stderr a pipe, as here), they
+/// print nothing progress-like, on stderr or stdout, even for a file large enough to take a moment.
+#[test]
+fn commands_that_write_or_read_much_print_no_progress_without_a_terminal() {
+    let env = TestEnv::new();
+    env.init();
+    env.write("Song.als.txt", b"v1");
+    env.write("Audio/take.wav", &pseudo_random(7, 24 << 20));
+    env.run(&["commit", "-m", "one"]).ok();
+    env.write("Audio/take.wav", &pseudo_random(8, 24 << 20));
+    env.run(&["commit", "-m", "two"]).ok();
+    let runs = [
+        ("export", env.run(&["export", "HEAD~1", "../old version"])),
+        ("switch", env.run(&["switch", "--detach", "HEAD~1"])),
+        ("switch back", env.run(&["switch", "main"])),
+        (
+            "restore",
+            env.run(&["restore", "--source", "HEAD~1", "Audio/take.wav"]),
+        ),
+        (
+            "reset --hard",
+            env.run(&["reset", "--hard", "--discard-changes", "HEAD"]),
+        ),
+        ("undo", env.run(&["undo"])),
+        ("fsck --read-data", env.run(&["fsck", "--read-data"])),
+    ];
+    for (what, r) in &runs {
+        r.ok();
+        for (stream, text) in [("stderr", &r.stderr), ("stdout", &r.stdout)] {
+            assert!(
+                !text.contains('\r') && !text.contains('\x1b') && !text.contains(" eta "),
+                "{what} printed progress on {stream}: {text:?}"
+            );
+        }
+    }
+    // The commands did their work: the file was written each time.
+    assert_eq!(
+        std::fs::read(env.tmp.path().join("old version/Audio/take.wav"))
+            .unwrap()
+            .len(),
+        24 << 20
+    );
+}

@@ -1,7 +1,8 @@
 //! `daw watch` as a user runs it: a child process watching a project while the test plays a DAW's
 //! saves against it (temp file and rename, a slow in-place rewrite, bursts, a set plus a new
-//! recording), a manual commit and a held lock during the watch, SIGTERM, kill -9 and a restart,
-//! and a folder holding several projects. Each save must become exactly one autosave commit holding
+//! recording), a manual commit and a held lock during the watch, a file rewritten while the commit
+//! reads the save, SIGTERM, kill -9 during commits and a restart, what `daw status` says of a watched
+//! project, and a folder holding several projects. Each save must become exactly one autosave commit holding
 //! the final bytes, never a half-written file. The debounce is 300 ms to keep the module fast.
 
 use std::io::{BufRead, BufReader, Write};
@@ -234,6 +235,27 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
         st.stdout
     );
     assert!(st.stdout.contains("; last autosave "), "{}", st.stdout);
+    assert!(
+        st.stdout.contains("; no remote to push to."),
+        "{}",
+        st.stdout
+    );
+    let watch = status_json(&env)["watch"].clone();
+    assert_eq!(watch["pid"], w.child.id(), "{watch}");
+    assert_eq!(watch["push"], serde_json::Value::Null, "{watch}");
+    assert_eq!(watch["last_autosave"], head["time"], "{watch}");
+    assert_eq!(watch["unpushed"], serde_json::Value::Null, "{watch}");
+    // A remote the branch was never pushed to: all of it is unpushed.
+    let backup = env.tmp.path().join("backup");
+    env.run(&["remote", "add", "origin", backup.to_str().unwrap()])
+        .ok();
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout
+            .contains("; 2 commits not pushed to 'origin/main'."),
+        "{}",
+        st.stdout
+    );
     let second = env.run(&["watch"]);
     assert_eq!(second.status, 2);
     assert!(
@@ -366,22 +388,136 @@ fn each_settled_save_becomes_one_autosave_and_never_a_torn_file() {
     assert!(rest.iter().any(|e| e["event"] == "stopped"), "{rest:?}");
     let st = env.run(&["status"]);
     assert!(!st.stdout.contains("Watched"), "{}", st.stdout);
+    assert_eq!(status_json(&env)["watch"], serde_json::Value::Null);
     env.run(&["fsck", "--read-data"]).ok();
 }
 
+fn status_json(env: &TestEnv) -> serde_json::Value {
+    let r = env.run(&["status", "--json"]);
+    r.ok();
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// Whether a commit of the watcher `pid` holds the repository now (the lock's note; a killed
+/// commit leaves its note behind, so the pid tells this watcher's from an earlier one's).
+fn committing(env: &TestEnv, pid: u32) -> bool {
+    std::fs::read_to_string(env.daw_dir().join("lock"))
+        .is_ok_and(|note| note.contains(&format!("daw commit (pid {pid})")))
+}
+
+/// Waits (up to 20 s) until a commit of the watcher `pid` holds the repository.
+fn wait_for_commit(env: &TestEnv, pid: u32) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !committing(env, pid) {
+        assert!(Instant::now() < deadline, "no commit started within 20 s");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Regression (issue 13): a file written again after the save had settled, while the commit was
+/// reading the project, was committed as the commit found it: half-written. Here a long recording
+/// keeps the commit busy while a short one, settled and complete when judged, is rewritten in
+/// place, half of it at once and the rest after a pause. The commit must record nothing; the
+/// rewrite settles in its turn, and one commit holds the final bytes.
 #[test]
-fn kill_9_then_restart_loses_no_save() {
+fn a_file_rewritten_while_the_commit_reads_the_save_is_not_committed_torn() {
+    let env = TestEnv::new();
+    env.write("Song.als", &set(120, &["Drums"], 1));
+    env.init();
+    env.run(&["commit", "-m", "Start"]).ok();
+    let w = Watcher::start(&env, &env.project, &[]);
+    // Its first look at the project (a commit that finds nothing new) is over.
+    w.until_quiet(QUIET);
+    let long_take = wav(1, 40 << 20);
+    let (first, second) = (wav(2, 400_000), wav(3, 400_000));
+    env.write("Samples/A long take.wav", &long_take);
+    env.write("Samples/B short take.wav", &first);
+    wait_for_commit(&env, w.child.id());
+    // The commit is under way (the long take is read first): B is rewritten in place.
+    let path = env.project.join("Samples/B short take.wav");
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.write_all(&second[..second.len() / 2]).unwrap();
+    f.flush().unwrap();
+    let events = w.until_event("changed", Duration::from_secs(20));
+    assert!(
+        !events.iter().any(|e| e["event"] == "autosave"),
+        "committed while the take was being rewritten: {events:?}"
+    );
+    let changed = events.last().unwrap();
+    assert_eq!(
+        changed["paths"],
+        serde_json::json!(["Samples/B short take.wav"])
+    );
+    // Half-written and quiet for longer than the debounce: settled but incomplete, so waited for.
+    let during = w.until_quiet(QUIET);
+    assert!(
+        !during.iter().any(|e| e["event"] == "autosave"),
+        "{during:?}"
+    );
+    assert!(during.iter().any(|e| e["event"] == "waiting"), "{during:?}");
+    f.write_all(&second[second.len() / 2..]).unwrap();
+    f.flush().unwrap();
+    drop(f);
+    let a = w.autosaves_of_one_save();
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(committed(&env, "HEAD", "Samples/B short take.wav"), second);
+    assert_eq!(
+        committed(&env, "HEAD", "Samples/A long take.wav"),
+        long_take
+    );
+    assert_eq!(log(&env, &[]).len(), 2, "Start and the one autosave");
+    env.run(&["fsck", "--read-data"]).ok();
+}
+
+/// How many times the kill test kills the watcher: `DAW_TEST_WATCH_KILLS` (the issue asks for a run
+/// of at least 20; the default keeps `cargo test` quick).
+fn watch_kills() -> usize {
+    std::env::var("DAW_TEST_WATCH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+}
+
+/// Every commit id in the log of HEAD.
+fn commit_ids(env: &TestEnv) -> Vec<String> {
+    log(env, &[])
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// kill -9 while the watcher commits a save (the set and a new take), at a pseudo-random moment
+/// between the commit taking the repository and the time a commit takes: each time `fsck
+/// --read-data` is clean and every commit made before is still there; each restart commits what the
+/// kill left uncommitted, so no save is lost.
+#[test]
+fn kill_9_during_commits_loses_nothing() {
     let env = TestEnv::new();
     env.write("Song.als", &set(100, &["Drums"], 1));
     env.init();
     env.run(&["commit", "-m", "Start"]).ok();
-    let mut last = Vec::new();
-    // Killed before the save settled, as it settles, and while (or just after) it commits.
-    for (round, delay_ms) in [0u64, 250, 330, 450, 700].into_iter().enumerate() {
+    let kills = watch_kills();
+    let take = |round: usize| wav(round as u64, 3 << 20);
+    // How long a commit of such a save takes here: the kills fall anywhere in it.
+    let w = Watcher::start(&env, &env.project, &[]);
+    w.until_quiet(QUIET);
+    save_by_rename(&env, "Song.als", &set(100, &["Drums", "Bass"], 2));
+    env.write("Samples/take.wav", &take(kills));
+    wait_for_commit(&env, w.child.id());
+    let start = Instant::now();
+    while committing(&env, w.child.id()) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let commit_time = start.elapsed();
+    w.until_event("autosave", Duration::from_secs(10));
+    drop(w);
+    let mut last = set(100, &["Drums", "Bass"], 2);
+    let mut during_commit = 0;
+    for round in 0..kills {
         let w = Watcher::start(&env, &env.project, &[]);
         // What an earlier round's kill left uncommitted is committed now.
-        if !last.is_empty() {
-            let deadline = Instant::now() + Duration::from_secs(10);
+        {
+            let deadline = Instant::now() + Duration::from_secs(20);
             while committed(&env, "HEAD", "Song.als") != last {
                 assert!(
                     Instant::now() < deadline,
@@ -390,19 +526,31 @@ fn kill_9_then_restart_loses_no_save() {
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
+        w.until_quiet(QUIET);
+        let before = commit_ids(&env);
         last = set(101 + round as u32, &["Drums"], 50 + round as u64);
         save_by_rename(&env, "Song.als", &last);
-        env.write(
-            &format!("Samples/take {round}.wav"),
-            &wav(round as u64, 200_000),
-        );
-        std::thread::sleep(Duration::from_millis(delay_ms));
+        env.write(&format!("Samples/take {round}.wav"), &take(round));
+        wait_for_commit(&env, w.child.id());
+        let at = f64::from(pseudo_random(round as u64, 1)[0]) / 256.0;
+        std::thread::sleep(commit_time.mul_f64(at));
         w.signal(libc::SIGKILL);
+        let pid = w.child.id();
         drop(w);
+        if committing(&env, pid) {
+            during_commit += 1;
+        }
         env.run(&["fsck", "--read-data"]).ok();
+        let after = commit_ids(&env);
+        for id in &before {
+            assert!(
+                after.contains(id),
+                "round {round}: commit {id} was lost by the kill"
+            );
+        }
     }
     let w = Watcher::start(&env, &env.project, &[]);
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(20);
     // `status --porcelain`: only its `# branch` header lines when the work tree is committed.
     while env
         .run(&["status", "--porcelain"])
@@ -418,11 +566,20 @@ fn kill_9_then_restart_loses_no_save() {
     }
     drop(w);
     assert_eq!(committed(&env, "HEAD", "Song.als"), last);
-    for round in 0..5u64 {
+    for round in 0..kills {
         let rel = format!("Samples/take {round}.wav");
-        assert_eq!(committed(&env, "HEAD", &rel), wav(round, 200_000));
+        assert_eq!(committed(&env, "HEAD", &rel), take(round));
     }
     env.run(&["fsck", "--read-data"]).ok();
+    eprintln!(
+        "kill -9 of daw watch: {kills} kills at random moments of a commit (one took {commit_time:?}), \
+         {during_commit} while it held the repository; fsck --read-data clean after each, no commit \
+         and no save lost"
+    );
+    assert!(
+        during_commit > 0,
+        "no kill landed during a commit: the test did not test it"
+    );
 }
 
 #[test]
@@ -542,8 +699,27 @@ fn push_retries_until_the_remote_is_back_and_nothing_is_lost() {
             "{events:?}"
         );
     }
+    // `daw status` counts what is waiting for the remote.
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout.contains(", pushing to 'usb'); last autosave ")
+            && st.stdout.contains("; 2 commits not pushed to 'usb/main'."),
+        "{}",
+        st.stdout
+    );
+    let watch = status_json(&env)["watch"].clone();
+    assert_eq!(watch["push"], "usb", "{watch}");
+    assert_eq!(watch["remote_branch"], "usb/main", "{watch}");
+    assert_eq!(watch["unpushed"], 2, "{watch}");
     plug();
     w.until_event("pushed", Duration::from_secs(20));
+    let st = env.run(&["status"]);
+    assert!(
+        st.stdout.contains("; all pushed to 'usb/main'."),
+        "{}",
+        st.stdout
+    );
+    assert_eq!(status_json(&env)["watch"]["unpushed"], 0);
     // The clone of the remote holds every commit, in order.
     let copy = env.tmp.path().join("copy");
     env.run(&["clone", usb.to_str().unwrap(), copy.to_str().unwrap()])

@@ -121,6 +121,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         paths,
         allow_empty: args.allow_empty,
         autosave: false,
+        settled: None,
     };
     let mut progress = ui::Progress::new(ctx.quiet || args.json);
     let report = repo.commit(&opts, &mut progress);

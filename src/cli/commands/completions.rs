@@ -48,13 +48,14 @@ pub fn generated_docs() -> std::io::Result<Vec<(PathBuf, Vec<u8>)>> {
         for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
             pages(sub, out)?;
         }
-        let man = clap_mangen::Man::new(cmd.clone());
-        let mut buf = Vec::new();
-        man.render(&mut buf)?;
-        out.push((Path::new("man").join(man.get_filename()), buf));
+        let (name, page) = crate::cli::manual::command_page(cmd)?;
+        out.push((Path::new("man").join(name), page));
         Ok(())
     }
     pages(&cmd, &mut out)?;
+    for (name, page) in crate::cli::manual::topic_pages() {
+        out.push((Path::new("man").join(name), page));
+    }
     for shell in SHELLS {
         out.push((
             Path::new("completions").join(shell.file_name("daw")),

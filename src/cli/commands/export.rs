@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::cli::ui::human_bytes;
+use crate::cli::ui::{self, human_bytes};
 use crate::cli::{CommandError, Context};
 
 /// Write the project as it was at a commit into a new folder
@@ -20,7 +20,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let repo = ctx.open()?;
     let id = repo.resolve(&args.rev)?;
     let dest = ctx.cwd.join(&args.dir);
-    let report = repo.export(&id, &dest)?;
+    let mut progress = ui::Progress::new(ctx.quiet);
+    let report = repo.export(&id, &dest, &mut progress);
+    progress.finish();
+    let report = report?;
     ctx.say(format_args!(
         "Exported {} ({} files, {}) to {}",
         id.short(12),

@@ -78,9 +78,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     } else {
         None
     };
-    let mut report = repo.fsck(FsckOptions {
-        read_data: args.read_data,
-    })?;
+    let mut progress = ui::Progress::new(ctx.quiet || args.json);
+    let report = repo.fsck(
+        FsckOptions {
+            read_data: args.read_data,
+        },
+        &mut progress,
+    );
+    progress.finish();
+    let mut report = report?;
     for t in &trust {
         report.problems.insert(
             0,

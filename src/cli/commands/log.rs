@@ -10,14 +10,15 @@ use daw::repo::{RepoError, Repository};
 
 use crate::cli::commands::commit::relative_to_work_tree;
 use crate::cli::graph::Graph;
-use crate::cli::ui::{Color, format_time};
+use crate::cli::ui::{Color, format_time, relative_time};
 use crate::cli::{CommandError, Context};
 
 /// Show the history, newest first
 ///
-/// Each commit with its id, author, date, message and a one-line summary of the project. Never reads
-/// or parses project files: what it shows was recorded at commit time. With --oneline, a set's summary
-/// is shown in brackets only on the commits that changed it.
+/// Each commit with its id, author, date (for the last two weeks' commits also how long ago: `3 hours
+/// ago`), message and a one-line summary of the project. Never reads or parses project files: what it
+/// shows was recorded at commit time. With --oneline, a set's summary is shown in brackets only on the
+/// commits that changed it.
 ///
 /// Autosaves (commits made by `daw watch`) are marked `autosave:`; --no-auto leaves them out, so
 /// that the commits you named stand alone (the history joins up across the ones left out).
@@ -289,6 +290,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     }
     let listed: HashMap<ObjectId, &Commit> = commits.iter().map(|(id, c, _)| (*id, c)).collect();
     let mut graph = args.graph.then(Graph::new);
+    // Recent commits' dates also say how long ago they were (`--json` keeps the time alone).
+    let (now, _) = crate::cli::now();
     for (i, (id, c, parents)) in commits.iter().enumerate() {
         let rows = graph.as_mut().map(|g| g.next(*id, parents));
         let (prefix, cont) = match &rows {
@@ -371,10 +374,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
                 lines.push(format!("Merge:  {}", ps.join(" ")));
             }
             lines.push(format!("Author: {} <{}>", c.author.name, c.author.email));
-            lines.push(format!(
-                "Date:   {}",
-                format_time(c.author.time, c.author.tz_offset_minutes)
-            ));
+            let date = format_time(c.author.time, c.author.tz_offset_minutes);
+            lines.push(match relative_time(c.author.time, now) {
+                Some(ago) => format!("Date:   {date} ({ago})"),
+                None => format!("Date:   {date}"),
+            });
             if c.autosave {
                 lines.push("Saved:  automatically by daw watch (message written by daw)".into());
             }

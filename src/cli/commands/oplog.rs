@@ -99,7 +99,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             None => None,
             Some(p) => match log.get(i + 1) {
                 Some((id, prev)) if id == p => Some(prev.clone()),
-                _ => Some(repo.read_op(p)?),
+                _ => repo.op_parent(op)?.map(|(_, prev)| prev),
             },
         })
     };
@@ -147,8 +147,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         )?;
         writeln!(out, "    {}", ctx.paint(Color::Bold, &op.description))?;
         writeln!(out, "    $ {}", op.meta.command)?;
-        for line in ref_changes(before.as_ref().map(|b| &b.refs), &op.refs) {
-            writeln!(out, "    {line}")?;
+        if before.is_none() && !op.parents.is_empty() {
+            // The operations before this one were pruned (`daw gc --prune-oplog`).
+            writeln!(out, "    (the log before this operation was pruned)")?;
+        } else {
+            for line in ref_changes(before.as_ref().map(|b| &b.refs), &op.refs) {
+                writeln!(out, "    {line}")?;
+            }
         }
         if let Some(w) = &op.work_tree {
             let scope = if w.paths.is_empty() {

@@ -6,16 +6,24 @@ use crate::cli::{CommandError, Context};
 
 /// Fetch from a remote and bring the current branch up to it
 ///
-/// Fast-forward only: when the remote's branch has everything this one has and more, the branch and
-/// the project's files move to it (uncommitted changes in the way are refused, as by switch). When
-/// both sides have commits of their own, nothing moves and both are named: keep one side with
-/// `daw reset --hard origin/BRANCH` or `daw push --force`, or keep both on two branches.
+/// When the remote's branch has everything this one has and more, the branch and the project's files
+/// move to it (uncommitted changes in the way are refused, as by switch). When both sides have
+/// commits of their own, nothing moves and both are named, unless --merge: then the remote's branch
+/// is merged into this one as by `daw merge origin/BRANCH` (a merge commit, or conflicts to resolve).
+/// Without --merge, keep one side with `daw reset --hard origin/BRANCH` or `daw push --force`, or
+/// keep both on two branches.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The remote (default: origin, or the only one)
     pub remote: Option<String>,
     /// The remote's branch to bring in (default: the one named like the current branch)
     pub branch: Option<String>,
+    /// On diverged histories, merge the remote's branch into this one (see `daw merge`)
+    #[arg(long)]
+    pub merge: bool,
+    /// With --merge: the merge commit's message
+    #[arg(short, long, requires = "merge")]
+    pub message: Option<String>,
     /// Print the outcome as JSON
     #[arg(long)]
     pub json: bool,
@@ -33,6 +41,22 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let result = repo.pull(&name, &backend, args.branch.as_deref(), &progress);
     bar.finish();
     let (fetched, outcome) = result.map_err(|e| remote_failure(e, &url))?;
+    if args.merge
+        && let PullOutcome::Diverged { branch, theirs, .. } = &outcome
+        && let [theirs] = theirs.as_slice()
+    {
+        if !args.json {
+            print_fetch(ctx, &name, &fetched, false)?;
+        }
+        let opts = daw::repo::merge::MergeOptions {
+            message: args.message,
+            author: crate::cli::commands::merge::author_now(&repo),
+        };
+        let label = format!("{name}/{branch}");
+        return crate::cli::commands::merge::merge_and_report(
+            ctx, &mut repo, *theirs, &label, &opts, args.json,
+        );
+    }
     if args.json {
         let v = match &outcome {
             PullOutcome::UpToDate => serde_json::json!({"outcome": "up-to-date"}),
@@ -83,6 +107,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             ours.short(12),
             list.join(" and ")
         ))
+        .hint(if theirs.len() == 1 {
+            format!("merge them: `daw pull --merge` (or `daw merge {name}/{branch}`)")
+        } else {
+            format!("the remote itself holds {} versions of '{branch}': merge one with `daw merge ID`", theirs.len())
+        })
         .hint(format!(
             "keep both: `daw branch mine` then `daw reset --hard {name}/{branch}`; or keep yours: `daw push --force`"
         )));

@@ -1,7 +1,7 @@
 use daw::repo::ops::Head;
 
 use crate::cli::commands::switch::{clobber_hint, file_counts, print_files, warn_left_behind};
-use crate::cli::{CommandError, Context};
+use crate::cli::{CommandError, Context, ui};
 
 /// Move the current branch to another commit
 ///
@@ -26,9 +26,10 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let mut repo = ctx.open()?;
     let target = repo.resolve(&args.rev)?;
-    let report = repo
-        .reset(target, args.hard, args.discard_changes)
-        .map_err(|e| clobber_hint(e, "--discard-changes"))?;
+    let mut progress = ui::Progress::new(ctx.quiet);
+    let report = repo.reset(target, args.hard, args.discard_changes, &mut progress);
+    progress.finish();
+    let report = report.map_err(|e| clobber_hint(e, "--discard-changes"))?;
     print_files(ctx, &report.files)?;
     let subject = repo
         .read_commit(&target)?

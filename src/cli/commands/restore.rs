@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use crate::cli::commands::commit::relative_to_work_tree;
 use crate::cli::commands::switch::{clobber_hint, file_counts, print_files};
-use crate::cli::{CommandError, Context};
+use crate::cli::{CommandError, Context, ui};
 
 /// Bring files back to how they were in a commit
 ///
@@ -37,9 +37,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         .iter()
         .map(|p| relative_to_work_tree(ctx, &work_tree, p))
         .collect::<Result<Vec<_>, _>>()?;
-    let report = repo
-        .restore(&paths, source, args.force)
-        .map_err(|e| clobber_hint(e, "--force"))?;
+    let mut progress = ui::Progress::new(ctx.quiet);
+    let report = repo.restore(&paths, source, args.force, &mut progress);
+    progress.finish();
+    let report = report.map_err(|e| clobber_hint(e, "--force"))?;
     let from = match source {
         Some(s) => s.short(12),
         None => "HEAD".to_string(),

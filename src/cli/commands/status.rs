@@ -1,7 +1,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use daw::repo::lock::{WatchMark, WatchNote};
 use daw::repo::status::{Status, StatusKind};
+use daw::repo::sync::AheadBehind;
 use daw::worktree::ignore::{IgnoreSource, IgnoredPath, ignored_paths};
 use daw::worktree::paths::display_path;
 use daw::worktree::walk::Walk;
@@ -23,6 +25,12 @@ use crate::cli::{CommandError, Context};
 ///
 /// --ignored also lists what the ignore rules leave out of snapshots, and which rule: one of daw's
 /// defaults (DAW by-products such as Live's set backups and `.asd` files) or a `.dawignore`.
+///
+/// While `daw watch` runs on the project, a last line says so: since when, the remote it pushes to,
+/// the last autosave, and how many commits are not pushed yet (to the remote watch pushes to, else
+/// the branch's remote-tracking branch: `origin`'s, or the one remote that has it; else the remote
+/// `daw push` would use). --json gives the same as `"watch": {"pid", "since", "push", "last_autosave", "remote_branch", "unpushed"}` (times
+/// in seconds since the Unix epoch), `null` when nothing watches the project.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// One line per file: A new, M modified, D deleted, R renamed
@@ -124,8 +132,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             human_bytes(status.bytes_read)
         );
     }
+    let merge = repo.merge_in_progress()?;
     let mut out = std::io::stdout().lock();
     if args.json {
+        let watch = watched(&repo, status.branch.as_deref())?;
         let v = serde_json::json!({
             "branch": status.branch,
             "detached": status.branch.is_none(),
@@ -134,8 +144,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             "changes": status.changes,
             "warnings": status.warnings.iter().map(|w| serde_json::json!({
                 "path": w.path.to_string_lossy(), "message": w.message })).collect::<Vec<_>>(),
+            "watch": watch.as_ref().map(Watched::json),
         });
         let mut v = v;
+        v["merge"] = match &merge {
+            None => serde_json::Value::Null,
+            Some((state, phase)) => serde_json::json!({
+                "phase": phase,
+                "theirs": state.label,
+                "theirs_commit": state.theirs.to_hex(),
+                "base": state.base.to_hex(),
+                "conflicts": state.conflicts,
+                "unresolved": state.unresolved().map(|c| c.path.clone()).collect::<Vec<_>>(),
+            }),
+        };
         if let Some(ignored) = &ignored {
             v["ignored"] = ignored
                 .iter()
@@ -195,16 +217,74 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         }
         return Ok(());
     }
-    let upstream = match &status.branch {
-        Some(b) => upstream_line(&repo, b)?,
-        None => None,
+    let watch = watched(&repo, status.branch.as_deref())?;
+    let upstream = match (&watch, &status.branch) {
+        (Some(w), _) => w.tracking.as_ref().and_then(upstream_line),
+        (None, Some(b)) => repo.ahead_behind(b, None)?.as_ref().and_then(upstream_line),
+        (None, None) => None,
     };
     long_format(ctx, &status, upstream.as_deref(), &mut out)?;
-    if let Some(line) = watched_line(&repo)? {
-        writeln!(out, "{line}")?;
+    if let Some((state, phase)) = &merge {
+        merge_lines(state, *phase, &mut out)?;
+    }
+    if let Some(w) = &watch {
+        writeln!(out, "{}", w.line())?;
     }
     if let Some(ignored) = &ignored {
         list_ignored(ignored, &mut out)?;
+    }
+    Ok(())
+}
+
+/// The merge in progress: what is unresolved, and how to go on.
+fn merge_lines(
+    state: &daw::repo::merge::MergeState,
+    phase: daw::repo::merge::MergePhase,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    if phase == daw::repo::merge::MergePhase::Interrupted {
+        writeln!(
+            out,
+            "A merge of '{}' was interrupted while starting: run `daw merge --abort` (then merge again).",
+            state.label
+        )?;
+        return Ok(());
+    }
+    let open = state.unresolved().count();
+    writeln!(
+        out,
+        "Merging '{}' ({} of {} conflict{} unresolved):",
+        state.label,
+        open,
+        state.conflicts.len(),
+        if state.conflicts.len() == 1 { "" } else { "s" }
+    )?;
+    for c in &state.conflicts {
+        let beside = match &c.theirs_file {
+            Some(m) => format!("; theirs in '{m}'"),
+            None => String::new(),
+        };
+        let mark = match c.resolution {
+            None => "unresolved".to_string(),
+            Some(r) => format!("resolved: {}", r.name()),
+        };
+        writeln!(
+            out,
+            "    {mark}: {} ({}{beside})",
+            c.path,
+            c.kind.describe()
+        )?;
+    }
+    if open > 0 {
+        writeln!(
+            out,
+            "Choose with `daw resolve PATH --ours|--theirs|--both`; `daw merge --abort` goes back."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "All resolved: `daw merge --continue` makes the merge commit."
+        )?;
     }
     Ok(())
 }
@@ -261,69 +341,138 @@ fn list_ignored(
 /// How far back from HEAD (first parents) the last autosave is looked for.
 const AUTOSAVE_LOOKBACK: usize = 200;
 
-/// `Watched by daw watch (pid 123 since …); last autosave …`, when a `daw watch` runs on the
-/// repository (its mark, `repo::lock::WatchMark`). Reads commits only then.
-fn watched_line(repo: &daw::repo::Repository) -> Result<Option<String>, CommandError> {
-    let Some(note) = daw::repo::lock::WatchMark::holder(repo.daw_dir()) else {
+/// What `daw status` says of a running `daw watch` (its mark, `repo::lock::WatchMark`).
+struct Watched {
+    /// The watcher's note, parsed; `None` when it is not in the expected form (then `raw` is shown).
+    note: Option<WatchNote>,
+    raw: String,
+    /// HEAD is detached: autosaves go on no branch, and there is nothing to push.
+    detached: bool,
+    /// The last autosave on HEAD's first-parent line (time, UTC offset in minutes).
+    last_autosave: Option<(i64, i32)>,
+    /// The branch against the remote watch pushes to (`--push`), or its upstream (`origin`'s, or
+    /// the remote that has one), or the remote `daw push` would use: how many commits are not
+    /// pushed yet.
+    tracking: Option<AheadBehind>,
+}
+
+impl Watched {
+    /// `Watched by daw watch (pid 123, since …, pushing to 'usb'); last autosave …; 2 commits not
+    /// pushed to 'usb/main'.`
+    fn line(&self) -> String {
+        let who = match &self.note {
+            Some(n) => {
+                let mut who = format!(
+                    "pid {}, since {}",
+                    n.pid,
+                    ui::format_time(n.since, crate::cli::now().1)
+                );
+                if let Some(remote) = &n.push {
+                    who.push_str(&format!(", pushing to '{remote}'"));
+                }
+                who
+            }
+            None => self.raw.clone(),
+        };
+        let last = match self.last_autosave {
+            Some((t, tz)) => format!("last autosave {}", ui::format_time(t, tz)),
+            None => "no autosave yet".to_string(),
+        };
+        let unpushed = match &self.tracking {
+            Some(t) if t.ahead == 0 => format!("all pushed to '{}'", t.tracking),
+            Some(t) => format!(
+                "{} not pushed to '{}'",
+                plural(t.ahead, "commit", "commits"),
+                t.tracking
+            ),
+            None if self.detached => "nothing to push on a detached HEAD".to_string(),
+            None => "no remote to push to".to_string(),
+        };
+        format!("Watched by daw watch ({who}); {last}; {unpushed}.")
+    }
+
+    /// `{"pid", "since", "push", "last_autosave", "remote_branch", "unpushed"}` (times in seconds
+    /// since the Unix epoch; `null` where there is none).
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "pid": self.note.as_ref().map(|n| n.pid),
+            "since": self.note.as_ref().map(|n| n.since),
+            "push": self.note.as_ref().and_then(|n| n.push.clone()),
+            "last_autosave": self.last_autosave.map(|(t, _)| t),
+            "remote_branch": self.tracking.as_ref().map(|t| t.tracking.clone()),
+            "unpushed": self.tracking.as_ref().map(|t| t.ahead),
+        })
+    }
+}
+
+/// The state of the `daw watch` running on the repository, if one is. Reads commits only then.
+fn watched(
+    repo: &daw::repo::Repository,
+    branch: Option<&str>,
+) -> Result<Option<Watched>, CommandError> {
+    let Some(raw) = WatchMark::holder(repo.daw_dir()) else {
         return Ok(None);
     };
-    let note = match note.split_once(" since ") {
-        Some((pid, t)) => match t.trim().parse::<i64>() {
-            Ok(t) => format!("{pid}, since {}", ui::format_time(t, crate::cli::now().1)),
-            Err(_) => note.clone(),
-        },
-        None => note.clone(),
-    };
-    let mut last = None;
+    let note = WatchNote::parse(&raw);
+    let mut last_autosave = None;
     let mut at = repo.head_commit()?;
     for _ in 0..AUTOSAVE_LOOKBACK {
         let Some(id) = at else { break };
         let c = repo.read_commit(&id)?;
         if c.autosave {
-            last = Some((c.author.time, c.author.tz_offset_minutes));
+            last_autosave = Some((c.author.time, c.author.tz_offset_minutes));
             break;
         }
         at = c.parents.first().copied();
     }
-    let last = match last {
-        Some((t, tz)) => format!("last autosave {}", ui::format_time(t, tz)),
-        None => "no autosave yet".to_string(),
+    let push = note.as_ref().and_then(|n| n.push.as_deref());
+    let tracking = match branch {
+        Some(b) => match repo.ahead_behind(b, push)? {
+            Some(t) => Some(t),
+            // Never pushed anywhere: against the remote a `daw push` would send it to.
+            None => match default_remote(repo)? {
+                Some(r) => repo.ahead_behind(b, Some(&r))?,
+                None => None,
+            },
+        },
+        None => None,
     };
-    Ok(Some(format!("Watched by daw watch ({note}); {last}.")))
+    Ok(Some(Watched {
+        note,
+        raw,
+        detached: branch.is_none(),
+        last_autosave,
+        tracking,
+    }))
 }
 
-/// "Your branch is ahead of 'origin/main' by 2 commits…", when the branch has a remote-tracking
-/// branch. Reads commits only when the two differ.
-fn upstream_line(
-    repo: &daw::repo::Repository,
-    branch: &str,
-) -> Result<Option<String>, CommandError> {
-    let refs = repo.refs()?;
-    let Some(ours) = refs.branches.get(branch) else {
-        return Ok(None);
-    };
-    let Some((remote, theirs)) = refs
-        .remotes
-        .iter()
-        .find_map(|(r, bs)| bs.get(branch).map(|t| (r.clone(), *t)))
-    else {
-        return Ok(None);
-    };
-    let name = format!("{remote}/{branch}");
-    if *ours == theirs {
-        return Ok(Some(format!("Up to date with '{name}'.")));
+/// The remote `daw push` uses without a name: `origin`, or the only remote.
+fn default_remote(repo: &daw::repo::Repository) -> Result<Option<String>, CommandError> {
+    let names: Vec<String> = repo.remotes()?.into_iter().map(|(n, _)| n).collect();
+    Ok(match names.as_slice() {
+        _ if names.iter().any(|n| n == "origin") => Some("origin".into()),
+        [only] => Some(only.clone()),
+        _ => None,
+    })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
     }
-    let Some((_, ahead, behind)) = repo.ahead_behind(branch)? else {
-        return Ok(None);
-    };
-    let commits = |n: usize| {
-        if n == 1 {
-            "1 commit".to_string()
-        } else {
-            format!("{n} commits")
-        }
-    };
-    Ok(Some(match (ahead, behind) {
+}
+
+/// "Ahead of 'origin/main' by 2 commits…", for a branch that has a remote-tracking branch.
+fn upstream_line(t: &AheadBehind) -> Option<String> {
+    let name = &t.tracking;
+    if !t.pushed {
+        return None;
+    }
+    let commits = |n: usize| plural(n, "commit", "commits");
+    Some(match (t.ahead, t.behind) {
+        (0, 0) => format!("Up to date with '{name}'."),
         (a, 0) => format!(
             "Ahead of '{name}' by {} (`daw push` sends them).",
             commits(a)
@@ -335,7 +484,7 @@ fn upstream_line(
         (a, b) => format!(
             "Diverged from '{name}': ahead {a}, behind {b} (each side has commits the other lacks)."
         ),
-    }))
+    })
 }
 
 fn long_format(

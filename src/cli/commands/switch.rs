@@ -137,23 +137,24 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             SwitchTarget::Branch(name)
         }
     };
-    let report = repo
-        .switch(target.clone(), args.discard_changes)
-        .map_err(|e| match e {
-            RepoError::Refused(msg) if msg.starts_with("no branch named") => {
-                let name = args.target.as_deref().unwrap_or("");
-                CommandError::user(msg)
-                    .hint(format!(
-                        "create it with `daw switch -c {}`",
-                        shell_word(name)
-                    ))
-                    .hint(format!(
-                        "or look at a commit with `daw switch --detach {}`",
-                        shell_word(name)
-                    ))
-            }
-            e => clobber_hint(e, "--discard-changes"),
-        })?;
+    let mut progress = ui::Progress::new(ctx.quiet);
+    let report = repo.switch(target.clone(), args.discard_changes, &mut progress);
+    progress.finish();
+    let report = report.map_err(|e| match e {
+        RepoError::Refused(msg) if msg.starts_with("no branch named") => {
+            let name = args.target.as_deref().unwrap_or("");
+            CommandError::user(msg)
+                .hint(format!(
+                    "create it with `daw switch -c {}`",
+                    shell_word(name)
+                ))
+                .hint(format!(
+                    "or look at a commit with `daw switch --detach {}`",
+                    shell_word(name)
+                ))
+        }
+        e => clobber_hint(e, "--discard-changes"),
+    })?;
     let created = matches!(target, SwitchTarget::Create { .. });
     print_move(ctx, &repo, &report, created)
 }

@@ -87,6 +87,8 @@ pub fn remote_failure(e: RepoError, url: &str) -> CommandError {
             "another push to the remote landed at the same moment; this one was withdrawn",
         )
         .hint("run `daw pull` to bring in the other push, then push again"),
+        RepoError::Remote(RemoteError::Busy { .. }) => CommandError::problem(e.to_string())
+            .hint("push again in a moment (a push that died is passed over after two minutes)"),
         RepoError::Remote(RemoteError::Rejected(msg)) => {
             CommandError::user(format!("push rejected: {msg}"))
         }

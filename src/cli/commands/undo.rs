@@ -1,6 +1,6 @@
 use crate::cli::commands::oplog::ref_changes;
 use crate::cli::commands::switch::{clobber_hint, file_counts, print_files};
-use crate::cli::{CommandError, Context};
+use crate::cli::{CommandError, Context, ui};
 
 /// Undo the last operation (run it again to redo)
 ///
@@ -18,9 +18,10 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     let mut repo = ctx.open()?;
-    let report = repo
-        .undo(args.discard_changes)
-        .map_err(|e| clobber_hint(e, "--discard-changes"))?;
+    let mut progress = ui::Progress::new(ctx.quiet);
+    let report = repo.undo(args.discard_changes, &mut progress);
+    progress.finish();
+    let report = report.map_err(|e| clobber_hint(e, "--discard-changes"))?;
     let verb = if report.redo { "Redid" } else { "Undid" };
     let described = &report.undone.description;
     let what = described

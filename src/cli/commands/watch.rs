@@ -9,10 +9,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use daw::object::Signature;
-use daw::repo::lock::{LockError, RepoLock, WatchMark};
+use daw::repo::lock::{LockError, RepoLock, WatchMark, WatchNote};
 use daw::repo::snapshot::CommitOptions;
 use daw::repo::sync::PushOptions;
-use daw::repo::{Location, Repository};
+use daw::repo::{Location, RepoError, Repository};
 use daw::watch::discover::find_repositories;
 use daw::watch::events::{self, Heard};
 use daw::watch::settle::{Settle, Verdict};
@@ -26,8 +26,9 @@ use crate::cli::{CommandError, Context, identity, now, ui};
 /// below them, up to four levels down) and commits each settled save: once the files a save wrote
 /// have kept their size and times for the debounce time, and a Live set's gzip stream, an FL Studio
 /// project's data chunk and a WAV or AIFF recording are complete to their last byte. A file still
-/// being written is left for the next settle, never committed half-written. Changes made while daw
-/// was not watching are committed at start.
+/// being written is left for the next settle, never committed half-written; so is a file written
+/// again after the save settled, while the commit reads it (the commit records nothing then). Changes
+/// made while daw was not watching are committed at start.
 ///
 /// An autosave commit is marked as such and its message says what changed musically (`Tempo 120 →
 /// 128 · + MIDI track 'Bass'`); `daw log --no-auto` leaves autosaves out. Manual commands keep working
@@ -40,9 +41,13 @@ use crate::cli::{CommandError, Context, identity, now, ui};
 /// and exits 0. The passphrase is asked (or read from DAW_PASSPHRASE, DAW_PASSPHRASE_FILE or
 /// DAW_PASSPHRASE_COMMAND) once, at start.
 ///
-/// --json prints one object per line: `{"event": "watching" | "autosave" | "waiting" | "busy" |
-/// "pushed" | "push_failed" | "error" | "stopped", "project": …}` (autosave: `commit`, `message`,
-/// `files`; waiting: `path`, `reason`; push_failed: `error`, `retry_in_ms`).
+/// `daw status` in a watched project says that it is watched, when the last autosave was and how
+/// many commits are not pushed yet.
+///
+/// --json prints one object per line: `{"event": "watching" | "autosave" | "waiting" | "changed" |
+/// "busy" | "pushed" | "push_failed" | "error" | "stopped", "project": …}` (autosave: `commit`,
+/// `message`, `files`; waiting: `path`, `reason`; changed: `paths`, written again while being
+/// committed; push_failed: `error`, `retry_in_ms`).
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Project folders, or folders holding projects (default: the current project)
@@ -149,6 +154,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
     // SIGINT and SIGTERM are taken by one thread (sigwait) and become a message to the loop: the
     // mask is set before any other thread starts, so every thread inherits it.
     block_stop_signals()?;
+    limit_retained_memory();
     // The process holds the repositories' keys for hours: no core dumps, no ptrace by the user's
     // other processes (docs/SECURITY.md).
     #[cfg(target_os = "linux")]
@@ -183,11 +189,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             .map_err(|e| CommandError::from(daw::repo::RepoError::io(&location.daw_dir, e)))?;
         // One watcher per repository; `daw status` reads the mark.
         let (started, _) = now();
-        let mark = WatchMark::hold(
-            &location.daw_dir,
-            &format!("pid {} since {started}", std::process::id()),
-        )
-        .map_err(|e| match e {
+        let note = WatchNote {
+            pid: std::process::id(),
+            since: started,
+            push: args.push.clone(),
+        };
+        let mark = WatchMark::hold(&location.daw_dir, &note.encode()).map_err(|e| match e {
             LockError::Busy { holder } => CommandError::user(format!(
                 "{} is already watched ({})",
                 work_tree.display(),
@@ -272,9 +279,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             }
             next = rx.try_recv().ok();
         }
-        let now = Instant::now();
-        for p in &mut projects {
-            match p.settle.check(now) {
+        for i in 0..projects.len() {
+            // Another project's commit may have taken a while: what was heard meanwhile comes first.
+            while let Ok(m) = rx.try_recv() {
+                match m {
+                    Message::Stop(sig) => stop = Some(sig),
+                    Message::Heard(heard) => hear(&mut projects, heard, &out),
+                }
+            }
+            if stop.is_some() {
+                break;
+            }
+            let p = &mut projects[i];
+            match p.settle.check(Instant::now()) {
                 Verdict::Settled => autosave(p, &out, args.push.is_some()),
                 Verdict::Incomplete(files) => {
                     for (path, why) in files {
@@ -419,10 +436,34 @@ fn autosave(p: &mut Project, out: &Output<'_>, pushing: bool) {
         paths: Vec::new(),
         allow_empty: false,
         autosave: true,
+        settled: Some(p.settle.settled()),
     };
     let mut progress = ui::Progress::new(true);
-    let report = match p.repo.commit(&opts, &mut progress) {
+    let result = p.repo.commit(&opts, &mut progress);
+    release_memory(&mut p.repo);
+    let report = match result {
         Ok(r) => r,
+        Err(RepoError::Unsettled { paths }) => {
+            // The DAW wrote again after the save settled: those files settle anew (nothing was
+            // committed, so nothing half-written was).
+            let now = Instant::now();
+            out.event(
+                serde_json::json!({"event": "changed", "project": p.name, "paths": paths}),
+                || {
+                    let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                    format!(
+                        "{}: {} changed as it was being committed; waiting for it to settle again",
+                        p.name,
+                        list.join(", ")
+                    )
+                },
+            );
+            for path in paths {
+                p.reported_waiting.retain(|w| *w != path);
+                p.settle.heard(path, now);
+            }
+            return;
+        }
         Err(e) => {
             let e = CommandError::from(e);
             out.warn(&p.name, &format!("{:#}; will try again", e.error));
@@ -450,6 +491,34 @@ fn autosave(p: &mut Project, out: &Output<'_>, pushing: bool) {
     );
     if pushing {
         p.push_due = Some(Instant::now());
+    }
+}
+
+/// Gives back to the system what a commit used: watch waits for hours between saves, and a commit
+/// of a Live set passes through tens of MB (the set, its XML, zlib's and zstd's state). The sealing
+/// threads stop (the next commit starts them again), and glibc returns its free pages (with the
+/// thresholds [`limit_retained_memory`] set, it also gives back the top of its second arena, which
+/// `malloc_trim` leaves alone).
+fn release_memory(repo: &mut Repository) {
+    // Nothing is in flight after a commit returns; a failure here would only keep the threads.
+    let _ = repo.release_workers();
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// glibc raises its mmap and trim thresholds as a program frees large blocks (up to 32 and 64 MiB):
+/// after one commit of a Live set, tens of MB of free memory would stay with the process for as long
+/// as it runs. Fixed thresholds keep blocks of 1 MiB and more out of the arenas (mapped, and unmapped
+/// when freed) and let the arenas shrink when 1 MiB is free at their top.
+fn limit_retained_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only tunes the allocator.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 20);
     }
 }
 

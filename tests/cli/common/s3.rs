@@ -119,6 +119,7 @@ impl S3Server {
         self.port = listener.local_addr().unwrap().port();
         let log = self.log_requests;
         let requests = self.requests.clone();
+        let conditional = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         rt.spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
@@ -126,13 +127,28 @@ impl S3Server {
                 };
                 let service = service.clone();
                 let requests = requests.clone();
+                let conditional = conditional.clone();
                 tokio::spawn(async move {
                     let svc = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                         requests.fetch_add(1, Ordering::SeqCst);
                         if log {
                             println!("request {} {}", req.method(), req.uri().path());
                         }
-                        hyper::service::Service::call(&service, req)
+                        // s3s-fs checks `If-None-Match`/`If-Match` and then writes, so two
+                        // simultaneous create-only writes of one key can both succeed. Real stores
+                        // decide them atomically: so does this one, one conditional write at a time.
+                        let is_conditional = req.headers().contains_key("if-none-match")
+                            || req.headers().contains_key("if-match");
+                        let service = service.clone();
+                        let conditional = conditional.clone();
+                        async move {
+                            let _one_at_a_time = if is_conditional {
+                                Some(conditional.lock().await)
+                            } else {
+                                None
+                            };
+                            hyper::service::Service::call(&service, req).await
+                        }
                     });
                     let _ = ConnBuilder::new(TokioExecutor::new())
                         .serve_connection(TokioIo::new(socket), svc)
