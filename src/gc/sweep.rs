@@ -164,3 +164,62 @@ pub fn carry_out(
     store.reload_index_files()?;
     Ok(swept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::BlobKind;
+    use crate::store::backend::Listed;
+    use crate::store::pack::PackEntry;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes([n; 32])
+    }
+
+    fn entry(blob: u8, depth: u8) -> PackEntry {
+        PackEntry {
+            id: id(blob),
+            kind: BlobKind::Chunk,
+            offset: 8,
+            length: 100,
+            raw_length: 200,
+            depth,
+        }
+    }
+
+    /// Blob 1 is stored whole in pack 11 and as a delta (depth 2) in pack 12; the index reads the
+    /// whole copy, and a delta of blob 1 elsewhere (depth 1) relies on that: a base shallower than
+    /// itself. Deleting pack 11 would leave only the deeper copy, and that delta's chain would not
+    /// shorten any more: pack 11 must stay (or its copy be made again), pack 12 may go.
+    #[test]
+    fn of_a_needed_blob_a_copy_at_its_lowest_depth_stays() {
+        let files = vec![(
+            id(99),
+            IndexFile {
+                supersedes: Vec::new(),
+                packs: vec![(id(11), vec![entry(1, 0)]), (id(12), vec![entry(1, 2)])],
+            },
+        )];
+        let listed = [11, 12]
+            .map(|p| {
+                (
+                    Listed {
+                        path: pack::pack_path(&id(p)),
+                        size: 200,
+                    },
+                    None,
+                )
+            })
+            .to_vec();
+        let survey = Survey::from_parts(files, listed);
+        let leaving = |packs: &[u8]| packs.iter().map(|p| id(*p)).collect::<BTreeSet<_>>();
+
+        let (all, staying) = lowest_depths(&survey, &leaving(&[11]));
+        assert!(must_stay(&entry(1, 0), &all, &staying), "the whole copy");
+        let (all, staying) = lowest_depths(&survey, &leaving(&[12]));
+        assert!(!must_stay(&entry(1, 2), &all, &staying), "the deeper copy");
+        let (all, staying) = lowest_depths(&survey, &leaving(&[11, 12]));
+        assert!(must_stay(&entry(1, 0), &all, &staying));
+        assert!(must_stay(&entry(1, 2), &all, &staying));
+    }
+}
