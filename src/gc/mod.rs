@@ -69,12 +69,13 @@ pub struct PackInfo {
 }
 
 impl PackInfo {
-    /// Whether it holds metadata (content nodes, trees, commits) rather than file data.
+    /// Whether it holds metadata (content nodes, trees, commits, and blobs stored as deltas) rather
+    /// than file data.
     pub fn is_metadata(&self) -> bool {
         self.entries
             .as_ref()
             .and_then(|e| e.first())
-            .is_some_and(|e| e.kind.is_metadata())
+            .is_some_and(|e| e.kind.is_metadata() || e.depth > 0)
     }
 
     /// Bytes of its blobs (sealed).

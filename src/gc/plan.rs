@@ -2,14 +2,14 @@
 //! (`docs/FORMAT.md`, "Garbage collection", "Each run"); and the repacking itself, which copies
 //! sealed blobs byte for byte into new packs after opening each one to check it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use crate::object::ObjectId;
 use crate::store::index::{IndexFile, Location};
 use crate::store::pack::{self, PackEntry, PackWriter};
 use crate::store::{BackendError, DATA_PACK_TARGET, META_PACK_TARGET, Store, StoreError};
 
-use super::sweep::close_over_staying;
+use super::sweep::{close_over_staying, lowest_depths, must_stay};
 use super::{GcError, PackInfo, Survey, Walker};
 
 /// A data pack smaller than this is merged with the other small ones.
@@ -109,18 +109,16 @@ pub fn plan(
         .filter(|(name, info)| info.listed && info.entries.is_none() && eligible(name, info))
         .map(|(name, _)| *name)
         .collect();
+    // A needed blob whose copies all go, or whose copies of its lowest delta depth all go, is
+    // copied: that copy (so that every delta chain keeps strictly decreasing depths).
     let leaving = plan.leaving();
-    let mut in_leaving: HashMap<ObjectId, u32> = HashMap::new();
-    for name in &leaving {
-        for e in survey.packs[name].entries.iter().flatten() {
-            *in_leaving.entry(e.id).or_default() += 1;
-        }
-    }
+    let (all, staying) = lowest_depths(survey, &leaving);
     let mut queued = HashSet::new();
     for name in &plan.repack {
         for e in survey.packs[name].entries.iter().flatten() {
             if walker.contains(&e.id)
-                && survey.copies(&e.id) <= in_leaving.get(&e.id).copied().unwrap_or(0)
+                && must_stay(e, &all, &staying)
+                && all.get(&e.id) == Some(&e.depth)
                 && queued.insert(e.id)
             {
                 plan.copies.push((*name, *e));
@@ -153,6 +151,7 @@ pub fn repack(
             offset: e.offset,
             length: e.length,
             raw_length: e.raw_length,
+            depth: e.depth,
         };
         store
             .open_sealed_blob(&e.id, &loc, &sealed)
@@ -161,13 +160,16 @@ pub fn repack(
                 id: e.id,
                 detail: err.to_string(),
             })?;
-        let meta = e.kind.is_metadata();
+        // Deltas go with the metadata, as when they were written.
+        let meta = e.kind.is_metadata() || e.depth > 0;
         let slot = &mut writers[usize::from(meta)];
         if slot.is_none() {
             *slot = Some(PackWriter::new(store.backend()).map_err(StoreError::from)?);
         }
         let w = slot.as_mut().expect("just made");
-        w.add(e.kind, e.id, e.raw_length, &sealed)
+        // Byte for byte, its depth too: a delta stays a delta of the same base, which the walk
+        // found needed and so is kept or copied as well.
+        w.add(e.kind, e.id, e.raw_length, e.depth, &sealed)
             .map_err(StoreError::from)?;
         let target = if meta {
             META_PACK_TARGET

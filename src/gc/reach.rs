@@ -1,8 +1,9 @@
 //! Reachability over the Merkle DAG: what each blob refers to, and the closure of a set of roots.
 //!
-//! [`references`] is the one place that knows every kind of reference between blobs. Whatever adds a
-//! reference (a new blob kind, a delta chunk naming its base) must add it here first: gc deletes
-//! what nothing here says is referred to.
+//! [`references`] is the one place that knows every kind of reference between blobs found in their
+//! plaintext; [`Walker`] adds the one found in how a blob is stored: a delta names its base
+//! (`docs/FORMAT.md`, "Delta"). Whatever adds a reference must add it here first: gc deletes what
+//! nothing here says is referred to.
 
 use std::collections::HashSet;
 
@@ -104,6 +105,31 @@ impl<'s> Walker<'s> {
         self.add(root, true)
     }
 
+    /// The copy of a blob at `entry` in `pack` stays: if it is a delta, its base is kept (and what
+    /// is below it), whether or not the blob was reached (the copy the index reads may be another,
+    /// stored whole or against another base).
+    pub fn add_kept_copy(
+        &mut self,
+        pack: &ObjectId,
+        entry: &crate::store::pack::PackEntry,
+    ) -> Result<(), GcError> {
+        let loc = crate::store::index::Location {
+            pack: *pack,
+            kind: entry.kind,
+            offset: entry.offset,
+            length: entry.length,
+            raw_length: entry.raw_length,
+            depth: entry.depth,
+        };
+        match self.store.blobs()?.base_at(&entry.id, &loc) {
+            Ok(Some(base)) => self.add_kept(base),
+            Ok(None) => Ok(()),
+            Err(StoreError::Backend(e)) => Err(StoreError::Backend(e).into()),
+            // A damaged copy refers to nothing gc can read; fsck reports it.
+            Err(_) => Ok(()),
+        }
+    }
+
     /// Adds a blob that stays (in a pack that is kept) and everything below it that exists: a dead
     /// tree kept in a young pack keeps its files' chunks, so that no indexed blob ever refers to a
     /// missing one. What is missing or unreadable below a dead blob is passed over.
@@ -128,6 +154,27 @@ impl<'s> Walker<'s> {
                 continue;
             };
             self.needed.insert(id);
+            // A blob stored as a delta needs its base, whatever its kind (a chunk too): read from
+            // its envelope alone, without following the chain.
+            if loc.depth > 0 {
+                match self.store.blobs()?.base_of(&id) {
+                    Ok(Some(base)) => {
+                        if !self.needed.contains(&base) {
+                            stack.push(base);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) if strict => {
+                        return Err(GcError::Damaged {
+                            what: loc.kind.name(),
+                            id,
+                            detail: e.to_string(),
+                        });
+                    }
+                    Err(StoreError::Backend(e)) => return Err(StoreError::Backend(e).into()),
+                    Err(_) => {}
+                }
+            }
             if !loc.kind.is_metadata() {
                 continue;
             }

@@ -25,6 +25,11 @@ pub fn close_over_staying(
             continue;
         }
         for e in entries {
+            // What refers to other blobs: metadata, and a delta (to its base). Each copy of a
+            // delta keeps its own base.
+            if e.depth > 0 {
+                walker.add_kept_copy(name, e)?;
+            }
             if e.kind.is_metadata() && !walker.contains(&e.id) {
                 walker.add_kept(e.id)?;
             }
@@ -34,9 +39,48 @@ pub fn close_over_staying(
     Ok(())
 }
 
-/// Of the packs `leaving`, which may go: a pack holding a needed blob that no staying pack holds is
-/// kept back (and then what it holds is needed too), until nothing changes. Returns (to delete,
-/// kept back).
+/// The lowest delta depth of each blob among the listed packs, and among those not `leaving`.
+pub fn lowest_depths(
+    survey: &Survey,
+    leaving: &BTreeSet<ObjectId>,
+) -> (HashMap<ObjectId, u8>, HashMap<ObjectId, u8>) {
+    let mut all: HashMap<ObjectId, u8> = HashMap::new();
+    let mut staying: HashMap<ObjectId, u8> = HashMap::new();
+    for (name, info, entries) in survey.indexed() {
+        if !info.listed {
+            continue;
+        }
+        for e in entries {
+            let low = all.entry(e.id).or_insert(e.depth);
+            *low = (*low).min(e.depth);
+            if !leaving.contains(name) {
+                let low = staying.entry(e.id).or_insert(e.depth);
+                *low = (*low).min(e.depth);
+            }
+        }
+    }
+    (all, staying)
+}
+
+/// Whether the copy `e` of a needed blob must not go with its pack: no other copy stays, or it is
+/// of the blob's lowest depth and no copy that stays is. Keeping a copy of each needed blob at its
+/// lowest depth keeps the rule readers rely on: along a delta chain, the copies the index reads
+/// have strictly decreasing depths (`docs/FORMAT.md`, "Delta", "Copies").
+pub fn must_stay(
+    e: &crate::store::pack::PackEntry,
+    all: &HashMap<ObjectId, u8>,
+    staying: &HashMap<ObjectId, u8>,
+) -> bool {
+    match (all.get(&e.id), staying.get(&e.id)) {
+        (_, None) => true,
+        (Some(low), Some(stays)) => e.depth == *low && stays > low,
+        (None, Some(_)) => false,
+    }
+}
+
+/// Of the packs `leaving`, which may go: a pack holding a needed blob that no staying pack holds,
+/// or holds only at a greater delta depth ([`must_stay`]), is kept back (and then what it holds is
+/// needed too), until nothing changes. Returns (to delete, kept back).
 pub fn settle(
     survey: &Survey,
     walker: &mut Walker<'_>,
@@ -46,22 +90,15 @@ pub fn settle(
     let mut kept = Vec::new();
     loop {
         close_over_staying(survey, walker, &leaving, closed)?;
-        let mut in_leaving: HashMap<ObjectId, u32> = HashMap::new();
-        for name in &leaving {
-            if let Some(info) = survey.packs.get(name).filter(|p| p.listed) {
-                for e in info.entries.iter().flatten() {
-                    *in_leaving.entry(e.id).or_default() += 1;
-                }
-            }
-        }
+        let (all, staying) = lowest_depths(survey, &leaving);
         let back: Vec<ObjectId> = leaving
             .iter()
             .filter(|name| {
                 survey.packs.get(name).is_some_and(|info| {
-                    info.entries.iter().flatten().any(|e| {
-                        walker.contains(&e.id)
-                            && survey.copies(&e.id) <= in_leaving.get(&e.id).copied().unwrap_or(0)
-                    })
+                    info.entries
+                        .iter()
+                        .flatten()
+                        .any(|e| walker.contains(&e.id) && must_stay(e, &all, &staying))
                 })
             })
             .copied()
@@ -126,4 +163,63 @@ pub fn carry_out(
     }
     store.reload_index_files()?;
     Ok(swept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::BlobKind;
+    use crate::store::backend::Listed;
+    use crate::store::pack::PackEntry;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes([n; 32])
+    }
+
+    fn entry(blob: u8, depth: u8) -> PackEntry {
+        PackEntry {
+            id: id(blob),
+            kind: BlobKind::Chunk,
+            offset: 8,
+            length: 100,
+            raw_length: 200,
+            depth,
+        }
+    }
+
+    /// Blob 1 is stored whole in pack 11 and as a delta (depth 2) in pack 12; the index reads the
+    /// whole copy, and a delta of blob 1 elsewhere (depth 1) relies on that: a base shallower than
+    /// itself. Deleting pack 11 would leave only the deeper copy, and that delta's chain would not
+    /// shorten any more: pack 11 must stay (or its copy be made again), pack 12 may go.
+    #[test]
+    fn of_a_needed_blob_a_copy_at_its_lowest_depth_stays() {
+        let files = vec![(
+            id(99),
+            IndexFile {
+                supersedes: Vec::new(),
+                packs: vec![(id(11), vec![entry(1, 0)]), (id(12), vec![entry(1, 2)])],
+            },
+        )];
+        let listed = [11, 12]
+            .map(|p| {
+                (
+                    Listed {
+                        path: pack::pack_path(&id(p)),
+                        size: 200,
+                    },
+                    None,
+                )
+            })
+            .to_vec();
+        let survey = Survey::from_parts(files, listed);
+        let leaving = |packs: &[u8]| packs.iter().map(|p| id(*p)).collect::<BTreeSet<_>>();
+
+        let (all, staying) = lowest_depths(&survey, &leaving(&[11]));
+        assert!(must_stay(&entry(1, 0), &all, &staying), "the whole copy");
+        let (all, staying) = lowest_depths(&survey, &leaving(&[12]));
+        assert!(!must_stay(&entry(1, 2), &all, &staying), "the deeper copy");
+        let (all, staying) = lowest_depths(&survey, &leaving(&[11, 12]));
+        assert!(must_stay(&entry(1, 0), &all, &staying));
+        assert!(must_stay(&entry(1, 2), &all, &staying));
+    }
 }

@@ -238,9 +238,19 @@ impl Checker<'_> {
                     let result = content::walk_ids(repo.store(), c, &mut |id, kind| {
                         let first = !referrers.contains_key(&id);
                         referrers.entry(id).or_insert_with(|| by.clone());
-                        if !repo.store().index()?.contains(&id) {
+                        let Some(loc) = repo.store().index()?.get(&id) else {
                             missing.push((id, kind, "missing from every index".into()));
                             return Ok(false);
+                        };
+                        // A chunk stored as a delta needs its base: opened here, through its
+                        // chain (deltas are small), so that a lost base is found without
+                        // --read-data. (Content nodes are read by the walk itself.)
+                        if first
+                            && kind == BlobKind::Chunk
+                            && loc.depth > 0
+                            && let Err(e) = repo.store().get_blob_as(&id, kind)
+                        {
+                            missing.push((id, kind, e.to_string()));
                         }
                         Ok(first)
                     });
@@ -388,6 +398,7 @@ impl Checker<'_> {
                 offset: e.offset,
                 length: e.length,
                 raw_length: e.raw_length,
+                depth: e.depth,
             };
             let result = store
                 .backend()

@@ -368,8 +368,12 @@ impl Snapshotter<'_> {
         &mut self,
         rel: &Path,
         found: Vec<(Vec<u8>, Found)>,
-        parent: Option<&Tree>,
+        parent: Option<(ObjectId, &Tree)>,
     ) -> Result<ObjectId> {
+        let (parent_id, parent) = match parent {
+            Some((id, tree)) => (Some(id), Some(tree)),
+            None => (None, None),
+        };
         let mut entries: Vec<TreeEntry> = Vec::new();
         let mut found = found.into_iter().peekable();
         let empty = Tree::default();
@@ -418,7 +422,7 @@ impl Snapshotter<'_> {
                 },
                 Found::Dir(meta, children, _) => {
                     let parent_sub = match before.map(|b| &b.kind) {
-                        Some(EntryKind::Dir { tree }) => Some(self.repo.read_tree(tree)?),
+                        Some(EntryKind::Dir { tree }) => Some((*tree, self.repo.read_tree(tree)?)),
                         _ => None,
                     };
                     if selection == Selection::Partly && parent_sub.is_none() && before.is_some() {
@@ -426,7 +430,11 @@ impl Snapshotter<'_> {
                         keep_before(&mut entries);
                         continue;
                     }
-                    let tree = self.build_dir(&child_rel, children, parent_sub.as_ref())?;
+                    let tree = self.build_dir(
+                        &child_rel,
+                        children,
+                        parent_sub.as_ref().map(|(id, t)| (*id, t)),
+                    )?;
                     entries.push(TreeEntry {
                         name,
                         mode: meta.permissions(),
@@ -463,10 +471,12 @@ impl Snapshotter<'_> {
             }
         }
         let tree = Tree { entries };
-        let (id, _) = self
-            .repo
-            .store_mut()
-            .put_blob(BlobKind::Tree, &tree.encode())?;
+        // The folder's tree in the parent commit is what this one most resembles.
+        let (id, _) = self.repo.store_mut().put_blob_against(
+            BlobKind::Tree,
+            &tree.encode(),
+            parent_id.as_slice(),
+        )?;
         Ok(id)
     }
 
@@ -536,7 +546,7 @@ impl Snapshotter<'_> {
         for (rel, _) in &gz {
             let sp = match first.take() {
                 Some(shared) if shared.rel == *rel => self.store_shared_payload(shared)?,
-                _ => self.store_payload(&work_tree.join(rel))?,
+                _ => self.store_payload(rel)?,
             };
             if let Some(sp) = sp {
                 speculative.insert(rel.clone(), sp);
@@ -642,20 +652,35 @@ impl Snapshotter<'_> {
 
     /// Stores the decompressed payload of a gzip file (see [`Speculative`]); `None` when it is not
     /// valid gzip or cannot be read (the verifier reports why).
-    fn store_payload(&mut self, full: &Path) -> Result<Option<Speculative>> {
-        let Ok(mut file) = fsutil::open_no_follow(full) else {
+    fn store_payload(&mut self, rel: &Path) -> Result<Option<Speculative>> {
+        let full = self.repo.work_tree().join(rel);
+        let Ok(mut file) = fsutil::open_no_follow(&full) else {
             return Ok(None);
         };
         let Ok(before) = file.metadata() else {
             return Ok(None);
         };
-        self.store_payload_of(&mut file, before)
+        let previous = self.previous_content(rel)?;
+        self.store_payload_of(&mut file, before, previous.as_ref())
+    }
+
+    /// What the file at `rel` held in HEAD (its decompressed payload for a gzip set), which a new
+    /// version is stored against (deltas of the chunks and nodes it replaces).
+    fn previous_content(&self, rel: &Path) -> Result<Option<Content>> {
+        Ok(match self.committed_entry(rel)?.map(|e| e.kind) {
+            Some(EntryKind::File {
+                storage: FileStorage::Raw(c) | FileStorage::GzipPayload { payload: c, .. },
+                ..
+            }) => Some(c),
+            _ => None,
+        })
     }
 
     /// [`Snapshotter::store_payload`] from a payload the verifier inflated.
     fn store_shared_payload(&mut self, shared: SharedPayload) -> Result<Option<Speculative>> {
+        let previous = self.previous_content(&shared.rel)?;
         Ok(self
-            .store_document(&mut &shared.payload[..])?
+            .store_document(&mut &shared.payload[..], previous.as_ref())?
             .map(|payload| Speculative {
                 payload,
                 crc: shared.crc,
@@ -664,11 +689,16 @@ impl Snapshotter<'_> {
     }
 
     /// Stores a decompressed payload as a document; `None` when reading it failed.
-    fn store_document(&mut self, payload: &mut dyn Read) -> Result<Option<Content>> {
-        match store::content::write_stream(
+    fn store_document(
+        &mut self,
+        payload: &mut dyn Read,
+        previous: Option<&Content>,
+    ) -> Result<Option<Content>> {
+        match store::content::write_stream_replacing(
             self.repo.store_mut(),
             payload,
             Profile::Document,
+            previous,
             &mut self.stats,
         ) {
             Ok(content) => Ok(Some(content)),
@@ -682,16 +712,19 @@ impl Snapshotter<'_> {
         &mut self,
         file: &mut File,
         before: Metadata,
+        previous: Option<&Content>,
     ) -> Result<Option<Speculative>> {
         let Ok(inflater) = gzip::Inflater::new(BufReader::with_capacity(256 << 10, file)) else {
             return Ok(None);
         };
         let mut crc = flate2::CrcReader::new(inflater);
-        Ok(self.store_document(&mut crc)?.map(|payload| Speculative {
-            payload,
-            crc: crc.crc().sum(),
-            before,
-        }))
+        Ok(self
+            .store_document(&mut crc, previous)?
+            .map(|payload| Speculative {
+                payload,
+                crc: crc.crc().sum(),
+                before,
+            }))
     }
 
     /// Stores one file; `None` (with a warning) when it could not be read consistently.
@@ -706,8 +739,20 @@ impl Snapshotter<'_> {
             .file_name()
             .map(|n| n.as_encoded_bytes().to_vec())
             .unwrap_or_default();
+        // A set or other document is stored against its version in HEAD (deltas); media is not.
+        let previous = if verified.is_some() || profile_for(&name) == Profile::Document {
+            self.previous_content(rel)?
+        } else {
+            None
+        };
         for _ in 0..CHANGING_FILE_ATTEMPTS {
-            match self.read_file(&full, &name, verified.take(), speculative.take()) {
+            match self.read_file(
+                &full,
+                &name,
+                verified.take(),
+                speculative.take(),
+                previous.as_ref(),
+            ) {
                 Ok(ReadOutcome::Stored(e)) => return Ok(Some(e)),
                 Ok(ReadOutcome::Changed) => continue,
                 Err(RepoError::Store(StoreError::Read(e)))
@@ -733,6 +778,7 @@ impl Snapshotter<'_> {
         name: &[u8],
         verified: Option<Verified>,
         speculative: Option<Speculative>,
+        previous: Option<&Content>,
     ) -> Result<ReadOutcome> {
         let io_err = |e| RepoError::io(full, e);
         let mut file = fsutil::open_no_follow(full).map_err(io_err)?;
@@ -755,7 +801,7 @@ impl Snapshotter<'_> {
                 // read and the verifier's, the payload read now.
                 let payload = match speculative.filter(|sp| fits(sp)) {
                     Some(sp) => sp,
-                    None => match self.store_payload_of(&mut file, before.clone())? {
+                    None => match self.store_payload_of(&mut file, before.clone(), previous)? {
                         Some(sp) if fits(&sp) => sp,
                         _ => return Ok(ReadOutcome::Changed),
                     },
@@ -780,10 +826,11 @@ impl Snapshotter<'_> {
                     count: 0,
                     progress: Some(&mut *self.progress),
                 };
-                let content: Content = store::content::write_stream(
+                let content: Content = store::content::write_stream_replacing(
                     self.repo.store_mut(),
                     &mut reader,
                     profile_for(name),
+                    previous,
                     &mut self.stats,
                 )?;
                 self.bytes_read += reader.count;
@@ -906,7 +953,11 @@ impl Repository {
         if opts.paths.is_empty() {
             cache.prune_unvisited();
         }
-        let tree = snap.build_dir(Path::new(""), children, parent_tree.as_ref())?;
+        let tree = snap.build_dir(
+            Path::new(""),
+            children,
+            parent_tree_id.zip(parent_tree.as_ref()),
+        )?;
         let (bytes_read, warnings, parsed) = (snap.bytes_read, snap.warnings, snap.parsed);
         let changes = history::diff_trees(self, parent_tree_id.as_ref(), Some(&tree))?;
         let mut report = CommitReport {
@@ -957,9 +1008,12 @@ impl Repository {
             summary,
             autosave: opts.autosave,
         };
-        let (id, _) = self
-            .store_mut()
-            .put_blob(BlobKind::Commit, &commit.encode())?;
+        // Stored as a delta of its parent when that is smaller (the summary mostly repeats).
+        let (id, _) = self.store_mut().put_blob_against(
+            BlobKind::Commit,
+            &commit.encode(),
+            &commit.parents[..commit.parents.len().min(1)],
+        )?;
         self.store_mut().flush()?;
         let mut new_refs = refs.clone();
         match &refs.head {

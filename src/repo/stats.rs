@@ -476,6 +476,12 @@ impl Repository {
                 };
                 let Some(l) = index.get(&id) else { continue };
                 owner.insert(id, now);
+                // A delta keeps its base alive too (docs/FORMAT.md, "Delta").
+                if l.depth > 0
+                    && let Some(base) = blobs.base_of(&id)?
+                {
+                    stack.push(base);
+                }
                 if l.kind.is_metadata() {
                     let plain = blobs.get_blob_as(&id, l.kind)?;
                     let children = reach::references(l.kind, &id, &plain)
@@ -520,7 +526,10 @@ impl Repository {
         let index = store.index()?;
         let mut pack_kind: HashMap<ObjectId, bool> = HashMap::new();
         for (_, l) in index.iter() {
-            pack_kind.entry(l.pack).or_insert(l.kind.is_metadata());
+            // Deltas are written to metadata packs.
+            pack_kind
+                .entry(l.pack)
+                .or_insert(l.kind.is_metadata() || l.depth > 0);
             let sealed = u64::from(l.length);
             match l.kind {
                 BlobKind::Chunk => r.chunks.add(sealed),

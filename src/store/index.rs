@@ -2,10 +2,11 @@
 //! sorted table (`docs/FORMAT.md`, "Index").
 //!
 //! ```text
-//! "DAWIDX" version(u8 = 1)
+//! "DAWIDX" version(u8 = 2; 1 is still read)
 //! sealed(plaintext), AAD = "daw index v1" ‖ index name
 //! plaintext: version, [superseded index names], [pack name, [entries]]
 //! ```
+//! Version 2 entries give each blob's delta depth (`pack::encode_entries`).
 //! An index that lists others as superseded replaces them (compaction); until those are deleted both
 //! are read and the duplicates are harmless.
 
@@ -17,8 +18,8 @@ use super::crypto::{self, SecretKey};
 use super::pack::{self, PackEntry};
 
 pub const INDEX_MAGIC: &[u8; 6] = b"DAWIDX";
-pub const INDEX_VERSION: u8 = 1;
-const PLAIN_VERSION: u64 = 1;
+/// The version daw writes; version 1 (no delta depths) is still read.
+pub const INDEX_VERSION: u8 = 2;
 
 pub fn index_path(name: &ObjectId) -> String {
     format!("index/{}", name.to_hex())
@@ -28,7 +29,7 @@ pub fn index_name_from_path(path: &str) -> Option<ObjectId> {
     ObjectId::from_hex(path.strip_prefix("index/")?)
 }
 
-fn aad(name: &ObjectId) -> Vec<u8> {
+pub(crate) fn aad(name: &ObjectId) -> Vec<u8> {
     let mut a = b"daw index v1".to_vec();
     a.extend_from_slice(name.as_bytes());
     a
@@ -58,7 +59,8 @@ pub enum IndexError {
 impl IndexFile {
     pub fn seal(&self, key: &SecretKey, name: &ObjectId) -> Vec<u8> {
         let mut w = Writer::new();
-        w.uvar(PLAIN_VERSION).uvar(self.supersedes.len() as u64);
+        w.uvar(u64::from(INDEX_VERSION))
+            .uvar(self.supersedes.len() as u64);
         for s in &self.supersedes {
             w.id(s);
         }
@@ -81,10 +83,10 @@ impl IndexFile {
         if bytes.len() < 7 || &bytes[..6] != INDEX_MAGIC {
             return Err(malformed("bad magic"));
         }
-        if bytes[6] != INDEX_VERSION {
+        let version = bytes[6];
+        if version == 0 || version > INDEX_VERSION {
             return Err(malformed(&format!(
-                "unsupported version {}; upgrade daw",
-                bytes[6]
+                "unsupported version {version}; upgrade daw"
             )));
         }
         let plain = crypto::open(key, &aad(name), &bytes[7..])
@@ -94,7 +96,9 @@ impl IndexFile {
             source,
         };
         let mut r = Reader::new(&plain, "index");
-        r.version(PLAIN_VERSION).map_err(decode)?;
+        if r.version(u64::from(INDEX_VERSION)).map_err(decode)? != u64::from(version) {
+            return Err(malformed("plaintext version differs from the file's"));
+        }
         let n = r.count(32).map_err(decode)?;
         let supersedes = (0..n)
             .map(|_| r.id())
@@ -104,7 +108,7 @@ impl IndexFile {
         let mut packs = Vec::with_capacity(n);
         for _ in 0..n {
             let p = r.id().map_err(decode)?;
-            packs.push((p, pack::decode_entries(&mut r).map_err(decode)?));
+            packs.push((p, pack::decode_entries(&mut r, version).map_err(decode)?));
         }
         r.finish().map_err(decode)?;
         Ok(Self { supersedes, packs })
@@ -119,6 +123,8 @@ pub struct Location {
     pub offset: u64,
     pub length: u32,
     pub raw_length: u32,
+    /// 0: stored whole; d ≥ 1: a delta of a blob of depth below d.
+    pub depth: u8,
 }
 
 #[derive(Clone, Copy)]
@@ -126,6 +132,7 @@ struct Row {
     id: ObjectId,
     pack: u32,
     kind: BlobKind,
+    depth: u8,
     length: u32,
     raw_length: u32,
     offset: u64,
@@ -150,6 +157,7 @@ impl IndexTable {
             id: e.id,
             pack: n,
             kind: e.kind,
+            depth: e.depth,
             length: e.length,
             raw_length: e.raw_length,
             offset: e.offset,
@@ -157,12 +165,15 @@ impl IndexTable {
         self.sorted = false;
     }
 
-    /// Sorts the table and drops duplicate ids (the first location wins).
+    /// Sorts the table and drops duplicate ids. Of several copies of a blob, the one of lowest delta
+    /// depth wins (then the first): a delta's depth is above its base's when it was written, so the
+    /// copies read always shorten along a chain, and copies from two histories cannot form a cycle.
     pub fn finish(&mut self) {
         if !self.sorted {
             // (id, pack, offset) is unique, so an unstable sort gives the same order, faster.
             self.rows.sort_unstable_by(|a, b| {
                 a.id.cmp(&b.id)
+                    .then(a.depth.cmp(&b.depth))
                     .then(a.pack.cmp(&b.pack))
                     .then(a.offset.cmp(&b.offset))
             });
@@ -181,6 +192,7 @@ impl IndexTable {
             offset: r.offset,
             length: r.length,
             raw_length: r.raw_length,
+            depth: r.depth,
         })
     }
 
@@ -228,6 +240,7 @@ impl IndexTable {
                     offset: r.offset,
                     length: r.length,
                     raw_length: r.raw_length,
+                    depth: r.depth,
                 },
             )
         })

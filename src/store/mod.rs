@@ -20,6 +20,7 @@ pub use backend::{Backend, BackendError};
 pub use content::{ContentReader, Profile, WriteStats};
 use index::{IndexFile, IndexTable, Location};
 pub use keys::{KdfParams, KeySlot, Keys};
+pub use pack::DeltaBase;
 use pack::PackWriter;
 use sealer::{SealPool, Sealed};
 
@@ -335,19 +336,37 @@ impl Store {
         kind: BlobKind,
         data: &[u8],
     ) -> Result<(ObjectId, bool), StoreError> {
+        self.put_blob_against(kind, data, &[])
+    }
+
+    /// [`Store::put_blob`], stored as a delta of one of `bases` (blobs of the same kind that it
+    /// probably resembles: what it replaces) when that is smaller. A base that is not in the index
+    /// yet (written since the last flush), too deep, too large or unreadable is passed over: the blob
+    /// is then stored whole, never lost.
+    pub fn put_blob_against(
+        &mut self,
+        kind: BlobKind,
+        data: &[u8],
+        bases: &[ObjectId],
+    ) -> Result<(ObjectId, bool), StoreError> {
         let id = self.keys.object_id(data);
         if self.contains(&id)? {
             return Ok((id, false));
         }
+        let bases: Vec<DeltaBase> = bases
+            .iter()
+            .filter_map(|b| self.delta_base(b, kind))
+            .collect();
         if !kind.is_metadata() {
-            self.submit(kind, id, data.to_vec())?;
+            self.submit(kind, id, data.to_vec(), bases)?;
             return Ok((id, true));
         }
-        let sealed = pack::seal_blob(&self.keys.data_key, kind, &id, data);
+        let (sealed, depth) = pack::seal_blob_against(&self.keys.data_key, kind, &id, data, &bases);
         self.append(Sealed {
             kind,
             id,
             raw_length: u32::try_from(data.len()).expect("blobs are far below 4 GiB"),
+            depth,
             bytes: sealed,
         })?;
         self.pending.insert(id);
@@ -355,24 +374,71 @@ impl Store {
         Ok((id, true))
     }
 
+    /// A blob that a new blob of `kind` may be stored as a delta of: it must be in the index (so
+    /// in a pack made durable before the delta's), of the same kind, shallow and small enough, and
+    /// readable. `None` otherwise.
+    pub fn delta_base(&self, id: &ObjectId, kind: BlobKind) -> Option<DeltaBase> {
+        let loc = self.loaded().ok()?.table.get(id)?;
+        if loc.kind != kind
+            || loc.depth >= pack::MAX_DELTA_DEPTH
+            || loc.raw_length as usize > pack::MAX_DELTA_BLOB
+        {
+            return None;
+        }
+        let plaintext = self.blobs().ok()?.get_blob_as(id, kind).ok()?;
+        Some(DeltaBase {
+            id: *id,
+            depth: loc.depth,
+            plaintext: std::sync::Arc::new(plaintext),
+        })
+    }
+
     /// [`Store::put_blob`] for a data chunk the caller hands over: it is compressed and encrypted on a
     /// worker thread while the caller reads on.
     pub fn put_chunk(&mut self, data: Vec<u8>) -> Result<(ObjectId, bool), StoreError> {
+        self.put_chunk_against(data, Vec::new())
+    }
+
+    /// [`Store::put_chunk`], stored as a delta of one of `bases` (from [`Store::delta_base`]) when
+    /// that is smaller; the worker thread tries each.
+    pub fn put_chunk_against(
+        &mut self,
+        data: Vec<u8>,
+        bases: Vec<DeltaBase>,
+    ) -> Result<(ObjectId, bool), StoreError> {
         let id = self.keys.object_id(&data);
         if self.contains(&id)? {
             return Ok((id, false));
         }
-        self.submit(BlobKind::Chunk, id, data)?;
+        self.submit(BlobKind::Chunk, id, data, bases)?;
         Ok((id, true))
     }
 
-    fn submit(&mut self, kind: BlobKind, id: ObjectId, data: Vec<u8>) -> Result<(), StoreError> {
+    /// [`Store::put_chunk_against`] for a new chunk whose id the caller computed (and found not
+    /// stored) already.
+    pub(crate) fn put_chunk_with_id(
+        &mut self,
+        id: ObjectId,
+        data: Vec<u8>,
+        bases: Vec<DeltaBase>,
+    ) -> Result<(), StoreError> {
+        debug_assert_eq!(id, self.keys.object_id(&data));
+        self.submit(BlobKind::Chunk, id, data, bases)
+    }
+
+    fn submit(
+        &mut self,
+        kind: BlobKind,
+        id: ObjectId,
+        data: Vec<u8>,
+        bases: Vec<DeltaBase>,
+    ) -> Result<(), StoreError> {
         self.pending.insert(id);
         let mut pool = match self.sealer.take() {
             Some(p) => p,
             None => SealPool::new(&self.keys.data_key),
         };
-        let mut result = pool.submit(kind, id, data, |s| self.append(s));
+        let mut result = pool.submit(kind, id, data, bases, |s| self.append(s));
         while result.is_ok()
             && let Some(s) = pool.try_take()
         {
@@ -407,9 +473,11 @@ impl Store {
         result
     }
 
-    /// Appends a sealed blob to the open pack of its kind, closing the pack when it is full.
+    /// Appends a sealed blob to the open pack of its kind, closing the pack when it is full. Deltas go
+    /// with the metadata: they are small, and a save that changes a few chunks of a set then writes
+    /// one pack, not two.
     fn append(&mut self, s: Sealed) -> Result<(), StoreError> {
-        let (slot, target) = if s.kind.is_metadata() {
+        let (slot, target) = if s.kind.is_metadata() || s.depth > 0 {
             (&mut self.meta_pack, META_PACK_TARGET)
         } else {
             (&mut self.data_pack, DATA_PACK_TARGET)
@@ -418,7 +486,7 @@ impl Store {
             *slot = Some(PackWriter::new(&self.backend)?);
         }
         let writer = slot.as_mut().expect("just set");
-        writer.add(s.kind, s.id, s.raw_length, &s.bytes)?;
+        writer.add(s.kind, s.id, s.raw_length, s.depth, &s.bytes)?;
         if writer.bytes_written() >= target {
             let full = slot.take().expect("present");
             let (name, entries, sync) = full.finish(&self.keys.data_key)?;
@@ -448,14 +516,15 @@ impl Store {
         })
     }
 
-    /// Opens a blob's sealed bytes read from its pack and checks its id.
+    /// Opens a blob's sealed bytes read from its pack (a delta through its chain) and checks its id.
     pub fn open_sealed_blob(
         &self,
         id: &ObjectId,
         loc: &Location,
         sealed: &[u8],
     ) -> Result<Vec<u8>, StoreError> {
-        open_sealed(&self.keys, id, loc, sealed.to_vec())
+        self.blobs()?
+            .open_located(id, loc, sealed.to_vec(), &mut OpenPack::default())
     }
 
     /// Closes open packs and writes their index. After this returns, every blob put so far is durable
@@ -596,6 +665,7 @@ impl Store {
                 offset: loc.offset,
                 length: loc.length,
                 raw_length: loc.raw_length,
+                depth: loc.depth,
             });
         }
         Ok(by_pack
@@ -748,11 +818,94 @@ impl<'s> BlobReader<'s> {
                 detail: format!("is a {}, expected a {}", loc.kind.name(), kind.name()),
             });
         }
+        let sealed = self.read_sealed(id, &loc, pack)?;
+        self.open_located(id, &loc, sealed, pack)
+    }
+
+    /// The base of a blob stored as a delta (its envelope is read and opened, not its chain), or
+    /// `None` for a blob stored whole (known from the index, nothing read). What a garbage
+    /// collector must keep alive along with the blob (`docs/FORMAT.md`, "Delta").
+    pub fn base_of(&self, id: &ObjectId) -> Result<Option<ObjectId>, StoreError> {
+        if self.locate(id)?.depth == 0 {
+            return Ok(None);
+        }
+        let (loc, sealed) = self.read_located(id, &mut OpenPack::default())?;
+        match pack::open_envelope(
+            &self.keys.data_key,
+            loc.kind,
+            id,
+            loc.raw_length,
+            loc.depth,
+            sealed,
+        )? {
+            pack::Opened::Delta { base, .. } => Ok(Some(base)),
+            pack::Opened::Whole(_) => {
+                unreachable!("open_envelope checks the flag against the depth")
+            }
+        }
+    }
+
+    /// The base of the copy of a delta at `loc` (one of several copies of a blob may be a delta of
+    /// one base, another of another, or whole): its envelope there, opened.
+    pub fn base_at(&self, id: &ObjectId, loc: &Location) -> Result<Option<ObjectId>, StoreError> {
+        if loc.depth == 0 {
+            return Ok(None);
+        }
+        let sealed = self.read_sealed(id, loc, &mut OpenPack::default())?;
+        match pack::open_envelope(
+            &self.keys.data_key,
+            loc.kind,
+            id,
+            loc.raw_length,
+            loc.depth,
+            sealed,
+        )? {
+            pack::Opened::Delta { base, .. } => Ok(Some(base)),
+            pack::Opened::Whole(_) => {
+                unreachable!("open_envelope checks the flag against the depth")
+            }
+        }
+    }
+
+    /// A blob's location and sealed bytes, wherever it is now: where this reader's index says, or,
+    /// when that pack is gone (`daw gc` moved the blob) or the index does not have it, where a fresh
+    /// reading of the index places it.
+    fn read_located(
+        &self,
+        id: &ObjectId,
+        pack: &mut OpenPack,
+    ) -> Result<(Location, Vec<u8>), StoreError> {
+        let mut gone = match self.table.get(id) {
+            Some(loc) => match self.read_sealed(id, &loc, pack) {
+                Err(StoreError::Backend(BackendError::NotFound(_))) => loc.pack,
+                result => return result.map(|sealed| (loc, sealed)),
+            },
+            None => ObjectId::from_bytes([0; 32]),
+        };
+        for _ in 0..3 {
+            let table = self.table_without(id, &gone)?;
+            let Some(loc) = table.get(id) else {
+                return Err(StoreError::Missing(*id));
+            };
+            match self.read_sealed(id, &loc, &mut OpenPack::default()) {
+                Err(StoreError::Backend(BackendError::NotFound(_))) => gone = loc.pack,
+                result => return result.map(|sealed| (loc, sealed)),
+            }
+        }
+        Err(StoreError::Missing(*id))
+    }
+
+    /// A blob's sealed bytes, read from its pack.
+    fn read_sealed(
+        &self,
+        id: &ObjectId,
+        loc: &Location,
+        pack: &mut OpenPack,
+    ) -> Result<Vec<u8>, StoreError> {
         let path = pack::pack_path(&loc.pack);
         let Some(file) = self.backend.local_file(&path) else {
             let range = loc.offset..loc.offset + u64::from(loc.length);
-            let sealed = self.backend.get_range(&path, range)?;
-            return open_sealed(self.keys, id, &loc, sealed.to_vec());
+            return Ok(self.backend.get_range(&path, range)?.to_vec());
         };
         let io_err = |source| BackendError::Io {
             path: file.display().to_string(),
@@ -777,7 +930,95 @@ impl<'s> BlobReader<'s> {
             Err(e) => return Err(io_err(e).into()),
         }
         pack.0 = Some((loc.pack, open));
-        open_sealed(self.keys, id, &loc, sealed)
+        Ok(sealed)
+    }
+
+    /// Opens the sealed bytes of blob `id`, found at `loc`, and checks its id. A delta is rebuilt
+    /// from its chain: the envelopes are opened down to a blob stored whole (each base found in the
+    /// index, where a gc may have moved it, of the same kind and of a lower depth, so a chain ends
+    /// within `MAX_DELTA_DEPTH` reads),
+    /// then applied back up, each level checked against its id. Memory: the chain's deltas and two
+    /// plaintexts. A missing or damaged base fails with an error naming the delta and its base.
+    pub fn open_located(
+        &self,
+        id: &ObjectId,
+        loc: &Location,
+        sealed: Vec<u8>,
+        pack: &mut OpenPack,
+    ) -> Result<Vec<u8>, StoreError> {
+        if sealed.len() != loc.length as usize {
+            return Err(StoreError::Corrupt {
+                id: *id,
+                detail: "pack is shorter than its index says".into(),
+            });
+        }
+        let opened = pack::open_envelope(
+            &self.keys.data_key,
+            loc.kind,
+            id,
+            loc.raw_length,
+            loc.depth,
+            sealed,
+        )?;
+        let (mut base, frame) = match opened {
+            pack::Opened::Whole(data) => return verified(self.keys, id, data),
+            pack::Opened::Delta { base, frame } => (base, frame),
+        };
+        // (delta id, its location, its frame), from `id` down.
+        let mut chain: Vec<(ObjectId, Location, Vec<u8>)> = vec![(*id, *loc, frame)];
+        let mut plain = loop {
+            let (upper, upper_loc, _) = chain.last().expect("the chain starts with id");
+            let upper = *upper;
+            let cannot = |why: String| StoreError::Corrupt {
+                id: upper,
+                detail: format!("it is stored as a delta of {}, which {why}", base.short(12)),
+            };
+            let (base_loc, sealed) = match self.read_located(&base, pack) {
+                Ok(found) => found,
+                Err(StoreError::Missing(_)) => {
+                    return Err(cannot("is missing from the repository".into()));
+                }
+                Err(e) => return Err(cannot(format!("cannot be read: {e}"))),
+            };
+            if base_loc.kind != upper_loc.kind {
+                return Err(cannot(format!("is a {}", base_loc.kind.name())));
+            }
+            if base_loc.depth >= upper_loc.depth {
+                return Err(cannot(format!(
+                    "is not shallower (depth {} under depth {}): the delta chain is damaged",
+                    base_loc.depth, upper_loc.depth
+                )));
+            }
+            let opened = pack::open_envelope(
+                &self.keys.data_key,
+                base_loc.kind,
+                &base,
+                base_loc.raw_length,
+                base_loc.depth,
+                sealed,
+            )
+            .map_err(|e| cannot(format!("cannot be read: {e}")))?;
+            match opened {
+                pack::Opened::Whole(data) => {
+                    break verified(self.keys, &base, data)
+                        .map_err(|e| cannot(format!("cannot be read: {e}")))?;
+                }
+                pack::Opened::Delta { base: next, frame } => {
+                    chain.push((base, base_loc, frame));
+                    base = next;
+                }
+            }
+        };
+        while let Some((delta, delta_loc, frame)) = chain.pop() {
+            plain = pack::apply_delta(&frame, &plain, delta_loc.raw_length).map_err(|e| {
+                StoreError::Corrupt {
+                    id: delta,
+                    detail: format!("its delta does not apply to its base: {e}"),
+                }
+            })?;
+            plain = verified(self.keys, &delta, plain)?;
+        }
+        Ok(plain)
     }
 }
 
@@ -814,20 +1055,8 @@ fn read_index_files(
     }
 }
 
-/// Opens a blob's sealed bytes read from its pack (decrypted in place) and checks its id.
-fn open_sealed(
-    keys: &Keys,
-    id: &ObjectId,
-    loc: &Location,
-    sealed: Vec<u8>,
-) -> Result<Vec<u8>, StoreError> {
-    if sealed.len() != loc.length as usize {
-        return Err(StoreError::Corrupt {
-            id: *id,
-            detail: "pack is shorter than its index says".into(),
-        });
-    }
-    let data = pack::open_blob_in_place(&keys.data_key, loc.kind, id, loc.raw_length, sealed)?;
+/// `data` if its keyed hash is `id`.
+fn verified(keys: &Keys, id: &ObjectId, data: Vec<u8>) -> Result<Vec<u8>, StoreError> {
     if keys.object_id(&data) != *id {
         return Err(StoreError::Corrupt {
             id: *id,
@@ -930,4 +1159,285 @@ pub fn random_name() -> ObjectId {
     let mut b = [0u8; 32];
     crypto::random_bytes(&mut b);
     ObjectId::from_bytes(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::crypto::SecretKey;
+
+    fn store_in(dir: &std::path::Path) -> Store {
+        let keys = Keys::from_master(SecretKey::from_bytes([5u8; 32]));
+        Store::open(Backend::local(dir).unwrap(), keys).unwrap()
+    }
+
+    /// A tree-like text of `n` lines; `version` changes one line in a place that moves.
+    fn version(n: usize, version: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        for i in 0..n {
+            let value = if i == (version * 7) % n { version } else { i };
+            out.extend_from_slice(format!("entry {i:05} value {value:08}\n").as_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn delta_chains_read_back_and_stay_within_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_in(dir.path());
+        let mut ids = Vec::new();
+        let mut previous: Option<ObjectId> = None;
+        for v in 0..40 {
+            let data = version(300, v);
+            let (id, new) = store
+                .put_blob_against(BlobKind::Tree, &data, previous.as_slice())
+                .unwrap();
+            assert!(new);
+            store.flush().unwrap();
+            ids.push((id, data));
+            previous = Some(id);
+        }
+        let depths: Vec<u8> = ids
+            .iter()
+            .map(|(id, _)| store.locate(id).unwrap().depth)
+            .collect();
+        assert_eq!(depths[0], 0);
+        assert!(
+            depths.iter().all(|&d| d <= pack::MAX_DELTA_DEPTH),
+            "{depths:?}"
+        );
+        // Each version is a delta of the one before until the chain is full; then one is whole.
+        assert_eq!(
+            depths[1..=16],
+            (1..=16).collect::<Vec<u8>>()[..],
+            "{depths:?}"
+        );
+        assert_eq!(depths[17], 0, "{depths:?}");
+        // Every version reads back, however deep, also through a fresh handle (from the packs).
+        let fresh = store_in(dir.path());
+        for (id, data) in &ids {
+            assert_eq!(&store.get_blob_as(id, BlobKind::Tree).unwrap(), data);
+            assert_eq!(&fresh.get_blob_as(id, BlobKind::Tree).unwrap(), data);
+        }
+        // Deltas are small: 40 versions of a 10 KB blob took well under 3 whole copies.
+        assert!(
+            store.written_bytes() < 3 * 10_000 + 40 * 400,
+            "{} bytes",
+            store.written_bytes()
+        );
+    }
+
+    #[test]
+    fn a_base_written_since_the_last_flush_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_in(dir.path());
+        let (base, _) = store
+            .put_blob(BlobKind::ContentNode, &version(200, 1))
+            .unwrap();
+        let (id, _) = store
+            .put_blob_against(BlobKind::ContentNode, &version(200, 2), &[base])
+            .unwrap();
+        store.flush().unwrap();
+        assert_eq!(store.locate(&id).unwrap().depth, 0);
+        // Nor a base of another kind.
+        let (id, _) = store
+            .put_blob_against(BlobKind::Tree, &version(200, 3), &[base])
+            .unwrap();
+        store.flush().unwrap();
+        assert_eq!(store.locate(&id).unwrap().depth, 0);
+    }
+
+    /// Writes a base and a delta of it, each flushed on its own (two packs, two index files).
+    fn base_and_delta(dir: &std::path::Path) -> (ObjectId, ObjectId) {
+        let mut store = store_in(dir);
+        let (base, _) = store.put_blob(BlobKind::Chunk, &version(400, 1)).unwrap();
+        store.flush().unwrap();
+        let index_of_base = store.loaded().unwrap().files.clone();
+        let bases = vec![store.delta_base(&base, BlobKind::Chunk).unwrap()];
+        let (delta, _) = store.put_chunk_against(version(400, 2), bases).unwrap();
+        store.flush().unwrap();
+        assert_eq!(store.locate(&delta).unwrap().depth, 1);
+        assert_eq!(index_of_base.len(), 1);
+        (base, delta)
+    }
+
+    #[test]
+    fn a_missing_base_fails_loudly_naming_the_delta_and_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let (base, delta) = base_and_delta(dir.path());
+        // Lose the base: its pack and the index naming it.
+        let store = store_in(dir.path());
+        let loc = store.locate(&base).unwrap();
+        std::fs::remove_file(dir.path().join(pack::pack_path(&loc.pack))).unwrap();
+        let err = store
+            .get_blob_as(&delta, BlobKind::Chunk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&delta.to_hex()) && err.contains(&base.short(12)) && err.contains("delta"),
+            "{err}"
+        );
+        // What a garbage collector must keep: the delta names its base without it being read.
+        assert_eq!(store.blobs().unwrap().base_of(&delta).unwrap(), Some(base));
+        assert_eq!(store.blobs().unwrap().base_of(&base).unwrap(), None);
+        for f in std::fs::read_dir(dir.path().join("index")).unwrap() {
+            let f = f.unwrap().path();
+            let bytes = std::fs::read(&f).unwrap();
+            let name = ObjectId::from_hex(f.file_name().unwrap().to_str().unwrap()).unwrap();
+            let file = IndexFile::open(&store.keys().data_key, &name, &bytes).unwrap();
+            if file.packs.iter().any(|(p, _)| *p == loc.pack) {
+                std::fs::remove_file(&f).unwrap();
+            }
+        }
+        let store = store_in(dir.path());
+        let err = store
+            .get_blob_as(&delta, BlobKind::Chunk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&delta.to_hex())
+                && err.contains(&format!("stored as a delta of {}", base.short(12)))
+                && err.contains("missing from the repository"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_damaged_base_fails_loudly_naming_the_delta_and_its_base() {
+        let dir = tempfile::tempdir().unwrap();
+        let (base, delta) = base_and_delta(dir.path());
+        let store = store_in(dir.path());
+        let loc = store.locate(&base).unwrap();
+        let path = dir.path().join(pack::pack_path(&loc.pack));
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[loc.offset as usize + 30] ^= 0x40;
+        std::fs::write(&path, bytes).unwrap();
+        let err = store
+            .get_blob_as(&delta, BlobKind::Chunk)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&delta.to_hex())
+                && err.contains(&format!("stored as a delta of {}", base.short(12)))
+                && err.contains("cannot be read")
+                && err.contains("failed authentication"),
+            "{err}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod version_1 {
+    //! Repositories written before deltas (pack and index version 1) are read, and written on.
+
+    use super::*;
+    use crate::object::Writer;
+    use crate::store::crypto::SecretKey;
+
+    /// A pack and an index of version 1, laid out as daw wrote them before deltas, holding `blobs`.
+    fn write_version_1(dir: &std::path::Path, keys: &Keys, blobs: &[(BlobKind, Vec<u8>)]) {
+        let name = random_name();
+        let mut bytes = b"DAWPACK\x01".to_vec();
+        let mut entries = Writer::new();
+        entries.uvar(blobs.len() as u64);
+        for (kind, data) in blobs {
+            let id = keys.object_id(data);
+            let sealed = pack::seal_blob(&keys.data_key, *kind, &id, data);
+            entries
+                .id(&id)
+                .u8(*kind as u8)
+                .uvar(bytes.len() as u64)
+                .uvar(sealed.len() as u64)
+                .uvar(data.len() as u64);
+            bytes.extend_from_slice(&sealed);
+        }
+        let entries = entries.finish();
+        let mut header = Writer::new();
+        header.uvar(1);
+        let mut header = header.finish();
+        header.extend_from_slice(&entries);
+        let sealed = crypto::seal(&keys.data_key, &pack::header_aad(&name), &header);
+        bytes.extend_from_slice(&sealed);
+        bytes.extend_from_slice(&(sealed.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(b"DAWP");
+        let path = dir.join(pack::pack_path(&name));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+
+        let index_name = random_name();
+        let mut plain = Writer::new();
+        plain.uvar(1).uvar(0).uvar(1).id(&name);
+        let mut plain = plain.finish();
+        plain.extend_from_slice(&entries);
+        let mut file = b"DAWIDX\x01".to_vec();
+        file.extend(crypto::seal(
+            &keys.data_key,
+            &index::aad(&index_name),
+            &plain,
+        ));
+        std::fs::create_dir_all(dir.join("index")).unwrap();
+        std::fs::write(dir.join(index::index_path(&index_name)), file).unwrap();
+    }
+
+    #[test]
+    fn blobs_of_version_1_read_back_and_new_blobs_are_deltas_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keys::from_master(SecretKey::from_bytes([8u8; 32]));
+        let old_tree: Vec<u8> = (0..400)
+            .flat_map(|i| format!("entry {i:04} value {:06}\n", i * 37).into_bytes())
+            .collect();
+        let old_chunk = vec![7u8; 5000];
+        write_version_1(
+            dir.path(),
+            &keys,
+            &[
+                (BlobKind::Tree, old_tree.clone()),
+                (BlobKind::Chunk, old_chunk.clone()),
+            ],
+        );
+        let mut store = Store::open(Backend::local(dir.path()).unwrap(), keys.clone()).unwrap();
+        let old_id = keys.object_id(&old_tree);
+        assert_eq!(
+            store.get_blob_as(&old_id, BlobKind::Tree).unwrap(),
+            old_tree
+        );
+        assert_eq!(
+            store
+                .get_blob_as(&keys.object_id(&old_chunk), BlobKind::Chunk)
+                .unwrap(),
+            old_chunk
+        );
+        assert_eq!(store.locate(&old_id).unwrap().depth, 0);
+
+        let mut new_tree = old_tree.clone();
+        new_tree[2000..2006].copy_from_slice(b"edited");
+        let (new_id, _) = store
+            .put_blob_against(BlobKind::Tree, &new_tree, &[old_id])
+            .unwrap();
+        store.flush().unwrap();
+        let loc = store.locate(&new_id).unwrap();
+        assert_eq!(loc.depth, 1);
+        let fresh = Store::open(Backend::local(dir.path()).unwrap(), keys.clone()).unwrap();
+        assert_eq!(
+            fresh.get_blob_as(&new_id, BlobKind::Tree).unwrap(),
+            new_tree
+        );
+        // The new pack is of version 2, the old one still reads from its own header.
+        let new_pack = std::fs::read(dir.path().join(pack::pack_path(&loc.pack))).unwrap();
+        assert_eq!(&new_pack[..8], b"DAWPACK\x02");
+        let old_pack = fresh.locate(&old_id).unwrap().pack;
+        let size = std::fs::metadata(dir.path().join(pack::pack_path(&old_pack)))
+            .unwrap()
+            .len();
+        let entries = pack::read_entries(
+            fresh.backend(),
+            &keys,
+            &old_pack,
+            &pack::pack_path(&old_pack),
+            size,
+        )
+        .unwrap();
+        assert_eq!(entries.len(), 2);
+        assert!(entries.iter().all(|e| e.depth == 0));
+    }
 }

@@ -26,6 +26,8 @@ pub struct Sealed {
     pub kind: BlobKind,
     pub id: ObjectId,
     pub raw_length: u32,
+    /// 0: stored whole; d ≥ 1: a delta (`pack::seal_blob_against`).
+    pub depth: u8,
     pub bytes: Vec<u8>,
 }
 
@@ -33,6 +35,8 @@ struct Job {
     kind: BlobKind,
     id: ObjectId,
     data: Vec<u8>,
+    /// Blobs it may be stored as a delta of (shared with the caller's cache).
+    bases: Vec<pack::DeltaBase>,
 }
 
 pub struct SealPool {
@@ -73,12 +77,15 @@ impl SealPool {
                             };
                             let Ok(jobs) = job else { return };
                             for job in jobs {
-                                let bytes = pack::seal_blob(&key, job.kind, &job.id, &job.data);
+                                let (bytes, depth) = pack::seal_blob_against(
+                                    &key, job.kind, &job.id, &job.data, &job.bases,
+                                );
                                 let sealed = Sealed {
                                     kind: job.kind,
                                     id: job.id,
                                     raw_length: u32::try_from(job.data.len())
                                         .expect("blobs are far below 4 GiB"),
+                                    depth,
                                     bytes,
                                 };
                                 if result_tx.send(sealed).is_err() {
@@ -108,6 +115,7 @@ impl SealPool {
         kind: BlobKind,
         id: ObjectId,
         data: Vec<u8>,
+        bases: Vec<pack::DeltaBase>,
         mut done: impl FnMut(Sealed) -> Result<(), E>,
     ) -> Result<(), E> {
         while self.in_flight > 0
@@ -120,7 +128,12 @@ impl SealPool {
         self.in_flight += 1;
         self.in_flight_bytes += data.len();
         self.batch_bytes += data.len();
-        self.batch.push(Job { kind, id, data });
+        self.batch.push(Job {
+            kind,
+            id,
+            data,
+            bases,
+        });
         if self.batch_bytes >= BATCH_BYTES || self.batch.len() >= BATCH_BLOBS {
             self.send_batch();
         }
@@ -202,10 +215,16 @@ mod tests {
             let data = i.to_le_bytes().repeat(1000);
             let mut id = [0u8; 32];
             id[..4].copy_from_slice(&i.to_le_bytes());
-            pool.submit(BlobKind::Chunk, ObjectId::from_bytes(id), data, |s| {
-                got.push(s);
-                Ok::<_, ()>(())
-            })
+            pool.submit(
+                BlobKind::Chunk,
+                ObjectId::from_bytes(id),
+                data,
+                Vec::new(),
+                |s| {
+                    got.push(s);
+                    Ok::<_, ()>(())
+                },
+            )
             .unwrap();
             while let Some(s) = pool.try_take() {
                 got.push(s);
@@ -232,7 +251,7 @@ mod tests {
         for i in 0..40u8 {
             let data = vec![i; 1 << 20];
             let id = ObjectId::from_bytes([i; 32]);
-            pool.submit(BlobKind::Chunk, id, data, |s| {
+            pool.submit(BlobKind::Chunk, id, data, Vec::new(), |s| {
                 got.push(s);
                 Ok::<_, ()>(())
             })

@@ -10,6 +10,7 @@ mod test_basics;
 mod test_branches;
 mod test_concurrency;
 mod test_day;
+mod test_delta;
 mod test_docs;
 mod test_gc;
 mod test_keys;

@@ -86,6 +86,32 @@ fn all_commits_restore(env: &TestEnv, expected: &BTreeMap<String, BTreeMap<Strin
     }
 }
 
+/// A text document of about 140 KB, chunked as a project document: each version is stored as
+/// deltas of the one before it (docs/FORMAT.md, "Delta"), so that gc meets deltas and their bases.
+/// `version` changes one line, at a place that depends on it.
+fn song(version: &str) -> Vec<u8> {
+    let at = version.bytes().fold(7usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    }) % 5000;
+    (0..5000)
+        .flat_map(|i| {
+            if i == at {
+                format!("line {i:05} {version}\n")
+            } else {
+                format!("line {i:05} value {}\n", i * 7 % 1000)
+            }
+            .into_bytes()
+        })
+        .collect()
+}
+
+/// How many blobs the repository stores as deltas.
+fn deltas(env: &TestEnv) -> usize {
+    let repo = env.open_repo();
+    let index = repo.store().index().unwrap();
+    index.iter().filter(|(_, l)| l.depth > 0).count()
+}
+
 /// Waits until what was just written is older than `grace` by the file system's clock.
 fn age_past(grace: Duration) {
     std::thread::sleep(grace + Duration::from_millis(100));
@@ -478,7 +504,7 @@ fn a_reader_and_a_writer_that_read_the_index_before_a_sweep() {
 #[test]
 fn commits_switches_exports_and_pushes_while_gc_runs() {
     let env = TestEnv::new();
-    env.write("Song.txt", b"v0");
+    env.write("Song.txt", &song("v0"));
     env.write("Samples/a.wav", &pseudo_random(1, 1 << 20));
     env.init();
     env.run(&["commit", "-m", "base"]).ok();
@@ -507,11 +533,12 @@ fn commits_switches_exports_and_pushes_while_gc_runs() {
                 // Work on a side branch that is then dropped: garbage for gc.
                 env.run(&["switch", "-c", "idea"]).ok();
                 env.write("idea.wav", &pseudo_random(500 + round, 400_000));
+                env.write("Song.txt", &song(&format!("idea {round}")));
                 env.run(&["commit", "-m", "idea"]).ok();
                 env.run(&["switch", "main"]).ok();
                 env.run(&["branch", "-D", "idea"]).ok();
                 // Real work on main.
-                env.write("Song.txt", format!("v{}", round + 1).as_bytes());
+                env.write("Song.txt", &song(&format!("v{}", round + 1)));
                 env.write(
                     &format!("Samples/take {round}.wav"),
                     &pseudo_random(1000 + round, 300_000),
@@ -540,6 +567,7 @@ fn commits_switches_exports_and_pushes_while_gc_runs() {
         }
     });
     assert!(runs.into_inner() >= 2, "gc ran alongside");
+    assert!(deltas(&env) > 0, "no deltas: gc met none");
     fsck_clean(&env);
     all_commits_restore(&env, &expected);
     env.run(&["push"]).ok();
@@ -553,7 +581,7 @@ fn gc_killed_at_random_moments_never_breaks_the_repository() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(6);
     let env = TestEnv::new();
-    env.write("Song.txt", b"v0");
+    env.write("Song.txt", &song("v0"));
     env.write("Samples/a.wav", &pseudo_random(1, 2 << 20));
     env.init();
     env.run(&["commit", "-m", "base"]).ok();
@@ -563,12 +591,12 @@ fn gc_killed_at_random_moments_never_breaks_the_repository() {
     let make_work = |env: &TestEnv, round: u64| -> (String, BTreeMap<String, String>) {
         env.run(&["switch", "-c", "idea"]).ok();
         env.write("idea.wav", &pseudo_random(500 + round, 3 << 20));
-        env.write("Song.txt", format!("idea {round}").as_bytes());
+        env.write("Song.txt", &song(&format!("idea {round}")));
         env.run(&["commit", "-m", "idea"]).ok();
         env.run(&["switch", "main"]).ok();
         env.run(&["branch", "-D", "idea"]).ok();
         for i in 0..3 {
-            env.write("Song.txt", format!("v{round}.{i}").as_bytes());
+            env.write("Song.txt", &song(&format!("v{round}.{i}")));
             env.write(
                 &format!("Samples/t{i}.wav"),
                 &pseudo_random(1000 + round * 10 + i, 1 << 20),
@@ -697,6 +725,7 @@ fn gc_killed_at_random_moments_never_breaks_the_repository() {
     // A gc that runs to the end after all that finishes the job, and the repository is whole.
     env.run(&args).ok();
     env.run(&args).ok();
+    assert!(deltas(&env) > 0, "no deltas: gc met none");
     fsck_clean(&env);
     all_commits_restore(&env, &expected);
     let v = gc(&env, &["--grace", "0", "--dry-run"]);
