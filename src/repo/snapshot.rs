@@ -523,25 +523,11 @@ impl Snapshotter<'_> {
             self.repo.store().keys().clone(),
         );
         // While the verifier re-compresses, store what it will most likely approve: the first set
-        // from the payload the verifier inflates, the others read here. Until that payload is ready,
-        // other files are committed (the verifier inflates alone for the first moments).
-        let mut plain = plain.into_iter();
-        let mut first = None;
-        loop {
-            match shared.try_recv() {
-                Ok(payload) => first = Some(payload),
-                Err(std::sync::mpsc::TryRecvError::Empty) => {
-                    if let Some((rel, _)) = plain.next() {
-                        let entry = self.snapshot_file(&rel, None, None)?;
-                        self.files.insert(rel, entry);
-                        continue;
-                    }
-                    first = shared.recv().ok();
-                }
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-            }
-            break;
-        }
+        // from the payload the verifier inflates, the others read here. The other files wait until
+        // the sets are done: the verifier holds a set's whole XML while it proves it, and streaming
+        // recordings beside it would add their buffers to that peak (issue 14, goal 4: memory); on
+        // two cores the proof, in two halves, has them both anyway.
+        let mut first = shared.recv().ok();
         let mut speculative: HashMap<PathBuf, Speculative> = HashMap::new();
         for (rel, _) in &gz {
             let sp = match first.take() {
@@ -551,10 +537,6 @@ impl Snapshotter<'_> {
             if let Some(sp) = sp {
                 speculative.insert(rel.clone(), sp);
             }
-        }
-        for (rel, _) in plain {
-            let entry = self.snapshot_file(&rel, None, None)?;
-            self.files.insert(rel, entry);
         }
         for _ in 0..gz.len() {
             let Ok((rel, verified)) = results.recv() else {
@@ -578,6 +560,10 @@ impl Snapshotter<'_> {
             self.files.insert(rel, entry);
         }
         let _ = verifier.join();
+        for (rel, _) in plain {
+            let entry = self.snapshot_file(&rel, None, None)?;
+            self.files.insert(rel, entry);
+        }
         Ok(())
     }
 
