@@ -65,9 +65,15 @@ fn kept(conflict: &Conflict, choice: Resolution, elements: &[String]) -> String 
         };
         let named: Vec<String> = elements
             .iter()
-            .map(|e| match e.trim().parse::<usize>() {
-                Ok(n) if (1..=set.elements.len()).contains(&n) => set.elements[n - 1].name.clone(),
-                _ => e.clone(),
+            .map(|e| {
+                let found = match e.trim().parse::<usize>() {
+                    Ok(n) => n.checked_sub(1).and_then(|i| set.elements.get(i)),
+                    Err(_) => set
+                        .elements
+                        .iter()
+                        .find(|x| x.key == *e || x.name.eq_ignore_ascii_case(e.trim())),
+                };
+                found.map_or_else(|| e.clone(), |x| x.name.clone())
             })
             .collect();
         return if named.is_empty() {

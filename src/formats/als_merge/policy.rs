@@ -10,6 +10,7 @@ pub(super) fn is_view_state(name: &[u8]) -> bool {
             | b"LomIdView"
             | b"ViewData"
             | b"IsContentSelectedInDocument"
+            | b"IsContentSelected"
             | b"PreferredContentViewMode"
             | b"SelectedDevice"
             | b"SelectedEnvelope"
