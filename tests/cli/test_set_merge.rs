@@ -520,7 +520,7 @@ fn set_merge_conflicts_are_named_musically_and_resolved_element_by_element() {
 
     let c = env.run_code(&["merge", "--continue"], 2);
     assert!(c.stderr.contains("1 conflict unresolved: Song.als"), "{}", c.stderr);
-    let c = env.run_code(&["resolve", "Song.als", "--element", "Key"], 2);
+    let c = env.run_code(&["resolve", "Song.als", "--element", "Key", "--ours"], 2);
     assert!(c.stderr.contains("'Key' is not an element of Song.als"), "{}", c.stderr);
     assert!(c.stderr.contains("2. Tempo"), "{}", c.stderr);
     let c = env.run_code(&["resolve", "Notes.txt", "--ours"], 2);
