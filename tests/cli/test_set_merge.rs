@@ -222,8 +222,17 @@ fn check_model(
     merged: &serde_json::Value,
 ) -> Result<(), String> {
     let (b_ids, o_ids, t_ids) = (track_ids(base), track_ids(ours), track_ids(theirs));
-    let ours_new: HashSet<u64> = o_ids.iter().filter(|i| !b_ids.contains(i)).copied().collect();
-    let mut next = b_ids.iter().chain(&o_ids).chain(&t_ids).max().map_or(0, |m| m + 1);
+    let ours_new: HashSet<u64> = o_ids
+        .iter()
+        .filter(|i| !b_ids.contains(i))
+        .copied()
+        .collect();
+    let mut next = b_ids
+        .iter()
+        .chain(&o_ids)
+        .chain(&t_ids)
+        .max()
+        .map_or(0, |m| m + 1);
     let mut remap = HashMap::new();
     for id in t_ids.iter().filter(|i| !b_ids.contains(i)) {
         if ours_new.contains(id) || b_ids.contains(id) {
@@ -243,7 +252,12 @@ fn check_model(
         flat(theirs, &remap),
         flat(merged, &none),
     );
-    let paths: BTreeSet<&String> = b.keys().chain(o.keys()).chain(t.keys()).chain(m.keys()).collect();
+    let paths: BTreeSet<&String> = b
+        .keys()
+        .chain(o.keys())
+        .chain(t.keys())
+        .chain(m.keys())
+        .collect();
     for p in paths {
         let (bv, ov, tv, mv) = (b.get(p), o.get(p), t.get(p), m.get(p));
         let expected = if ov != bv { ov } else { tv };
@@ -267,7 +281,12 @@ fn song_changes(diff: &serde_json::Value) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|f| f["path"] == "Song.als")
-        .flat_map(|f| f["project"]["changes"].as_array().cloned().unwrap_or_default())
+        .flat_map(|f| {
+            f["project"]["changes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .map(|mut c| {
             if let Some(o) = c.as_object_mut() {
                 o.remove("text");
@@ -309,14 +328,26 @@ fn run_pair(p: &Pair) -> Result<(), String> {
         let elements = c["set"]["elements"].as_array().cloned().unwrap_or_default();
         let said: Vec<String> = elements
             .iter()
-            .map(|e| format!("{}: {}", e["name"].as_str().unwrap_or(""), e["detail"].as_str().unwrap_or("")))
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    e["name"].as_str().unwrap_or(""),
+                    e["detail"].as_str().unwrap_or("")
+                )
+            })
             .collect();
-        if c["path"] != "Song.als" || said.is_empty() || !said.iter().any(|s| s.contains(&p.words)) {
-            return Err(format!("the conflict does not name the element ({}): {said:?}", p.words));
+        if c["path"] != "Song.als" || said.is_empty() || !said.iter().any(|s| s.contains(&p.words))
+        {
+            return Err(format!(
+                "the conflict does not name the element ({}): {said:?}",
+                p.words
+            ));
         }
         env.run(&["resolve", "Song.als", "--theirs"]).ok();
         if set_xml(&env, "Song.als") != gunzip(&theirs) {
-            return Err("choosing theirs for every element did not give the other side's set".into());
+            return Err(
+                "choosing theirs for every element did not give the other side's set".into(),
+            );
         }
         env.run(&["resolve", "Song.als", "--ours"]).ok();
         if set_xml(&env, "Song.als") != gunzip(&ours) {
@@ -325,15 +356,32 @@ fn run_pair(p: &Pair) -> Result<(), String> {
         env.run(&["merge", "--continue"]).ok();
         return Ok(());
     }
-    if r.status != 0 || v["outcome"] != "merged" || v["sets_merged"] != serde_json::json!(["Song.als"]) {
-        return Err(format!("expected a clean merge inside the set, got {}{}", r.stdout, r.stderr));
+    if r.status != 0
+        || v["outcome"] != "merged"
+        || v["sets_merged"] != serde_json::json!(["Song.als"])
+    {
+        return Err(format!(
+            "expected a clean merge inside the set, got {}{}",
+            r.stdout, r.stderr
+        ));
     }
     let merged = set_xml(&env, "Song.als");
     let expected = read("expected.xml")?;
     if merged != expected {
-        let at = merged.iter().zip(&expected).position(|(a, b)| a != b).unwrap_or(merged.len().min(expected.len()));
-        let show = |x: &[u8]| String::from_utf8_lossy(&x[at.saturating_sub(200)..(at + 200).min(x.len())]).into_owned();
-        return Err(format!("merged XML differs from the expected at byte {at}:\n--- merged\n{}\n--- expected\n{}", show(&merged), show(&expected)));
+        let at = merged
+            .iter()
+            .zip(&expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(merged.len().min(expected.len()));
+        let show = |x: &[u8]| {
+            String::from_utf8_lossy(&x[at.saturating_sub(200)..(at + 200).min(x.len())])
+                .into_owned()
+        };
+        return Err(format!(
+            "merged XML differs from the expected at byte {at}:\n--- merged\n{}\n--- expected\n{}",
+            show(&merged),
+            show(&expected)
+        ));
     }
     check_ids(&merged, &gunzip(&base))?;
     let models = [
@@ -349,7 +397,9 @@ fn run_pair(p: &Pair) -> Result<(), String> {
     both.sort();
     let merged_diff = diff(&base_id, "HEAD");
     if merged_diff != both {
-        return Err(format!("musical diff of the merge {merged_diff:?}, the two sides' {both:?}"));
+        return Err(format!(
+            "musical diff of the merge {merged_diff:?}, the two sides' {both:?}"
+        ));
     }
     let st = json(env.run(&["status", "--json"]).ok());
     if st["clean"] != true {
@@ -376,7 +426,14 @@ fn set_merge_seeded_pairs_merge_exactly_or_stop_on_a_conflict_naming_the_element
         .arg(&bench)
         .arg(c.join("als"))
         .arg(tmp.path())
-        .args(["--pairs", &want.to_string(), "--seed", "2026", "--sets", &SETS.join(",")])
+        .args([
+            "--pairs",
+            &want.to_string(),
+            "--seed",
+            "2026",
+            "--sets",
+            &SETS.join(","),
+        ])
         .output()
         .expect("python3 runs");
     assert!(
@@ -415,7 +472,9 @@ fn set_merge_seeded_pairs_merge_exactly_or_stop_on_a_conflict_naming_the_element
     let conflicts = pairs.iter().filter(|p| p.conflict).count();
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for p in &pairs {
-        *kinds.entry(format!("{}+{}", p.ours.0, p.theirs.0)).or_default() += 1;
+        *kinds
+            .entry(format!("{}+{}", p.ours.0, p.theirs.0))
+            .or_default() += 1;
     }
     eprintln!(
         "set merge: {} pairs ({} merged, {} conflicts), {} wrong; kinds {kinds:?}",
@@ -442,15 +501,22 @@ fn set_merge_seeded_pairs_merge_exactly_or_stop_on_a_conflict_naming_the_element
 /// The text of `xml` with the first `from` after the first `after` replaced by `to`.
 fn edit_after(xml: &str, after: &str, from: &str, to: &str) -> String {
     let start = xml.find(after).unwrap_or_else(|| panic!("no {after}"));
-    let at = start + xml[start..].find(from).unwrap_or_else(|| panic!("no {from}"));
+    let at = start
+        + xml[start..]
+            .find(from)
+            .unwrap_or_else(|| panic!("no {from}"));
     format!("{}{to}{}", &xml[..at], &xml[at + from.len()..])
 }
 
 /// The set's tempo (the main track's) with `digit` put before its value.
 fn tempo_edit(xml: &str, digit: &str) -> String {
-    let main = xml.find("<MasterTrack>").or_else(|| xml.find("<MainTrack>")).expect("main track");
+    let main = xml
+        .find("<MasterTrack>")
+        .or_else(|| xml.find("<MainTrack>"))
+        .expect("main track");
     let tempo = main + xml[main..].find("<Tempo>").expect("tempo");
-    let at = tempo + xml[tempo..].find("<Manual Value=\"").expect("manual") + "<Manual Value=\"".len();
+    let at =
+        tempo + xml[tempo..].find("<Manual Value=\"").expect("manual") + "<Manual Value=\"".len();
     format!("{}{digit}{}", &xml[..at], &xml[at..])
 }
 
@@ -458,18 +524,46 @@ fn tempo_edit(xml: &str, digit: &str) -> String {
 /// a track name and one clip's name.
 fn example(tempo: &str, track: &str, clip: (&str, &str)) -> String {
     let c = corpus().unwrap();
-    let xml = String::from_utf8(gunzip(&std::fs::read(c.join("als/dawtool__example-120.als")).unwrap())).unwrap();
+    let xml = String::from_utf8(gunzip(
+        &std::fs::read(c.join("als/dawtool__example-120.als")).unwrap(),
+    ))
+    .unwrap();
     let mut x = xml;
     if tempo != "120" {
-        x = edit_after(&x, "<Tempo>", "<Manual Value=\"119.999992\" />", &format!("<Manual Value=\"{tempo}\" />"));
-        x = edit_after(&x, "<PointeeId Value=\"8\" />", "Time=\"-63072000\" Value=\"120\"", &format!("Time=\"-63072000\" Value=\"{tempo}\""));
+        x = edit_after(
+            &x,
+            "<Tempo>",
+            "<Manual Value=\"119.999992\" />",
+            &format!("<Manual Value=\"{tempo}\" />"),
+        );
+        x = edit_after(
+            &x,
+            "<PointeeId Value=\"8\" />",
+            "Time=\"-63072000\" Value=\"120\"",
+            &format!("Time=\"-63072000\" Value=\"{tempo}\""),
+        );
     }
     if !track.is_empty() {
-        x = edit_after(&x, "<AudioTrack Id=\"14\">", "<EffectiveName Value=\"1-divineboys-v1\" />", &format!("<EffectiveName Value=\"{track}\" />"));
-        x = edit_after(&x, "<AudioTrack Id=\"14\">", "<UserName Value=\"\" />", &format!("<UserName Value=\"{track}\" />"));
+        x = edit_after(
+            &x,
+            "<AudioTrack Id=\"14\">",
+            "<EffectiveName Value=\"1-divineboys-v1\" />",
+            &format!("<EffectiveName Value=\"{track}\" />"),
+        );
+        x = edit_after(
+            &x,
+            "<AudioTrack Id=\"14\">",
+            "<UserName Value=\"\" />",
+            &format!("<UserName Value=\"{track}\" />"),
+        );
     }
     if !clip.0.is_empty() {
-        x = edit_after(&x, &format!("<AudioClip Id=\"{}\"", clip.0), "<Name Value=\"divineboys-v1\" />", &format!("<Name Value=\"{}\" />", clip.1));
+        x = edit_after(
+            &x,
+            &format!("<AudioClip Id=\"{}\"", clip.0),
+            "<Name Value=\"divineboys-v1\" />",
+            &format!("<Name Value=\"{}\" />", clip.1),
+        );
     }
     x
 }
@@ -497,31 +591,68 @@ fn two_conflicts() -> Option<(TestEnv, String, [String; 3])> {
 
 #[test]
 fn set_merge_conflicts_are_named_musically_and_resolved_element_by_element() {
-    let Some((env, ours_id, [_, ours, theirs])) = two_conflicts() else { return };
+    let Some((env, ours_id, [_, ours, theirs])) = two_conflicts() else {
+        return;
+    };
     let before = tree_digest(&env.project);
     let r = env.run_code(&["merge", "laptop"], 2);
     assert!(r.stdout.contains("Song.als: merged inside; 2 elements changed on both sides; theirs is in 'Song (from laptop).als'"), "{}", r.stdout);
-    assert!(r.stdout.contains("        1. Track '1-divineboys-v1': renamed 'Lead' on main, 'Vox' on laptop"), "{}", r.stdout);
-    assert!(r.stdout.contains("        2. Tempo: 128 on main, 125 on laptop"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "        1. Track '1-divineboys-v1': renamed 'Lead' on main, 'Vox' on laptop"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("        2. Tempo: 128 on main, 125 on laptop"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("--element 1 --theirs"), "{}", r.stderr);
     // Meanwhile: the merged set with this side's version of both elements and both clip names;
     // the other side's set beside it.
     let merged_ours = example("128", "Lead", ("0", "Intro"));
-    let merged_ours = edit_after(&merged_ours, "<AudioClip Id=\"2\"", "<Name Value=\"divineboys-v1\" />", "<Name Value=\"Outro\" />");
-    assert_eq!(String::from_utf8(set_xml(&env, "Song.als")).unwrap(), merged_ours);
-    assert_eq!(String::from_utf8(set_xml(&env, "Song (from laptop).als")).unwrap(), theirs);
+    let merged_ours = edit_after(
+        &merged_ours,
+        "<AudioClip Id=\"2\"",
+        "<Name Value=\"divineboys-v1\" />",
+        "<Name Value=\"Outro\" />",
+    );
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song.als")).unwrap(),
+        merged_ours
+    );
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song (from laptop).als")).unwrap(),
+        theirs
+    );
     let st = env.run(&["status"]);
     assert!(st.stdout.contains("unresolved: Song.als (merged inside the set; 2 of 2 elements changed on both sides to choose"), "{}", st.stdout);
-    assert!(st.stdout.contains("        2. Tempo: 128 on main, 125 on laptop"), "{}", st.stdout);
+    assert!(
+        st.stdout
+            .contains("        2. Tempo: 128 on main, 125 on laptop"),
+        "{}",
+        st.stdout
+    );
     let v = json(env.run(&["status", "--json"]).ok());
     let elements = &v["merge"]["conflicts"][0]["set"]["elements"];
     assert_eq!(elements[1]["key"], "tempo");
     assert_eq!(elements[1]["resolution"], serde_json::Value::Null);
 
     let c = env.run_code(&["merge", "--continue"], 2);
-    assert!(c.stderr.contains("1 conflict unresolved: Song.als"), "{}", c.stderr);
+    assert!(
+        c.stderr.contains("1 conflict unresolved: Song.als"),
+        "{}",
+        c.stderr
+    );
     let c = env.run_code(&["resolve", "Song.als", "--element", "Key", "--ours"], 2);
-    assert!(c.stderr.contains("'Key' is not an element of Song.als"), "{}", c.stderr);
+    assert!(
+        c.stderr.contains("'Key' is not an element of Song.als"),
+        "{}",
+        c.stderr
+    );
     assert!(c.stderr.contains("2. Tempo"), "{}", c.stderr);
     let c = env.run_code(&["resolve", "Notes.txt", "--ours"], 2);
     assert!(c.stderr.contains("not a conflict"), "{}", c.stderr);
@@ -531,12 +662,28 @@ fn set_merge_conflicts_are_named_musically_and_resolved_element_by_element() {
     r.ok();
     assert!(r.stdout.contains("Chose in Song.als: keeping the other side's version of Tempo; 1 element still to choose."), "{}", r.stdout);
     let st = env.run(&["status"]);
-    assert!(st.stdout.contains("2. Tempo: 128 on main, 125 on laptop (chosen: theirs)"), "{}", st.stdout);
-    assert!(env.project.join("Song (from laptop).als").exists(), "kept until every element is chosen");
+    assert!(
+        st.stdout
+            .contains("2. Tempo: 128 on main, 125 on laptop (chosen: theirs)"),
+        "{}",
+        st.stdout
+    );
+    assert!(
+        env.project.join("Song (from laptop).als").exists(),
+        "kept until every element is chosen"
+    );
     env.run(&["resolve", "Song.als", "-e", "1", "--ours"]).ok();
     assert!(!env.project.join("Song (from laptop).als").exists());
-    let expected = edit_after(&example("125", "Lead", ("0", "Intro")), "<AudioClip Id=\"2\"", "<Name Value=\"divineboys-v1\" />", "<Name Value=\"Outro\" />");
-    assert_eq!(String::from_utf8(set_xml(&env, "Song.als")).unwrap(), expected);
+    let expected = edit_after(
+        &example("125", "Lead", ("0", "Intro")),
+        "<AudioClip Id=\"2\"",
+        "<Name Value=\"divineboys-v1\" />",
+        "<Name Value=\"Outro\" />",
+    );
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song.als")).unwrap(),
+        expected
+    );
     let v = json(env.run(&["merge", "--continue", "--json"]).ok());
     assert_eq!(v["outcome"], "continued");
     assert_eq!(v["conflicts"][0]["resolution"], "by_element");
@@ -556,25 +703,48 @@ fn set_merge_conflicts_are_named_musically_and_resolved_element_by_element() {
 
 #[test]
 fn set_merge_resolved_for_the_whole_set_or_as_whole_files_and_aborted() {
-    let Some((env, ours_id, [_, ours, theirs])) = two_conflicts() else { return };
+    let Some((env, ours_id, [_, ours, theirs])) = two_conflicts() else {
+        return;
+    };
     let ours_file = std::fs::read(env.project.join("Song.als")).unwrap();
-    env.write("Notes.txt", b"an uncommitted change the merge does not touch\n");
+    env.write(
+        "Notes.txt",
+        b"an uncommitted change the merge does not touch\n",
+    );
     let before = tree_digest(&env.project);
     env.run_code(&["merge", "laptop"], 2);
     // Every element from the laptop; both clip names kept.
     env.run(&["resolve", "Song.als", "--theirs"]).ok();
-    let expected = edit_after(&example("125", "Vox", ("0", "Intro")), "<AudioClip Id=\"2\"", "<Name Value=\"divineboys-v1\" />", "<Name Value=\"Outro\" />");
-    assert_eq!(String::from_utf8(set_xml(&env, "Song.als")).unwrap(), expected);
+    let expected = edit_after(
+        &example("125", "Vox", ("0", "Intro")),
+        "<AudioClip Id=\"2\"",
+        "<Name Value=\"divineboys-v1\" />",
+        "<Name Value=\"Outro\" />",
+    );
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song.als")).unwrap(),
+        expected
+    );
     // Whole files: this side's set exactly, then both sets side by side.
     env.run(&["resolve", "Song.als", "--whole", "--ours"]).ok();
-    assert_eq!(std::fs::read(env.project.join("Song.als")).unwrap(), ours_file);
+    assert_eq!(
+        std::fs::read(env.project.join("Song.als")).unwrap(),
+        ours_file
+    );
     env.run(&["resolve", "Song.als", "--both"]).ok();
     assert_eq!(String::from_utf8(set_xml(&env, "Song.als")).unwrap(), ours);
-    assert_eq!(String::from_utf8(set_xml(&env, "Song (from laptop).als")).unwrap(), theirs);
-    let c = env.run_code(&["resolve", "Song.als", "--element", "1", "--whole", "--ours"], 2);
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song (from laptop).als")).unwrap(),
+        theirs
+    );
+    let c = env.run_code(
+        &["resolve", "Song.als", "--element", "1", "--whole", "--ours"],
+        2,
+    );
     assert!(c.stderr.contains("cannot be used with"), "{}", c.stderr);
     // Back to choosing inside the set, then abort: exactly the files before.
-    env.run(&["resolve", "Song.als", "--element", "2", "--theirs"]).ok();
+    env.run(&["resolve", "Song.als", "--element", "2", "--theirs"])
+        .ok();
     let a = env.run(&["merge", "--abort"]);
     a.ok();
     assert_eq!(tree_digest(&env.project), before);
@@ -608,16 +778,34 @@ fn set_merge_falls_back_to_a_whole_file_conflict_and_says_why() {
     env.write("Song.als", &live_gzip(ours.as_bytes()));
     env.commit("in the studio");
     let r = env.run_code(&["merge", "laptop"], 2);
-    assert!(r.stdout.contains("    Song.als: changed on both sides; theirs is in 'Song (from laptop).als'"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("    Song.als: changed on both sides; theirs is in 'Song (from laptop).als'"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("        (not merged inside the set: the set was saved by Ableton Live 10.1.7 on main and by Ableton Live 11.0 on laptop, whose set formats differ)"), "{}", r.stdout);
     let v = json(env.run(&["status", "--json"]).ok());
     let conflict = &v["merge"]["conflicts"][0];
     assert_eq!(conflict["set"], serde_json::Value::Null);
-    assert!(conflict["whole_file_reason"].as_str().unwrap().contains("set formats differ"));
+    assert!(
+        conflict["whole_file_reason"]
+            .as_str()
+            .unwrap()
+            .contains("set formats differ")
+    );
     let e = env.run_code(&["resolve", "Song.als", "--element", "1", "--ours"], 2);
-    assert!(e.stderr.contains("was not merged inside the set (the set was saved by"), "{}", e.stderr);
+    assert!(
+        e.stderr
+            .contains("was not merged inside the set (the set was saved by"),
+        "{}",
+        e.stderr
+    );
     env.run(&["resolve", "Song.als", "--theirs"]).ok();
-    assert_eq!(String::from_utf8(set_xml(&env, "Song.als")).unwrap(), theirs);
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song.als")).unwrap(),
+        theirs
+    );
     env.run(&["merge", "--continue"]).ok();
 }
 
@@ -626,9 +814,16 @@ fn set_merge_falls_back_to_a_whole_file_conflict_and_says_why() {
 #[test]
 fn set_merge_of_a_16_mb_set_stays_within_the_memory_bound() {
     let Some(c) = corpus() else { return };
-    let xml = String::from_utf8(gunzip(&std::fs::read(c.join("als/livedb__Michelle.als")).unwrap())).unwrap();
+    let xml = String::from_utf8(gunzip(
+        &std::fs::read(c.join("als/livedb__Michelle.als")).unwrap(),
+    ))
+    .unwrap();
     assert!(xml.len() > 16_000_000);
-    let ours = xml.replacen("<EffectiveName Value=\"", "<EffectiveName Value=\"Renamed ", 1);
+    let ours = xml.replacen(
+        "<EffectiveName Value=\"",
+        "<EffectiveName Value=\"Renamed ",
+        1,
+    );
     let theirs = tempo_edit(&xml, "1");
     let env = TestEnv::new();
     env.write("Song.als", &live_gzip(xml.as_bytes()));
@@ -657,10 +852,17 @@ fn set_merge_of_a_16_mb_set_stays_within_the_memory_bound() {
 fn set_merge_killed_at_any_moment_is_undone_or_resumable() {
     let Some(c) = corpus() else { return };
     // A large set makes the merge take long enough to be cut at many points.
-    let xml = String::from_utf8(gunzip(&std::fs::read(c.join("als/my5t3ry__20170428.als")).unwrap())).unwrap();
+    let xml = String::from_utf8(gunzip(
+        &std::fs::read(c.join("als/my5t3ry__20170428.als")).unwrap(),
+    ))
+    .unwrap();
     let ours = tempo_edit(&xml, "1");
     let theirs = tempo_edit(&xml, "2");
-    let theirs = theirs.replacen("<EffectiveName Value=\"", "<EffectiveName Value=\"Laptop ", 1);
+    let theirs = theirs.replacen(
+        "<EffectiveName Value=\"",
+        "<EffectiveName Value=\"Laptop ",
+        1,
+    );
     let ours_gz = live_gzip(ours.as_bytes());
     let expected_theirs_tempo = theirs.clone();
     let mut rng = 0x2545_f491_4f6c_dd1du64;
@@ -673,12 +875,18 @@ fn set_merge_killed_at_any_moment_is_undone_or_resumable() {
     for round in 0..8 {
         let env = TestEnv::new();
         env.write("Song.als", &live_gzip(xml.as_bytes()));
-        env.write("Stems/a.wav", &crate::common::pseudo_random(round, 3_000_000));
+        env.write(
+            "Stems/a.wav",
+            &crate::common::pseudo_random(round, 3_000_000),
+        );
         env.init();
         env.commit("base");
         env.run(&["switch", "-c", "laptop"]).ok();
         env.write("Song.als", &live_gzip(theirs.as_bytes()));
-        env.write("Stems/b.wav", &crate::common::pseudo_random(round + 100, 3_000_000));
+        env.write(
+            "Stems/b.wav",
+            &crate::common::pseudo_random(round + 100, 3_000_000),
+        );
         env.commit("on the laptop");
         env.run(&["switch", "main"]).ok();
         env.write("Song.als", &ours_gz);
@@ -700,7 +908,11 @@ fn set_merge_killed_at_any_moment_is_undone_or_resumable() {
         let st = json(env.run(&["status", "--json"]).ok());
         match st["merge"]["phase"].as_str() {
             None => {
-                assert_eq!(tree_digest(&env.project), before, "round {round}: no merge, files as before");
+                assert_eq!(
+                    tree_digest(&env.project),
+                    before,
+                    "round {round}: no merge, files as before"
+                );
                 assert_eq!(env.head_id(), ours_id);
                 env.run_code(&["merge", "laptop"], 2);
             }
@@ -712,7 +924,11 @@ fn set_merge_killed_at_any_moment_is_undone_or_resumable() {
             Some(_) => {}
         }
         // In progress: a resolve killed at any moment, then run again, finishes.
-        kill_after(&env, &["resolve", "Song.als", "--element", "Tempo", "--theirs"], next() % 700);
+        kill_after(
+            &env,
+            &["resolve", "Song.als", "--element", "Tempo", "--theirs"],
+            next() % 700,
+        );
         env.run(&["fsck", "--read-data"]).ok();
         env.run(&["resolve", "Song.als", "--theirs"]).ok();
         env.run(&["merge", "--continue"]).ok();
@@ -725,4 +941,65 @@ fn set_merge_killed_at_any_moment_is_undone_or_resumable() {
         assert_eq!(json(env.run(&["status", "--json"]).ok())["clean"], true);
         env.run(&["fsck", "--read-data"]).ok();
     }
+}
+
+/// README, "Working together": two producers share a folder remote; each changes the same set in
+/// Live (one the tempo, the other a track's name and a clip), the second to push pulls with
+/// `--merge`, the set is merged inside, and the merge goes up for the first to pull.
+#[test]
+fn set_merge_two_producers_one_remote_pull_merge_and_push() {
+    if corpus().is_none() {
+        return;
+    }
+    let base = example("120", "", ("", ""));
+    let env = TestEnv::new();
+    env.write("Song.als", &live_gzip(base.as_bytes()));
+    env.init();
+    env.commit("base");
+    let remote = env.tmp.path().join("shared remote");
+    env.run(&["remote", "add", "origin", remote.to_str().unwrap()])
+        .ok();
+    env.run(&["push"]).ok();
+    let home = env.tmp.path().join("home copy");
+    env.run(&["clone", remote.to_str().unwrap(), home.to_str().unwrap()])
+        .ok();
+    let at_home = |args: &[&str]| {
+        let mut full = vec!["-C", home.to_str().unwrap()];
+        full.extend_from_slice(args);
+        env.run(&full)
+    };
+    // At home: tempo 128, pushed first.
+    std::fs::write(
+        home.join("Song.als"),
+        live_gzip(example("128", "", ("", "")).as_bytes()),
+    )
+    .unwrap();
+    at_home(&["commit", "-m", "faster"]).ok();
+    at_home(&["push"]).ok();
+    // In the studio: a track name and a clip name.
+    env.write(
+        "Song.als",
+        &live_gzip(example("120", "Lead", ("1", "Hook")).as_bytes()),
+    );
+    env.commit("lead and hook");
+    let p = env.run_code(&["push"], 2);
+    assert!(p.stderr.contains("daw pull"), "{}", p.stderr);
+    let p = env.run(&["pull", "--merge"]);
+    p.ok();
+    assert!(
+        p.stdout
+            .contains("Song.als: changed on both sides, merged inside the set."),
+        "{}",
+        p.stdout
+    );
+    let both = example("128", "Lead", ("1", "Hook"));
+    assert_eq!(String::from_utf8(set_xml(&env, "Song.als")).unwrap(), both);
+    env.run(&["push"]).ok();
+    at_home(&["pull"]).ok();
+    assert_eq!(
+        String::from_utf8(gunzip(&std::fs::read(home.join("Song.als")).unwrap())).unwrap(),
+        both
+    );
+    at_home(&["fsck", "--read-data"]).ok();
+    env.run(&["fsck", "--read-data"]).ok();
 }
