@@ -1335,17 +1335,97 @@ mod tests {
             label: "laptop".into(),
             message: "Merge".into(),
             merged_tree: id(5),
-            conflicts: vec![Conflict {
-                path: "vox.wav".into(),
-                kind: ConflictKind::ChangedBoth,
-                theirs_file: Some("vox (from laptop).wav".into()),
-                resolution: Some(Resolution::Both),
-            }],
+            conflicts: vec![
+                Conflict {
+                    path: "Drums.als".into(),
+                    kind: ConflictKind::ChangedBoth,
+                    theirs_file: Some("Drums (from laptop).als".into()),
+                    resolution: None,
+                    set: None,
+                    whole_file_reason: Some("the set was saved by Live 11 and 12".into()),
+                },
+                Conflict {
+                    path: "Song.als".into(),
+                    kind: ConflictKind::ChangedBoth,
+                    theirs_file: Some("Song (from laptop).als".into()),
+                    resolution: Some(Resolution::ByElement),
+                    set: Some(SetConflict {
+                        elements: vec![
+                            SetElement {
+                                key: "tempo".into(),
+                                name: "Tempo".into(),
+                                detail: "120 on main, 128 on laptop".into(),
+                                resolution: Some(Side::Theirs),
+                            },
+                            SetElement {
+                                key: "track 3/name".into(),
+                                name: "Track 'Bass'".into(),
+                                detail: "renamed 'Sub' on main, 'Low' on laptop".into(),
+                                resolution: Some(Side::Ours),
+                            },
+                        ],
+                        whole: false,
+                        current: entry(6),
+                        earlier: vec![entry(7)],
+                    }),
+                    whole_file_reason: None,
+                },
+                Conflict {
+                    path: "vox.wav".into(),
+                    kind: ConflictKind::ChangedBoth,
+                    theirs_file: Some("vox (from laptop).wav".into()),
+                    resolution: Some(Resolution::Both),
+                    set: None,
+                    whole_file_reason: None,
+                },
+            ],
         };
         let bytes = state.encode();
         assert_eq!(MergeState::decode(&bytes).unwrap(), state);
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(MergeState::decode(&longer).is_err());
+    }
+
+    fn entry(b: u8) -> TreeEntry {
+        TreeEntry {
+            name: b"Song.als".to_vec(),
+            mode: 0o644,
+            mtime_secs: 1_763_800_000,
+            mtime_nanos: 5,
+            kind: crate::object::EntryKind::File {
+                size: 1234,
+                hash: ObjectId::from_bytes([b; 32]),
+                storage: crate::object::FileStorage::Raw(crate::object::Content {
+                    size: 1234,
+                    tree: Some(crate::object::ContentRef {
+                        root: ObjectId::from_bytes([b ^ 1; 32]),
+                        height: 0,
+                    }),
+                }),
+            },
+        }
+    }
+
+    /// A state written by daw before sets were merged inside (version 1) still reads.
+    #[test]
+    fn a_version_1_state_reads_as_file_conflicts() {
+        let id = |b: u8| ObjectId::from_bytes([b; 32]);
+        let mut w = Writer::new();
+        w.uvar(1).id(&id(1)).id(&id(2)).id(&id(3)).id(&id(4));
+        w.u8(1).str("main").str("laptop").str("Merge").id(&id(5));
+        w.uvar(1)
+            .str("Song.als")
+            .u8(1)
+            .str("Song (from laptop).als")
+            .u8(2);
+        let state = MergeState::decode(&w.finish()).unwrap();
+        assert_eq!(state.conflicts.len(), 1);
+        let c = &state.conflicts[0];
+        assert_eq!(c.resolution, Some(Resolution::Theirs));
+        assert_eq!(
+            (c.set.is_none(), c.whole_file_reason.is_none()),
+            (true, true)
+        );
     }
 }

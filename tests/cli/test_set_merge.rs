@@ -4,8 +4,9 @@
 //! fall-back to a whole-file conflict that says why, the memory a 16 MB set takes, and `kill -9`
 //! at any moment of a set merge or a resolve.
 //!
-//! The seeded test runs `DAW_TEST_SET_MERGE_PAIRS` pairs (default 24; docs/BENCHMARKS.md records a
-//! run of 300). For each pair one python process (tests/cli/set_merge_pairs.py, importing
+//! The seeded test runs `DAW_TEST_SET_MERGE_PAIRS` pairs (default 24; docs/BENCHMARKS.md records
+//! runs of 300 and more) on twelve corpus sets, or on every set of the corpus with
+//! `DAW_TEST_SET_MERGE_SETS=all`. For each pair one python process (tests/cli/set_merge_pairs.py, importing
 //! edit_als) writes the base, both sides and, when the two edits touch different bytes, the
 //! expected merge: the base with both edits applied and nothing else. Checked for each pair:
 //! - the merged set's XML is the expected XML byte for byte: every region neither edit touched
@@ -122,10 +123,10 @@ fn read_ids(xml: &[u8]) -> Result<Ids, String> {
         if depth == 3 && stack[1] == b"LiveSet" && stack[2] == b"Tracks" {
             ids.tracks.push(attr(b"Id").ok_or("a track without an Id")?);
         }
-        if (name.ends_with(b"Target") && name != b"Target") || name == b"Pointee" {
-            if let Some(id) = attr(b"Id") {
-                ids.pointees.push(id);
-            }
+        if ((name.ends_with(b"Target") && name != b"Target") || name == b"Pointee")
+            && let Some(id) = attr(b"Id")
+        {
+            ids.pointees.push(id);
         }
         if name == b"PointeeId" {
             ids.refs.extend(attr(b"Value"));
@@ -421,6 +422,19 @@ fn set_merge_seeded_pairs_merge_exactly_or_stop_on_a_conflict_naming_the_element
     let want = pair_count();
     let tmp = tempfile::tempdir().unwrap();
     let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli/set_merge_pairs.py");
+    // `DAW_TEST_SET_MERGE_SETS=all`: every set of the corpus instead of the twelve above.
+    let sets: Vec<String> = match std::env::var("DAW_TEST_SET_MERGE_SETS").as_deref() {
+        Ok("all") => {
+            let mut all: Vec<String> = std::fs::read_dir(c.join("als"))
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.ends_with(".als"))
+                .collect();
+            all.sort();
+            all
+        }
+        _ => SETS.iter().map(|s| s.to_string()).collect(),
+    };
     let out = Command::new("python3")
         .arg(&driver)
         .arg(&bench)
@@ -432,7 +446,7 @@ fn set_merge_seeded_pairs_merge_exactly_or_stop_on_a_conflict_naming_the_element
             "--seed",
             "2026",
             "--sets",
-            &SETS.join(","),
+            &sets.join(","),
         ])
         .output()
         .expect("python3 runs");
@@ -451,10 +465,7 @@ fn set_merge_seeded_pairs_merge_exactly_or_stop_on_a_conflict_naming_the_element
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                while let Some(p) = {
-                    let next = queue.lock().unwrap().next();
-                    next
-                } {
+                while let Some(p) = queue.lock().unwrap().next() {
                     if let Err(why) = run_pair(p) {
                         failures.lock().unwrap().push(format!(
                             "{} (ours {:?}, theirs {:?}; {}): {why}",

@@ -109,6 +109,7 @@ pub fn conflict_lines(conflicts: &[Conflict]) -> Vec<String> {
         match c.set.as_ref().filter(|s| !s.whole) {
             Some(set) => {
                 let n = set.elements.len();
+                let beside = if c.resolution.is_some() { "" } else { &beside };
                 out.push(format!(
                     "    {}: merged inside; {n} element{} changed on both sides{beside}{state}",
                     c.path,

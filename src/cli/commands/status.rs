@@ -270,12 +270,14 @@ fn merge_lines(
         };
         match c.set.as_ref().filter(|s| !s.whole) {
             Some(set) => {
+                let n = set.elements.len();
+                let beside = if c.resolution.is_some() { "" } else { &beside };
                 writeln!(
                     out,
-                    "    {mark}: {} (merged inside the set; {} of {} elements changed on both sides to choose{beside})",
+                    "    {mark}: {} (merged inside the set; {} of {n} element{} changed on both sides to choose{beside})",
                     c.path,
                     set.unresolved(),
-                    set.elements.len()
+                    if n == 1 { "" } else { "s" }
                 )?;
                 for (i, e) in set.elements.iter().enumerate() {
                     let chosen = match e.resolution {
