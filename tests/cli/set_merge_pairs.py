@@ -3,7 +3,8 @@
 
     set_merge_pairs.py EDIT_ALS_DIR CORPUS_DIR OUT_DIR --pairs N [--seed S] [--sets A,B,...]
 
-For each pair: a corpus set (the base), one edit for "ours" and one for "theirs", each made by
+For each pair: a corpus set (the base), one edit for "ours" and one for "theirs" (every sixth pair
+the same kind on both sides, so that some pairs touch the same element), each made by
 ../shared/bench/edit_als.py's own edit functions with its own seed and kind (tempo, rename,
 clip-move, add-track, device-param), so each side is exactly what `edit_als.py --seed --kind`
 writes. Writes OUT_DIR/NNN/{base,ours,theirs}.als (gzip as Live writes it) and, when the two edits
@@ -62,6 +63,8 @@ def main() -> int:
         name = sets[made % len(sets)]
         xml, text, kinds = bases[name]
         ko, kt = rng.choice(kinds), rng.choice(kinds)
+        if made % 6 == 5:
+            kt = ko  # every sixth pair: the same kind of edit on both sides, often the same element
         so, st = rng.randrange(1, 1_000_000), rng.randrange(1, 1_000_000)
         try:
             ls, reps_o, desc_o = edit(text, ko, so)
