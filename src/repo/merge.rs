@@ -973,6 +973,35 @@ impl Repository {
         Ok((at(&state.ours)?, at(&state.theirs)?))
     }
 
+    /// Stores the merged set of a set conflict again from its three versions and the choices
+    /// made; it must come out as the entry the state names.
+    fn remake_merged_set(
+        &mut self,
+        state: &MergeState,
+        c: &Conflict,
+        set: &SetConflict,
+    ) -> Result<()> {
+        let (ours_v, theirs_v) = self.versions(state, c)?;
+        let base_v = self.base_version(state, c)?;
+        let (Some(b), Some(o), Some(t)) = (base_v, ours_v, theirs_v) else {
+            return Err(RepoError::Corrupt(format!(
+                "the merge state names {} as a set merged inside, but a version of it is missing",
+                c.path
+            )));
+        };
+        let names = (ours_name(state.branch.as_deref()), state.label.clone());
+        match self.merge_live_set(&c.path, [&b, &o, &t], (&names.0, &names.1), &set.choices())? {
+            SetOutcome::Merged { entry, .. } if same_entry(&entry, &set.current) => {
+                self.store_mut().flush()?;
+                Ok(())
+            }
+            _ => Err(RepoError::Corrupt(format!(
+                "merging {} again with the choices made does not give the set on disk; run `daw resolve {} --ours|--theirs` again",
+                c.path, c.path
+            ))),
+        }
+    }
+
     /// The merge base's version of a conflict's file.
     fn base_version(&self, state: &MergeState, c: &Conflict) -> Result<Option<TreeEntry>> {
         let p = PathBuf::from(&c.path);
@@ -1243,6 +1272,14 @@ impl Repository {
             return Err(RepoError::Refused(
                 "HEAD moved since the merge started; run `daw merge --abort`".into(),
             ));
+        }
+        // A merged set laid out by a resolve is referenced only by the merge state (no operation
+        // records it), so a `daw gc` run meanwhile may have swept its chunks: it is made again
+        // (the same bytes, the same entry) so that the commit never names a missing blob.
+        for c in &state.conflicts {
+            if let Some(set) = c.set.as_ref().filter(|s| !s.whole) {
+                self.remake_merged_set(&state, c, set)?;
+            }
         }
         let commit =
             self.store_merge_commit(state.ours, state.theirs, tree, &state.message, author)?;

@@ -762,6 +762,16 @@ fn set_merge_resolved_for_the_whole_set_or_as_whole_files_and_aborted() {
     assert_eq!(env.head_id(), ours_id);
     let st = json(env.run(&["status", "--json"]).ok());
     assert_eq!(st["merge"], serde_json::Value::Null);
+    // `daw undo` of a merge in progress, after choices inside the set: an abort too.
+    env.run_code(&["merge", "laptop"], 2);
+    env.run(&["resolve", "Song.als", "--element", "1", "--theirs"])
+        .ok();
+    env.run(&["undo"]).ok();
+    assert_eq!(tree_digest(&env.project), before);
+    assert_eq!(
+        json(env.run(&["status", "--json"]).ok())["merge"],
+        serde_json::Value::Null
+    );
     env.run(&["fsck", "--read-data"]).ok();
 }
 
