@@ -1024,3 +1024,33 @@ fn set_merge_two_producers_one_remote_pull_merge_and_push() {
     at_home(&["fsck", "--read-data"]).ok();
     env.run(&["fsck", "--read-data"]).ok();
 }
+
+/// A merged set laid out by `daw resolve` is named by the merge state alone; a `daw gc` run
+/// before `merge --continue` sweeps what nothing else holds. The merge commit must still name only
+/// blobs the repository has.
+#[test]
+fn set_merge_continue_after_a_gc_names_no_swept_blob() {
+    let Some((env, _, _)) = two_conflicts() else {
+        return;
+    };
+    env.run_code(&["merge", "laptop"], 2);
+    env.run(&["resolve", "Song.als", "--element", "1", "--theirs"])
+        .ok();
+    env.run(&["resolve", "Song.als", "--element", "2", "--theirs"])
+        .ok();
+    env.run(&["gc", "--grace", "0"]).ok();
+    env.run(&["merge", "--continue"]).ok();
+    env.run(&["fsck", "--read-data"]).ok();
+    let expected = edit_after(
+        &example("125", "Vox", ("0", "Intro")),
+        "<AudioClip Id=\"2\"",
+        "<Name Value=\"divineboys-v1\" />",
+        "<Name Value=\"Outro\" />",
+    );
+    std::fs::remove_file(env.project.join("Song.als")).unwrap();
+    env.run(&["restore", "Song.als"]).ok();
+    assert_eq!(
+        String::from_utf8(set_xml(&env, "Song.als")).unwrap(),
+        expected
+    );
+}
