@@ -865,8 +865,8 @@ fn set_merge_of_a_16_mb_set_stays_within_the_memory_bound() {
 
 // ------------------------------------------------------------------ kill -9
 
-/// `kill -9` at many moments of a set merge that stops on conflicts, and of a resolve inside the
-/// set: afterwards the files and the repository are as before the command, or the merge is in
+/// `kill -9` at many moments of a set merge that stops on conflicts, of a resolve inside the
+/// set and of the merge commit (`--continue`): afterwards the files and the repository are as before the command, or the merge is in
 /// progress and can be finished (or, interrupted while starting, aborted); `fsck --read-data` finds
 /// nothing wrong, and the merge made afterwards is exactly right.
 #[test]
@@ -952,7 +952,19 @@ fn set_merge_killed_at_any_moment_is_undone_or_resumable() {
         );
         env.run(&["fsck", "--read-data"]).ok();
         env.run(&["resolve", "Song.als", "--theirs"]).ok();
-        env.run(&["merge", "--continue"]).ok();
+        // The commit killed at any moment: still in progress (run it again), or made.
+        kill_after(&env, &["merge", "--continue"], next() % 500);
+        env.run(&["fsck", "--read-data"]).ok();
+        let st = json(env.run(&["status", "--json"]).ok());
+        if !st["merge"].is_null() {
+            env.run(&["merge", "--continue"]).ok();
+        }
+        let log = json(env.run(&["log", "--json", "-n", "1"]).ok());
+        assert_eq!(
+            log[0]["parents"][0],
+            ours_id.as_str(),
+            "round {round}: the merge commit"
+        );
         assert_eq!(
             String::from_utf8(set_xml(&env, "Song.als")).unwrap(),
             expected_theirs_tempo,

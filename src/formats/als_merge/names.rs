@@ -461,6 +461,15 @@ pub(super) fn describe(docs: &[&[u8]; 3], record: &UnitRecord, ours: &str, their
                 let v = n.attr(docs[s as usize], b"Time")?;
                 std::str::from_utf8(v).ok()?.parse::<f64>().ok()
             };
+            // Length in beats: CurrentEnd - CurrentStart.
+            let length = |s: Src| {
+                let n = f.nodes[s as usize]?;
+                let v = |name: &[u8]| -> Option<f64> {
+                    let raw = xml::value_at(docs[s as usize], &n, &[name])?;
+                    std::str::from_utf8(raw).ok()?.parse().ok()
+                };
+                Some(v(b"CurrentEnd")? - v(b"CurrentStart")?)
+            };
             match (time(Src::Base), time(Src::Ours), time(Src::Theirs)) {
                 (Some(b), Some(o), Some(t)) if o != b && t != b && o != t => {
                     let ts = time_signature(docs[Src::Ours as usize]);
@@ -470,7 +479,14 @@ pub(super) fn describe(docs: &[&[u8]; 3], record: &UnitRecord, ours: &str, their
                         bar_position(t, ts)
                     )
                 }
-                _ => changed,
+                _ => match (length(Src::Base), length(Src::Ours), length(Src::Theirs)) {
+                    (Some(b), Some(o), Some(t)) if o != b && t != b && o != t => format!(
+                        "resized on both sides: {} beats long on {ours}, {} on {theirs}",
+                        format_number(o),
+                        format_number(t)
+                    ),
+                    _ => changed,
+                },
             }
         }
         What::Other => changed,

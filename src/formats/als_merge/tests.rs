@@ -413,3 +413,23 @@ fn broken_xml_and_other_newline_styles_are_not_merged_inside() {
     let e = merge(&ours, &theirs).unwrap_err();
     assert!(e.0.contains("newline styles"), "{e}");
 }
+
+#[test]
+fn a_clip_resized_on_both_sides_says_how_long() {
+    let ours = edit(
+        BASE,
+        r#"<CurrentEnd Value="48" />"#,
+        r#"<CurrentEnd Value="50" />"#,
+    );
+    let theirs = edit(
+        BASE,
+        r#"<CurrentEnd Value="48" />"#,
+        r#"<CurrentEnd Value="44" />"#,
+    );
+    let m = merge(&ours, &theirs).unwrap();
+    assert_eq!(m.conflicts.len(), 1, "{:?}", m.conflicts);
+    assert_eq!(
+        m.conflicts[0].to_string(),
+        "Track 'Bass': clip 'Verse': resized on both sides: 18 beats long on main, 12 on laptop"
+    );
+}
