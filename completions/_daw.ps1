@@ -342,12 +342,15 @@ Register-ArgumentCompleter -Native -CommandName 'daw' -ScriptBlock {
             break
         }
         'daw;resolve' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'In a Live set merged inside: choose for this element only (its number or name)')
+            [CompletionResult]::new('--element', '--element', [CompletionResultType]::ParameterName, 'In a Live set merged inside: choose for this element only (its number or name)')
             [CompletionResult]::new('--daw-dir', '--daw-dir', [CompletionResultType]::ParameterName, 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if daw was started in DIR')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never')
             [CompletionResult]::new('--ours', '--ours', [CompletionResultType]::ParameterName, 'Keep this branch''s version')
             [CompletionResult]::new('--theirs', '--theirs', [CompletionResultType]::ParameterName, 'Keep the other side''s version')
             [CompletionResult]::new('--both', '--both', [CompletionResultType]::ParameterName, 'Keep both files')
+            [CompletionResult]::new('--whole', '--whole', [CompletionResultType]::ParameterName, 'In a Live set merged inside: take the whole file of the side chosen instead')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: which files were read, written or removed')

@@ -2062,12 +2062,20 @@ _daw() {
             return 0
             ;;
         daw__subcmd__resolve)
-            opts="-C -q -v -h -V --ours --theirs --both --daw-dir --quiet --verbose --color --help --version"
+            opts="-e -C -q -v -h -V --ours --theirs --both --element --whole --daw-dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --element)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --daw-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

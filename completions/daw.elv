@@ -323,12 +323,15 @@ set edit:completion:arg-completer[daw] = {|@words|
             cand --version 'Print version'
         }
         &'daw;resolve'= {
+            cand -e 'In a Live set merged inside: choose for this element only (its number or name)'
+            cand --element 'In a Live set merged inside: choose for this element only (its number or name)'
             cand --daw-dir 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)'
             cand -C 'Run as if daw was started in DIR'
             cand --color 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never'
             cand --ours 'Keep this branch''s version'
             cand --theirs 'Keep the other side''s version'
             cand --both 'Keep both files'
+            cand --whole 'In a Live set merged inside: take the whole file of the side chosen instead'
             cand -q 'Print only errors and warnings'
             cand --quiet 'Print only errors and warnings'
             cand -v 'Say more: which files were read, written or removed'

@@ -254,6 +254,7 @@ complete -c daw -n "__fish_daw_using_subcommand merge" -s q -l quiet -d 'Print o
 complete -c daw -n "__fish_daw_using_subcommand merge" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand merge" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c daw -n "__fish_daw_using_subcommand merge" -s V -l version -d 'Print version'
+complete -c daw -n "__fish_daw_using_subcommand resolve" -s e -l element -d 'In a Live set merged inside: choose for this element only (its number or name)' -r
 complete -c daw -n "__fish_daw_using_subcommand resolve" -l daw-dir -d 'Use the repository in DIR instead of the `.daw` folder of the project (like GIT_DIR)' -r -F
 complete -c daw -n "__fish_daw_using_subcommand resolve" -s C -d 'Run as if daw was started in DIR' -r -F
 complete -c daw -n "__fish_daw_using_subcommand resolve" -l color -d 'When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never' -r -f -a "auto\t''
@@ -262,6 +263,7 @@ never\t''"
 complete -c daw -n "__fish_daw_using_subcommand resolve" -l ours -d 'Keep this branch\'s version'
 complete -c daw -n "__fish_daw_using_subcommand resolve" -l theirs -d 'Keep the other side\'s version'
 complete -c daw -n "__fish_daw_using_subcommand resolve" -l both -d 'Keep both files'
+complete -c daw -n "__fish_daw_using_subcommand resolve" -l whole -d 'In a Live set merged inside: take the whole file of the side chosen instead'
 complete -c daw -n "__fish_daw_using_subcommand resolve" -s q -l quiet -d 'Print only errors and warnings'
 complete -c daw -n "__fish_daw_using_subcommand resolve" -s v -l verbose -d 'Say more: which files were read, written or removed'
 complete -c daw -n "__fish_daw_using_subcommand resolve" -s h -l help -d 'Print help (see more with \'--help\')'

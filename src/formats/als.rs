@@ -85,7 +85,7 @@ pub struct TimeSignature {
 
 impl TimeSignature {
     /// Decode Live's enum encoding: `numerator - 1 + 99 * log2(denominator)`.
-    fn from_live_enum(value: i64) -> Option<Self> {
+    pub(crate) fn from_live_enum(value: i64) -> Option<Self> {
         if !(0..99 * 5).contains(&value) {
             return None;
         }
@@ -596,7 +596,7 @@ fn fnv(hash: u64, bytes: &[u8]) -> u64 {
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
-fn builtin_device_name(class: &str) -> &str {
+pub(crate) fn builtin_device_name(class: &str) -> &str {
     match class {
         "Eq8" => "EQ Eight",
         "FilterEQ3" => "EQ Three",

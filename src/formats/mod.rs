@@ -1,6 +1,7 @@
 //! Pure file-format code: bytes in, models out. No file system, no terminal, no environment.
 
 pub mod als;
+pub mod als_merge;
 pub mod error;
 pub mod flp;
 pub mod gzip;

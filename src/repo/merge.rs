@@ -4,12 +4,15 @@
 //! Every file goes through [`Repository::update_work_tree`] (clobber guard, temporary name, hash
 //! checked, rename): this module decides *which* tree the project moves to, never writes a file
 //! itself. A merge that stops on conflicts leaves its state in `.daw/merge` (FORMAT.md, "Merge in
-//! progress"), sealed and bound to the operation that started it. Live sets merge as whole files.
+//! progress"), sealed and bound to the operation that started it. A Live set changed on both sides
+//! is merged inside, element by element (`set_merge`, `formats::als_merge`); one that cannot be is a
+//! whole-file conflict that says why.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use crate::formats::als_merge::Side;
 use crate::object::encoding::{Reader, Writer};
 use crate::object::{BlobKind, Commit, DecodeError, ObjectId, Signature, TreeEntry};
 use crate::store::{BackendError, StoreError};
@@ -17,6 +20,7 @@ use crate::worktree::paths::display_path;
 
 use super::history::reachable;
 use super::ops::{Head, WorkTreeChange};
+use super::set_merge::SetOutcome;
 use super::snapshot::NoProgress;
 use super::status::{WorkTreeView, flatten, same, same_entry};
 use super::switch::{MoveReport, UpdateOptions, UpdateReport};
@@ -24,7 +28,7 @@ use super::{RepoError, Repository, Result};
 
 /// Where the merge in progress is kept, in the repository folder.
 const MERGE_PATH: &str = "merge";
-const MERGE_VERSION: u64 = 1;
+const MERGE_VERSION: u64 = 2;
 
 /// What the user chose for a conflict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -36,6 +40,9 @@ pub enum Resolution {
     Theirs,
     /// Both files: ours at the path, theirs under the marked name.
     Both,
+    /// A Live set merged inside: each element both sides changed as chosen, some this side's,
+    /// some the other's.
+    ByElement,
 }
 
 impl Resolution {
@@ -45,6 +52,7 @@ impl Resolution {
             Self::Ours => "ours",
             Self::Theirs => "theirs",
             Self::Both => "both",
+            Self::ByElement => "by element",
         }
     }
 }
@@ -84,6 +92,55 @@ pub struct Conflict {
     /// deleted the file.
     pub theirs_file: Option<String>,
     pub resolution: Option<Resolution>,
+    /// A Live set merged inside: the elements both sides changed.
+    pub set: Option<SetConflict>,
+    /// A Live set changed on both sides that could not be merged inside, and why.
+    pub whole_file_reason: Option<String>,
+}
+
+/// A Live set merged inside whose elements need the user's choice.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SetConflict {
+    /// Every element both sides changed, in the set's order.
+    pub elements: Vec<SetElement>,
+    /// Whole files were chosen instead (`daw resolve PATH --whole`): the conflict's `resolution`
+    /// applies to the file as for any other file.
+    pub whole: bool,
+    /// The merged set laid out now: each element as chosen, this side's where none is chosen.
+    #[serde(skip)]
+    pub current: TreeEntry,
+    /// Merged sets laid out earlier in this merge (an interrupted resolve may have left one).
+    #[serde(skip)]
+    pub earlier: Vec<TreeEntry>,
+}
+
+/// One element of a set both sides changed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SetElement {
+    /// What a choice names (stable for the merge's three versions).
+    pub key: String,
+    /// "Tempo", "Track 'Bass': device 'EQ Eight'".
+    pub name: String,
+    /// "120 on main, 128 on laptop".
+    pub detail: String,
+    pub resolution: Option<Side>,
+}
+
+impl SetConflict {
+    /// The choices made so far, by element key.
+    pub(crate) fn choices(&self) -> BTreeMap<String, Side> {
+        self.elements
+            .iter()
+            .filter_map(|e| e.resolution.map(|r| (e.key.clone(), r)))
+            .collect()
+    }
+
+    pub fn unresolved(&self) -> usize {
+        self.elements
+            .iter()
+            .filter(|e| e.resolution.is_none())
+            .count()
+    }
 }
 
 /// The merge in progress (`.daw/merge`).
@@ -142,14 +199,45 @@ impl MergeState {
                 Some(Resolution::Ours) => 1,
                 Some(Resolution::Theirs) => 2,
                 Some(Resolution::Both) => 3,
+                Some(Resolution::ByElement) => 4,
             });
+            match (&c.set, &c.whole_file_reason) {
+                (Some(set), _) => {
+                    w.u8(2).u8(u8::from(set.whole));
+                    let entry = |e: &TreeEntry| {
+                        let mut inner = Writer::new();
+                        e.encode_to(&mut inner);
+                        inner.finish()
+                    };
+                    w.bytes(&entry(&set.current));
+                    w.uvar(set.earlier.len() as u64);
+                    for e in &set.earlier {
+                        w.bytes(&entry(e));
+                    }
+                    w.uvar(set.elements.len() as u64);
+                    for e in &set.elements {
+                        w.str(&e.key).str(&e.name).str(&e.detail);
+                        w.u8(match e.resolution {
+                            None => 0,
+                            Some(Side::Ours) => 1,
+                            Some(Side::Theirs) => 2,
+                        });
+                    }
+                }
+                (None, Some(reason)) => {
+                    w.u8(1).str(reason);
+                }
+                (None, None) => {
+                    w.u8(0);
+                }
+            }
         }
         w.finish()
     }
 
     fn decode(buf: &[u8]) -> std::result::Result<Self, DecodeError> {
         let mut r = Reader::new(buf, "merge state");
-        r.version(MERGE_VERSION)?;
+        let version = r.version(MERGE_VERSION)?;
         let before_op = r.id()?;
         let ours = r.id()?;
         let theirs = r.id()?;
@@ -179,13 +267,25 @@ impl MergeState {
                 1 => Some(Resolution::Ours),
                 2 => Some(Resolution::Theirs),
                 3 => Some(Resolution::Both),
+                4 if version >= 2 => Some(Resolution::ByElement),
                 k => return Err(r.invalid(format!("unknown resolution {k}"))),
             };
+            let (mut set, mut whole_file_reason) = (None, None);
+            if version >= 2 {
+                match r.u8()? {
+                    0 => {}
+                    1 => whole_file_reason = Some(r.string()?),
+                    2 => set = Some(decode_set(&mut r)?),
+                    t => return Err(r.invalid(format!("unknown set tag {t}"))),
+                }
+            }
             conflicts.push(Conflict {
                 path,
                 kind,
                 theirs_file: (!marked.is_empty()).then_some(marked),
                 resolution,
+                set,
+                whole_file_reason,
             });
         }
         r.finish()?;
@@ -205,6 +305,52 @@ impl MergeState {
     pub fn unresolved(&self) -> impl Iterator<Item = &Conflict> {
         self.conflicts.iter().filter(|c| c.resolution.is_none())
     }
+}
+
+fn decode_set(r: &mut Reader<'_>) -> std::result::Result<SetConflict, DecodeError> {
+    let whole = match r.u8()? {
+        0 => false,
+        1 => true,
+        t => return Err(r.invalid(format!("unknown flag {t}"))),
+    };
+    let entry = |r: &mut Reader<'_>| -> std::result::Result<TreeEntry, DecodeError> {
+        let bytes = r.bytes()?;
+        let mut inner = Reader::new(bytes, "merge state entry");
+        let e = TreeEntry::decode_from(&mut inner)?;
+        inner.finish()?;
+        Ok(e)
+    };
+    let current = entry(r)?;
+    let n = r.count(1)?;
+    let mut earlier = Vec::with_capacity(n);
+    for _ in 0..n {
+        earlier.push(entry(r)?);
+    }
+    let n = r.count(4)?;
+    let mut elements = Vec::with_capacity(n);
+    for _ in 0..n {
+        let key = r.string()?;
+        let name = r.string()?;
+        let detail = r.string()?;
+        let resolution = match r.u8()? {
+            0 => None,
+            1 => Some(Side::Ours),
+            2 => Some(Side::Theirs),
+            k => return Err(r.invalid(format!("unknown element resolution {k}"))),
+        };
+        elements.push(SetElement {
+            key,
+            name,
+            detail,
+            resolution,
+        });
+    }
+    Ok(SetConflict {
+        elements,
+        whole,
+        current,
+        earlier,
+    })
 }
 
 /// What `daw merge` is asked to do.
@@ -241,6 +387,8 @@ pub struct MergeReport {
     pub base: Option<ObjectId>,
     pub label: String,
     pub outcome: MergeOutcome,
+    /// Live sets changed on both sides that merged inside without a conflict.
+    pub sets_merged: Vec<String>,
 }
 
 /// What `--continue` made.
@@ -248,6 +396,62 @@ pub struct MergeReport {
 pub struct ContinueReport {
     pub commit: ObjectId,
     pub state: MergeState,
+}
+
+/// Whether a path names a Live set.
+fn is_live_set(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.as_bytes().eq_ignore_ascii_case(b"als"))
+}
+
+/// How this side is named in a set's conflicts: its branch, or `HEAD`.
+fn ours_name(branch: Option<&str>) -> String {
+    branch.unwrap_or("HEAD").to_string()
+}
+
+/// The element of a set a `--element` argument names: its number as listed (from 1), its key, or
+/// its name (any case).
+fn find_element(set: &SetConflict, path: &str, wanted: &str) -> Result<usize> {
+    let list = || {
+        set.elements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!("{}. {}", i + 1, e.name))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if let Ok(n) = wanted.trim().parse::<usize>() {
+        return if (1..=set.elements.len()).contains(&n) {
+            Ok(n - 1)
+        } else {
+            Err(RepoError::Refused(format!(
+                "{path} has no element {n} ({})",
+                list()
+            )))
+        };
+    }
+    if let Some(i) = set.elements.iter().position(|e| e.key == wanted) {
+        return Ok(i);
+    }
+    let matches: Vec<usize> = set
+        .elements
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.name.eq_ignore_ascii_case(wanted.trim()))
+        .map(|(i, _)| i)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(RepoError::Refused(format!(
+            "'{wanted}' is not an element of {path} both sides changed ({})",
+            list()
+        ))),
+        many => Err(RepoError::Refused(format!(
+            "'{wanted}' names {} elements of {path}; give its number ({})",
+            many.len(),
+            list()
+        ))),
+    }
 }
 
 fn holder(what: &str) -> String {
@@ -326,17 +530,25 @@ fn eq(x: Option<&TreeEntry>, y: Option<&TreeEntry>) -> bool {
 type Versions = (Option<TreeEntry>, Option<TreeEntry>);
 
 /// The files a conflict puts on disk under a resolution (`None`: unresolved, laid out as `Both`):
-/// (at the path, at the marked name).
+/// (at the path, at the marked name). A Live set merged inside holds the merged set at its path
+/// (each element as chosen), and the other side's set beside it until every element is chosen.
 fn layout(
     c: &Conflict,
     (ours, theirs): &Versions,
     resolution: Option<Resolution>,
 ) -> (Option<TreeEntry>, Option<TreeEntry>) {
     let marked = |t: &TreeEntry| c.theirs_file.as_ref().map(|m| renamed(t, Path::new(m)));
+    if let Some(set) = c.set.as_ref().filter(|s| !s.whole) {
+        let merged = Some(renamed(&set.current, Path::new(&c.path)));
+        return match resolution {
+            None | Some(Resolution::Both) => (merged, theirs.as_ref().and_then(marked)),
+            Some(_) => (merged, None),
+        };
+    }
     match resolution {
         Some(Resolution::Ours) => (ours.clone(), None),
         Some(Resolution::Theirs) => (theirs.clone(), None),
-        None | Some(Resolution::Both) => match (ours, theirs) {
+        None | Some(Resolution::Both) | Some(Resolution::ByElement) => match (ours, theirs) {
             (Some(o), Some(t)) => (Some(o.clone()), marked(t)),
             (o, t) => (o.clone().or(t.clone()), None),
         },
@@ -450,6 +662,7 @@ impl Repository {
             base: None,
             label: label.to_string(),
             outcome: MergeOutcome::UpToDate,
+            sets_merged: Vec::new(),
         };
         if ours == theirs || reachable(self, &[ours])?.contains(&theirs) {
             return Ok(report);
@@ -504,6 +717,12 @@ impl Repository {
         // The merged tree as HEAD's with edits; conflicts as laid out while unresolved.
         let mut result: BTreeMap<PathBuf, Option<TreeEntry>> = BTreeMap::new();
         let mut conflicts: Vec<(PathBuf, ConflictKind)> = Vec::new();
+        let this_side = ours_name(match &refs.head {
+            Head::Branch(br) => Some(br.as_str()),
+            Head::Detached(_) => None,
+        });
+        let mut in_sets: HashMap<PathBuf, SetConflict> = HashMap::new();
+        let mut whole_reasons: HashMap<PathBuf, String> = HashMap::new();
         for p in keys {
             let (be, oe, te) = (b.get(p), o.get(p), t.get(p));
             if eq(oe, te) || eq(be, te) {
@@ -519,6 +738,40 @@ impl Repository {
                 (_, None, _) => ConflictKind::DeletedHere,
                 (_, Some(_), None) => ConflictKind::DeletedThere,
             };
+            // A Live set changed on both sides: merged inside, element by element, when it can be.
+            if let (true, Some(b), Some(o), Some(t)) = (is_live_set(p), be, oe, te) {
+                let names = (this_side.as_str(), label);
+                match self.merge_live_set(&display_path(p), [b, o, t], names, &BTreeMap::new())? {
+                    SetOutcome::Merged { entry, conflicts } if conflicts.is_empty() => {
+                        result.insert(p.clone(), Some(entry));
+                        report.sets_merged.push(display_path(p));
+                        continue;
+                    }
+                    SetOutcome::Merged { entry, conflicts } => {
+                        let elements = conflicts
+                            .into_iter()
+                            .map(|c| SetElement {
+                                key: c.key,
+                                name: c.name,
+                                detail: c.detail,
+                                resolution: None,
+                            })
+                            .collect();
+                        in_sets.insert(
+                            p.clone(),
+                            SetConflict {
+                                elements,
+                                whole: false,
+                                current: entry,
+                                earlier: Vec::new(),
+                            },
+                        );
+                    }
+                    SetOutcome::Whole(reason) => {
+                        whole_reasons.insert(p.clone(), reason);
+                    }
+                }
+            }
             conflicts.push((p.clone(), kind));
         }
         // The files of the result, to place the marked copies where nothing else is.
@@ -550,6 +803,8 @@ impl Repository {
                 kind: *kind,
                 theirs_file,
                 resolution: None,
+                set: in_sets.remove(p),
+                whole_file_reason: whole_reasons.remove(p),
             };
             let (at_path, at_marked) = layout(&c, &versions, None);
             if !eq(at_path.as_ref(), o.get(p)) {
@@ -718,6 +973,44 @@ impl Repository {
         Ok((at(&state.ours)?, at(&state.theirs)?))
     }
 
+    /// Stores the merged set of a set conflict again from its three versions and the choices
+    /// made; it must come out as the entry the state names.
+    fn remake_merged_set(
+        &mut self,
+        state: &MergeState,
+        c: &Conflict,
+        set: &SetConflict,
+    ) -> Result<()> {
+        let (ours_v, theirs_v) = self.versions(state, c)?;
+        let base_v = self.base_version(state, c)?;
+        let (Some(b), Some(o), Some(t)) = (base_v, ours_v, theirs_v) else {
+            return Err(RepoError::Corrupt(format!(
+                "the merge state names {} as a set merged inside, but a version of it is missing",
+                c.path
+            )));
+        };
+        let names = (ours_name(state.branch.as_deref()), state.label.clone());
+        match self.merge_live_set(&c.path, [&b, &o, &t], (&names.0, &names.1), &set.choices())? {
+            SetOutcome::Merged { entry, .. } if same_entry(&entry, &set.current) => {
+                self.store_mut().flush()?;
+                Ok(())
+            }
+            _ => Err(RepoError::Corrupt(format!(
+                "merging {} again with the choices made does not give the set on disk; run `daw resolve {} --ours|--theirs` again",
+                c.path, c.path
+            ))),
+        }
+    }
+
+    /// The merge base's version of a conflict's file.
+    fn base_version(&self, state: &MergeState, c: &Conflict) -> Result<Option<TreeEntry>> {
+        let p = PathBuf::from(&c.path);
+        let comps = parts(&p);
+        let comps: Vec<&[u8]> = comps.iter().map(Vec::as_slice).collect();
+        let tree = self.read_commit(&state.base)?.tree;
+        super::history::entry_at(self, &tree, &comps)
+    }
+
     /// The merged tree with each conflict's files as the disk holds them now (a version the merge
     /// knows), or as `expected` lays them out where the disk holds something else (so that the
     /// clobber guard names it). Also returns the files that are not as `expected` lays them out.
@@ -734,7 +1027,12 @@ impl Repository {
             let (want_path, want_marked) = layout(c, &versions, expected(c));
             let p = PathBuf::from(&c.path);
             let disk = view.content(self, &p, None)?;
-            let candidates = [versions.0.clone(), versions.1.clone()];
+            let mut candidates = vec![versions.0.clone(), versions.1.clone()];
+            if let Some(set) = &c.set {
+                // The merged sets this merge laid out at the path.
+                candidates.push(Some(renamed(&set.current, &p)));
+                candidates.extend(set.earlier.iter().map(|e| Some(renamed(e, &p))));
+            }
             let at_path = match &disk {
                 None => None,
                 Some(d) => match candidates.iter().flatten().find(|e| same(e, d)) {
@@ -800,11 +1098,15 @@ impl Repository {
         }
     }
 
-    /// `daw resolve PATH --ours|--theirs|--both`: lays out the conflict's files as chosen.
+    /// `daw resolve PATH --ours|--theirs|--both`: lays out the conflict's files as chosen. For a
+    /// Live set merged inside, `elements` chooses for those elements only (none: every element),
+    /// and `whole` (or `Both`) chooses whole files instead, as for any other file.
     pub fn resolve_conflict(
         &mut self,
         path: &str,
         choice: Resolution,
+        elements: &[String],
+        whole: bool,
     ) -> Result<(Conflict, UpdateReport)> {
         let _lock = self.lock(&holder("resolve"))?;
         self.remove_stale_temp_files();
@@ -818,9 +1120,92 @@ impl Repository {
             )));
         };
         let c = state.conflicts[index].clone();
+        let mut chosen = c.clone();
+        match &mut chosen.set {
+            None => {
+                if !elements.is_empty() {
+                    return Err(RepoError::Refused(match &c.whole_file_reason {
+                        Some(why) => format!(
+                            "{path} was not merged inside the set ({why}); choose the whole file with `daw resolve {path} --ours|--theirs|--both`"
+                        ),
+                        None => format!(
+                            "{path} is not a Live set merged element by element; choose the whole file with `daw resolve {path} --ours|--theirs|--both`"
+                        ),
+                    }));
+                }
+                chosen.resolution = Some(choice);
+            }
+            Some(set) => {
+                if whole || choice == Resolution::Both {
+                    if !elements.is_empty() {
+                        return Err(RepoError::Refused(
+                            "--element chooses inside the set: it cannot be given with --whole or --both".into(),
+                        ));
+                    }
+                    set.whole = true;
+                    chosen.resolution = Some(choice);
+                } else {
+                    let side = match choice {
+                        Resolution::Theirs => Side::Theirs,
+                        _ => Side::Ours,
+                    };
+                    set.whole = false;
+                    if elements.is_empty() {
+                        for e in &mut set.elements {
+                            e.resolution = Some(side);
+                        }
+                    } else {
+                        for wanted in elements {
+                            let i = find_element(set, path, wanted)?;
+                            set.elements[i].resolution = Some(side);
+                        }
+                    }
+                    let sides: Vec<Option<Side>> =
+                        set.elements.iter().map(|e| e.resolution).collect();
+                    chosen.resolution = if sides.contains(&None) {
+                        None
+                    } else if sides.iter().all(|s| *s == Some(Side::Ours)) {
+                        Some(Resolution::Ours)
+                    } else if sides.iter().all(|s| *s == Some(Side::Theirs)) {
+                        Some(Resolution::Theirs)
+                    } else {
+                        Some(Resolution::ByElement)
+                    };
+                    // The merged set for these choices.
+                    let (ours_v, theirs_v) = self.versions(&state, &c)?;
+                    let base_v = self.base_version(&state, &c)?;
+                    let (Some(b), Some(o), Some(t)) = (base_v, ours_v, theirs_v) else {
+                        return Err(RepoError::Corrupt(format!(
+                            "the merge state names {path} as a set merged inside, but a version of it is missing"
+                        )));
+                    };
+                    let names = (ours_name(state.branch.as_deref()), state.label.clone());
+                    match self.merge_live_set(
+                        path,
+                        [&b, &o, &t],
+                        (&names.0, &names.1),
+                        &set.choices(),
+                    )? {
+                        SetOutcome::Merged { entry, .. } => {
+                            if !same_entry(&entry, &set.current) {
+                                let old = std::mem::replace(&mut set.current, entry);
+                                if !set.earlier.iter().any(|e| same_entry(e, &old)) {
+                                    set.earlier.push(old);
+                                }
+                            }
+                        }
+                        SetOutcome::Whole(why) => {
+                            return Err(RepoError::Refused(format!(
+                                "with these choices daw cannot show that Live opens the merged set ({why}); choose otherwise, or take a whole file: `daw resolve {path} --whole --ours|--theirs|--both`"
+                            )));
+                        }
+                    }
+                }
+            }
+        }
         let (from, _) = self.settled_tree(&state, &|x: &Conflict| x.resolution)?;
         let versions = self.versions(&state, &c)?;
-        let (at_path, at_marked) = layout(&c, &versions, Some(choice));
+        let (at_path, at_marked) = layout(&chosen, &versions, chosen.resolution);
         let mut edits = vec![(parts(Path::new(&c.path)), at_path)];
         let mut paths = vec![PathBuf::from(&c.path)];
         if let Some(m) = &c.theirs_file {
@@ -836,8 +1221,24 @@ impl Repository {
             discard: false,
             paths,
         };
+        let before = state.clone();
+        state.conflicts[index] = chosen;
+        if c.set.is_some() {
+            // A set's merged version must be known to the state before it is on disk, so that
+            // a resolve interrupted in between is recognised (and finished) by the next command.
+            self.write_merge_state(&state)?;
+            let files = match self.update_work_tree(Some(from), Some(to), &opts, &mut NoProgress) {
+                Ok(f) => f,
+                Err(e @ RepoError::WouldOverwrite { .. }) => {
+                    // Refused before anything was written.
+                    self.write_merge_state(&before)?;
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
+            return Ok((state.conflicts[index].clone(), files));
+        }
         let files = self.update_work_tree(Some(from), Some(to), &opts, &mut NoProgress)?;
-        state.conflicts[index].resolution = Some(choice);
         self.write_merge_state(&state)?;
         Ok((state.conflicts[index].clone(), files))
     }
@@ -871,6 +1272,14 @@ impl Repository {
             return Err(RepoError::Refused(
                 "HEAD moved since the merge started; run `daw merge --abort`".into(),
             ));
+        }
+        // A merged set laid out by a resolve is referenced only by the merge state (no operation
+        // records it), so a `daw gc` run meanwhile may have swept its chunks: it is made again
+        // (the same bytes, the same entry) so that the commit never names a missing blob.
+        for c in &state.conflicts {
+            if let Some(set) = c.set.as_ref().filter(|s| !s.whole) {
+                self.remake_merged_set(&state, c, set)?;
+            }
         }
         let commit =
             self.store_merge_commit(state.ours, state.theirs, tree, &state.message, author)?;
@@ -963,17 +1372,97 @@ mod tests {
             label: "laptop".into(),
             message: "Merge".into(),
             merged_tree: id(5),
-            conflicts: vec![Conflict {
-                path: "vox.wav".into(),
-                kind: ConflictKind::ChangedBoth,
-                theirs_file: Some("vox (from laptop).wav".into()),
-                resolution: Some(Resolution::Both),
-            }],
+            conflicts: vec![
+                Conflict {
+                    path: "Drums.als".into(),
+                    kind: ConflictKind::ChangedBoth,
+                    theirs_file: Some("Drums (from laptop).als".into()),
+                    resolution: None,
+                    set: None,
+                    whole_file_reason: Some("the set was saved by Live 11 and 12".into()),
+                },
+                Conflict {
+                    path: "Song.als".into(),
+                    kind: ConflictKind::ChangedBoth,
+                    theirs_file: Some("Song (from laptop).als".into()),
+                    resolution: Some(Resolution::ByElement),
+                    set: Some(SetConflict {
+                        elements: vec![
+                            SetElement {
+                                key: "tempo".into(),
+                                name: "Tempo".into(),
+                                detail: "120 on main, 128 on laptop".into(),
+                                resolution: Some(Side::Theirs),
+                            },
+                            SetElement {
+                                key: "track 3/name".into(),
+                                name: "Track 'Bass'".into(),
+                                detail: "renamed 'Sub' on main, 'Low' on laptop".into(),
+                                resolution: Some(Side::Ours),
+                            },
+                        ],
+                        whole: false,
+                        current: entry(6),
+                        earlier: vec![entry(7)],
+                    }),
+                    whole_file_reason: None,
+                },
+                Conflict {
+                    path: "vox.wav".into(),
+                    kind: ConflictKind::ChangedBoth,
+                    theirs_file: Some("vox (from laptop).wav".into()),
+                    resolution: Some(Resolution::Both),
+                    set: None,
+                    whole_file_reason: None,
+                },
+            ],
         };
         let bytes = state.encode();
         assert_eq!(MergeState::decode(&bytes).unwrap(), state);
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(MergeState::decode(&longer).is_err());
+    }
+
+    fn entry(b: u8) -> TreeEntry {
+        TreeEntry {
+            name: b"Song.als".to_vec(),
+            mode: 0o644,
+            mtime_secs: 1_763_800_000,
+            mtime_nanos: 5,
+            kind: crate::object::EntryKind::File {
+                size: 1234,
+                hash: ObjectId::from_bytes([b; 32]),
+                storage: crate::object::FileStorage::Raw(crate::object::Content {
+                    size: 1234,
+                    tree: Some(crate::object::ContentRef {
+                        root: ObjectId::from_bytes([b ^ 1; 32]),
+                        height: 0,
+                    }),
+                }),
+            },
+        }
+    }
+
+    /// A state written by daw before sets were merged inside (version 1) still reads.
+    #[test]
+    fn a_version_1_state_reads_as_file_conflicts() {
+        let id = |b: u8| ObjectId::from_bytes([b; 32]);
+        let mut w = Writer::new();
+        w.uvar(1).id(&id(1)).id(&id(2)).id(&id(3)).id(&id(4));
+        w.u8(1).str("main").str("laptop").str("Merge").id(&id(5));
+        w.uvar(1)
+            .str("Song.als")
+            .u8(1)
+            .str("Song (from laptop).als")
+            .u8(2);
+        let state = MergeState::decode(&w.finish()).unwrap();
+        assert_eq!(state.conflicts.len(), 1);
+        let c = &state.conflicts[0];
+        assert_eq!(c.resolution, Some(Resolution::Theirs));
+        assert_eq!(
+            (c.set.is_none(), c.whole_file_reason.is_none()),
+            (true, true)
+        );
     }
 }

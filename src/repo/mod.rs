@@ -16,6 +16,7 @@ pub mod merge;
 pub mod music;
 pub mod refs;
 pub mod revision;
+mod set_merge;
 pub mod snapshot;
 pub mod stats;
 pub mod status;

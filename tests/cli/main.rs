@@ -21,6 +21,7 @@ mod test_oplog;
 mod test_remote;
 mod test_roundtrip;
 mod test_security;
+mod test_set_merge;
 mod test_snapshots;
 mod test_stats;
 mod test_status;

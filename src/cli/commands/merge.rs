@@ -1,5 +1,6 @@
 use std::io::Write;
 
+use daw::formats::als_merge::Side;
 use daw::repo::merge::{Conflict, MergeOptions, MergeOutcome};
 use daw::repo::{RepoError, Repository};
 
@@ -19,12 +20,22 @@ use crate::cli::{CommandError, Context, identity, now};
 /// choose with `daw resolve PATH --ours|--theirs|--both`, then `daw merge --continue`; or go back
 /// to exactly where you were with `daw merge --abort`. `daw status` lists what is unresolved.
 ///
-/// Refused if a file the merge must change holds uncommitted changes (commit them first). Live sets
-/// merge as whole files: a set changed on both sides is a conflict. `daw undo` takes a merge back.
+/// A Live set changed on both sides is merged inside, track by track: tracks added or removed,
+/// devices and parameters, clips, names, tempo and locators that one side changed are all kept.
+/// Only an element both sides changed waits for a choice, listed in musical terms ("Tempo: 120 on
+/// main, 128 on laptop"); meanwhile the set holds this branch's version of each such element and
+/// the other side's whole set is beside it. Choose per element or for the whole set with `daw
+/// resolve`. When daw cannot show that the merged set opens in Live (sets saved by different Live
+/// versions, references it cannot keep valid), the set is a whole-file conflict and daw says why.
+///
+/// Refused if a file the merge must change holds uncommitted changes (commit them first). `daw undo`
+/// takes a merge back.
 ///
 /// --json prints one object: `outcome` (up-to-date, fast-forward, merged, conflicts, continued,
-/// aborted), `commit`, `ours`, `theirs`, `base`, `conflicts` (path, kind, theirs_file, resolution)
-/// and the counts of files written and removed.
+/// aborted), `commit`, `ours`, `theirs`, `base`, `conflicts` (path, kind, theirs_file, resolution,
+/// set: the elements both sides changed (key, name, detail, resolution) or null,
+/// whole_file_reason), `sets_merged` (the sets merged inside without a conflict) and the counts of
+/// files written and removed.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The branch or commit to merge (`laptop`, `origin/main`, an id)
@@ -76,6 +87,16 @@ fn print_json(v: serde_json::Value) -> Result<(), CommandError> {
 
 /// The lines that tell a user what to do with conflicts.
 pub fn print_conflicts(ctx: &Context, conflicts: &[Conflict]) -> Result<(), CommandError> {
+    for line in conflict_lines(conflicts) {
+        ctx.say(format_args!("{line}"))?;
+    }
+    Ok(())
+}
+
+/// One line per conflict (and, for a Live set merged inside, one per element both sides changed),
+/// indented for a list.
+pub fn conflict_lines(conflicts: &[Conflict]) -> Vec<String> {
+    let mut out = Vec::new();
     for c in conflicts {
         let beside = match &c.theirs_file {
             Some(m) => format!("; theirs is in '{m}'"),
@@ -85,13 +106,42 @@ pub fn print_conflicts(ctx: &Context, conflicts: &[Conflict]) -> Result<(), Comm
             None => String::new(),
             Some(r) => format!(" (resolved: {})", r.name()),
         };
-        ctx.say(format_args!(
-            "    {}: {}{beside}{state}",
-            c.path,
-            c.kind.describe()
-        ))?;
+        match c.set.as_ref().filter(|s| !s.whole) {
+            Some(set) => {
+                let n = set.elements.len();
+                let beside = if c.resolution.is_some() { "" } else { &beside };
+                out.push(format!(
+                    "    {}: merged inside; {n} element{} changed on both sides{beside}{state}",
+                    c.path,
+                    if n == 1 { "" } else { "s" }
+                ));
+                for (i, e) in set.elements.iter().enumerate() {
+                    let chosen = match e.resolution {
+                        None => String::new(),
+                        Some(Side::Ours) => " (chosen: ours)".into(),
+                        Some(Side::Theirs) => " (chosen: theirs)".into(),
+                    };
+                    out.push(format!(
+                        "        {}. {}: {}{chosen}",
+                        i + 1,
+                        e.name,
+                        e.detail
+                    ));
+                }
+            }
+            None => {
+                out.push(format!(
+                    "    {}: {}{beside}{state}",
+                    c.path,
+                    c.kind.describe()
+                ));
+                if let Some(why) = &c.whole_file_reason {
+                    out.push(format!("        (not merged inside the set: {why})"));
+                }
+            }
+        }
     }
-    Ok(())
+    out
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
@@ -196,12 +246,18 @@ pub fn merge_and_report(
             "theirs": report.theirs.to_hex(),
             "base": report.base.map(|b| b.to_hex()),
             "conflicts": conflicts_json(conflicts),
+            "sets_merged": report.sets_merged,
             "files_written": files.map_or(0, |f| f.written.len()),
             "files_removed": files.map_or(0, |f| f.removed.len()),
         }))?;
     } else {
         if let Some(f) = files {
             print_files(ctx, f)?;
+        }
+        for set in &report.sets_merged {
+            ctx.say(format_args!(
+                "{set}: changed on both sides, merged inside the set."
+            ))?;
         }
         let counts = files.map(file_counts).unwrap_or_default();
         let counts = if counts.is_empty() {
@@ -231,12 +287,18 @@ pub fn merge_and_report(
             }
         }
     }
-    if let MergeOutcome::Conflicts { .. } = report.outcome {
-        return Err(CommandError::user(format!(
+    if let MergeOutcome::Conflicts { conflicts, .. } = &report.outcome {
+        let mut e = CommandError::user(format!(
             "merge of '{label}' stopped on conflicts; nothing was lost"
         ))
-        .hint("choose for each: `daw resolve PATH --ours|--theirs|--both`, then `daw merge --continue`")
-        .hint("or go back to where you were: `daw merge --abort`"));
+        .hint("choose for each: `daw resolve PATH --ours|--theirs|--both`, then `daw merge --continue`");
+        if let Some(set) = conflicts.iter().find(|c| c.set.is_some()) {
+            e = e.hint(format!(
+                "in a set merged inside, choose per element: `daw resolve '{}' --element 1 --theirs`",
+                set.path
+            ));
+        }
+        return Err(e.hint("or go back to where you were: `daw merge --abort`"));
     }
     Ok(())
 }

@@ -268,18 +268,53 @@ fn merge_lines(
             None => "unresolved".to_string(),
             Some(r) => format!("resolved: {}", r.name()),
         };
-        writeln!(
-            out,
-            "    {mark}: {} ({}{beside})",
-            c.path,
-            c.kind.describe()
-        )?;
+        match c.set.as_ref().filter(|s| !s.whole) {
+            Some(set) => {
+                let n = set.elements.len();
+                let beside = if c.resolution.is_some() { "" } else { &beside };
+                writeln!(
+                    out,
+                    "    {mark}: {} (merged inside the set; {} of {n} element{} changed on both sides to choose{beside})",
+                    c.path,
+                    set.unresolved(),
+                    if n == 1 { "" } else { "s" }
+                )?;
+                for (i, e) in set.elements.iter().enumerate() {
+                    let chosen = match e.resolution {
+                        None => String::new(),
+                        Some(daw::formats::als_merge::Side::Ours) => " (chosen: ours)".into(),
+                        Some(daw::formats::als_merge::Side::Theirs) => " (chosen: theirs)".into(),
+                    };
+                    writeln!(out, "        {}. {}: {}{chosen}", i + 1, e.name, e.detail)?;
+                }
+            }
+            None => {
+                writeln!(
+                    out,
+                    "    {mark}: {} ({}{beside})",
+                    c.path,
+                    c.kind.describe()
+                )?;
+                if let Some(why) = &c.whole_file_reason {
+                    writeln!(out, "        (not merged inside the set: {why})")?;
+                }
+            }
+        }
     }
     if open > 0 {
         writeln!(
             out,
             "Choose with `daw resolve PATH --ours|--theirs|--both`; `daw merge --abort` goes back."
         )?;
+        if state
+            .unresolved()
+            .any(|c| c.set.as_ref().is_some_and(|s| !s.whole))
+        {
+            writeln!(
+                out,
+                "In a set merged inside, choose per element: `daw resolve PATH --element N --ours|--theirs`."
+            )?;
+        }
     } else {
         writeln!(
             out,

@@ -303,6 +303,33 @@ impl GzipLayout {
         self.split
     }
 
+    /// The layout of a new gzip file: `payload` deflated with `params` behind `header` (one complete
+    /// gzip header, e.g. that of another version of the same file). The file it describes is, by
+    /// definition, what [`rebuild`] writes; the set merge makes its result this way, with the
+    /// header and parameters of this side's version.
+    pub fn for_payload(
+        header: &[u8],
+        params: DeflateParams,
+        payload: &[u8],
+    ) -> Result<Self, GzipError> {
+        if header.len() > MAX_HEADER_LEN
+            || parse_header(header) != HeaderParse::Complete(header.len())
+        {
+            return Err(GzipError::CorruptLayout {
+                reason: "the gzip header is not exactly one valid gzip header",
+            });
+        }
+        let mut crc = Crc::new();
+        crc.update(payload);
+        Ok(GzipLayout {
+            header: header.to_vec(),
+            params,
+            payload_len: payload.len() as u64,
+            payload_crc: crc.sum(),
+            split: None,
+        })
+    }
+
     /// Encodes the layout in the versioned binary form documented on the type.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(LAYOUT_FIXED_LEN + LAYOUT_SPLIT_LEN + self.header.len());
