@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, Read};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::SystemTime;
@@ -332,13 +331,8 @@ impl<R: Read> Read for HashingReader<'_, R> {
 
 /// Whether a file changed between two looks at it.
 fn changed(a: &Metadata, b: &Metadata) -> bool {
-    a.len() != b.len()
-        || a.mtime() != b.mtime()
-        || a.mtime_nsec() != b.mtime_nsec()
-        || a.ctime() != b.ctime()
-        || a.ctime_nsec() != b.ctime_nsec()
-        || a.ino() != b.ino()
-        || a.dev() != b.dev()
+    let (a, b) = (FileStat::of(a), FileStat::of(b));
+    (a.size, a.mtime, a.ctime, a.ino, a.dev) != (b.size, b.mtime, b.ctime, b.ino, b.dev)
 }
 
 fn profile_for(name: &[u8]) -> Profile {
@@ -400,7 +394,7 @@ impl Snapshotter<'_> {
                     (p.name.clone(), None, Some(p))
                 }
             };
-            let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(&name));
+            let child_rel = rel.join(crate::platform::os_str(&name));
             let selection = select(self.paths, &child_rel);
             let keep_before = |entries: &mut Vec<TreeEntry>| {
                 if let Some(b) = before {
@@ -417,7 +411,12 @@ impl Snapshotter<'_> {
             };
             match on_disk {
                 Found::File(_) => match self.files.remove(&child_rel).flatten() {
-                    Some(e) => entries.push(e),
+                    Some(mut e) => {
+                        // Where the file system has no exec bit, the committed one stays.
+                        e.mode =
+                            crate::platform::recorded_permissions(e.mode, before.map(|b| b.mode));
+                        entries.push(e)
+                    }
                     None => keep_before(&mut entries),
                 },
                 Found::Dir(meta, children, _) => {
@@ -483,7 +482,7 @@ impl Snapshotter<'_> {
     /// Collects the files that phase two must read: those on disk below selected paths.
     fn collect(&self, rel: &Path, found: &[(Vec<u8>, Found)], out: &mut Vec<(PathBuf, FileStat)>) {
         for (name, f) in found {
-            let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(name));
+            let child_rel = rel.join(crate::platform::os_str(name));
             if select(self.paths, &child_rel) == Selection::None {
                 continue;
             }
@@ -856,16 +855,6 @@ impl Snapshotter<'_> {
                 storage,
             },
         }))
-    }
-}
-
-/// `OsStr` from raw bytes (Unix).
-trait FromBytesCompat {
-    fn from_bytes_compat(b: &[u8]) -> &Self;
-}
-impl FromBytesCompat for std::ffi::OsStr {
-    fn from_bytes_compat(b: &[u8]) -> &Self {
-        std::os::unix::ffi::OsStrExt::from_bytes(b)
     }
 }
 

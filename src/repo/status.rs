@@ -9,8 +9,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::Metadata;
 use std::io::Read;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,11 +51,11 @@ pub(crate) enum OnDisk {
 }
 
 /// Whether a committed entry and what is on disk hold the same thing (mtimes do not count; the
-/// exec bit does, as in commits).
+/// exec bit does, as in commits, where the file system has one).
 pub(crate) fn same(entry: &TreeEntry, disk: &OnDisk) -> bool {
     match (&entry.kind, disk) {
         (EntryKind::File { hash, .. }, OnDisk::File { hash: h, exec, .. }) => {
-            hash == h && (entry.mode & 0o111 != 0) == *exec
+            hash == h && (!crate::platform::HAS_EXEC_BIT || (entry.mode & 0o111 != 0) == *exec)
         }
         (EntryKind::Symlink { target }, OnDisk::Symlink(t)) => target == t,
         _ => false,
@@ -96,7 +94,7 @@ fn flatten_into(
     out: &mut Vec<(PathBuf, TreeEntry)>,
 ) -> Result<()> {
     for e in repo.read_tree(tree)?.entries {
-        let path = prefix.join(std::ffi::OsStr::from_bytes(&e.name));
+        let path = prefix.join(crate::platform::os_str(&e.name));
         match &e.kind {
             EntryKind::Dir { tree } => flatten_into(repo, tree, &path, out)?,
             _ => out.push((path, e)),
@@ -157,7 +155,7 @@ impl WorkTreeView {
 
     fn add(&mut self, rel: &Path, found: Vec<(Vec<u8>, Found)>, leaves: &mut Vec<(PathBuf, Leaf)>) {
         for (name, f) in found {
-            let path = rel.join(std::ffi::OsStr::from_bytes(&name));
+            let path = rel.join(crate::platform::os_str(&name));
             let leaf = match f {
                 Found::Dir(_, children, _) => {
                     self.dirs.push(path.clone());
@@ -270,7 +268,8 @@ impl WorkTreeView {
                 && same(b, &disk)
             {
                 let mut entry = b.clone();
-                entry.mode = stat.permissions();
+                entry.mode =
+                    crate::platform::recorded_permissions(stat.permissions(), Some(b.mode));
                 (entry.mtime_secs, entry.mtime_nanos) = stat.mtime;
                 self.cache.record(rel, &stat, entry);
             }
@@ -307,12 +306,8 @@ fn save_cache(repo: &Repository, cache: &mut StatCache) {
 }
 
 fn stat_changed(a: &Metadata, b: &Metadata) -> bool {
-    a.len() != b.len()
-        || a.mtime() != b.mtime()
-        || a.mtime_nsec() != b.mtime_nsec()
-        || a.ctime() != b.ctime()
-        || a.ctime_nsec() != b.ctime_nsec()
-        || a.ino() != b.ino()
+    let (a, b) = (FileStat::of(a), FileStat::of(b));
+    (a.size, a.mtime, a.ctime, a.ino) != (b.size, b.mtime, b.ctime, b.ino)
 }
 
 /// How a path differs from HEAD.

@@ -5,7 +5,6 @@
 //! It decides, it does not walk for speed (that is `walk`'s job, which consults these rules) and it
 //! never changes a file.
 
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use gix_ignore::glob::pattern::Case;
@@ -169,7 +168,7 @@ impl Ignores {
 
     /// Whether the path `rel` (relative to the work tree; a folder when `is_dir`) is ignored.
     pub fn is_ignored(&self, rel: &Path, is_dir: bool) -> bool {
-        let name = rel.file_name().map_or(&[][..], |n| n.as_bytes());
+        let name = rel.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
         self.may_ignore(name) && self.matches(rel, is_dir)
     }
 
@@ -185,9 +184,9 @@ impl Ignores {
     /// The pattern that ignores the path `rel` (a folder when `is_dir`), if one does, and whether it is
     /// one of the defaults.
     fn matching(&self, rel: &Path, is_dir: bool) -> Option<(&gix_glob::Pattern, Option<&Path>)> {
-        let bytes = rel.as_os_str().as_bytes();
+        let bytes = crate::platform::bytes_of_path(rel);
         let m = self.search.pattern_matching_relative_path(
-            bytes.into(),
+            (&*bytes).into(),
             Some(is_dir),
             Case::Sensitive,
         )?;
@@ -307,7 +306,7 @@ fn ignored_below(
     let mut entries = std::fs::read_dir(&dir)?
         .map(|e| e.and_then(|e| Ok((e.file_name(), e.file_type()?))))
         .collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
     for (name, kind) in entries {
         let path = dir.join(&name);
         if (rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME) || path == skip_dir {
@@ -453,7 +452,7 @@ mod tests {
                 .iter()
                 .flat_map(|p| names.iter().map(move |n| (p, n)))
             {
-                let rel = Path::new(parent).join(std::ffi::OsStr::from_bytes(name));
+                let rel = Path::new(parent).join(crate::platform::os_str(name));
                 for is_dir in [false, true] {
                     let full = ig.matches(&rel, is_dir);
                     matched += usize::from(full);
