@@ -155,6 +155,18 @@ pub fn folded(path: &[u8], folding: Folding) -> Cow<'_, [u8]> {
     }
 }
 
+/// `path` in Unicode's composed form (NFC: `é` as one code point), as daw compares names with
+/// patterns; borrowed when it already is (any ASCII path) or is not Unicode.
+pub fn composed(path: &[u8]) -> Cow<'_, [u8]> {
+    folded(
+        path,
+        Folding {
+            case: false,
+            unicode: true,
+        },
+    )
+}
+
 /// Whether `a` and `b` name the same file where names are compared as `folding` says.
 pub fn same_name(a: &[u8], b: &[u8], folding: Folding) -> bool {
     a == b || folded(a, folding) == folded(b, folding)

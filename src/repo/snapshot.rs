@@ -18,6 +18,7 @@ use crate::formats::gzip;
 use crate::object::{
     BlobKind, Commit, Content, EntryKind, FileStorage, ObjectId, Signature, Tree, TreeEntry,
 };
+use crate::platform::names::{self, Folding};
 use crate::store::{self, Profile, StoreError, WriteStats};
 use crate::worktree::fsutil;
 use crate::worktree::ignore::Ignores;
@@ -329,6 +330,48 @@ impl<R: Read> Read for HashingReader<'_, R> {
     }
 }
 
+/// The names found in a folder (sorted) that its parent tree (`recorded`, sorted) does not hold but
+/// holds in another Unicode form, no longer found: each with the recorded entry. Nothing is done
+/// for a folder of ASCII names (nearly all of them).
+fn respellings<'b>(
+    found: &[(Vec<u8>, Found)],
+    recorded: &'b [TreeEntry],
+) -> Vec<(Vec<u8>, &'b TreeEntry)> {
+    let unicode = Folding {
+        case: false,
+        unicode: true,
+    };
+    let mut out = Vec::new();
+    if recorded.is_empty() || found.iter().all(|(n, _)| n.is_ascii()) {
+        return out;
+    }
+    let on_disk = |name: &[u8]| {
+        found
+            .binary_search_by(|(n, _)| n.as_slice().cmp(name))
+            .is_ok()
+    };
+    let mut gone: Vec<&TreeEntry> = recorded
+        .iter()
+        .filter(|e| !e.name.is_ascii() && !on_disk(&e.name))
+        .collect();
+    for (name, _) in found {
+        if name.is_ascii()
+            || recorded
+                .binary_search_by(|e| e.name.as_slice().cmp(name))
+                .is_ok()
+        {
+            continue;
+        }
+        if let Some(i) = gone
+            .iter()
+            .position(|e| names::same_name(&e.name, name, unicode))
+        {
+            out.push((name.clone(), gone.remove(i)));
+        }
+    }
+    out
+}
+
 /// Whether a file changed between two looks at it.
 fn changed(a: &Metadata, b: &Metadata) -> bool {
     let (a, b) = (FileStat::of(a), FileStat::of(b));
@@ -369,8 +412,12 @@ impl Snapshotter<'_> {
             None => (None, None),
         };
         let mut entries: Vec<TreeEntry> = Vec::new();
-        let mut found = found.into_iter().peekable();
         let empty = Tree::default();
+        // A file or folder the parent recorded, found spelled in another Unicode form (a project
+        // moved between macOS, which may spell `é` as `e` and an accent, and Linux): the same one,
+        // kept under the recorded name.
+        let respelled = respellings(&found, &parent.unwrap_or(&empty).entries);
+        let mut found = found.into_iter().peekable();
         let parent_entries = parent.unwrap_or(&empty).entries.iter();
         let mut parent_entries = parent_entries.peekable();
         loop {
@@ -395,6 +442,14 @@ impl Snapshotter<'_> {
                 }
             };
             let child_rel = rel.join(crate::platform::os_str(&name));
+            let (name, before) = match (&on_disk, before) {
+                (None, Some(b)) if respelled.iter().any(|(_, r)| r.name == b.name) => continue,
+                (Some(_), None) => match respelled.iter().find(|(n, _)| *n == name) {
+                    Some((_, recorded)) => (recorded.name.clone(), Some(*recorded)),
+                    None => (name, None),
+                },
+                (_, before) => (name, before),
+            };
             let selection = select(self.paths, &child_rel);
             let keep_before = |entries: &mut Vec<TreeEntry>| {
                 if let Some(b) = before {
@@ -412,6 +467,7 @@ impl Snapshotter<'_> {
             match on_disk {
                 Found::File(_) => match self.files.remove(&child_rel).flatten() {
                     Some(mut e) => {
+                        e.name = name;
                         // Where the file system has no exec bit, the committed one stays.
                         e.mode =
                             crate::platform::recorded_permissions(e.mode, before.map(|b| b.mode));
@@ -468,6 +524,9 @@ impl Snapshotter<'_> {
                     );
                 }
             }
+        }
+        if !respelled.is_empty() {
+            entries.sort_by(|a, b| a.name.cmp(&b.name));
         }
         let tree = Tree { entries };
         // The folder's tree in the parent commit is what this one most resembles.

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::object::{EntryKind, ObjectId, TreeEntry};
+use crate::platform::bytes_of_path;
+use crate::platform::names::{self, Folding};
 use crate::worktree::fsutil;
 use crate::worktree::paths::display_path;
 use crate::worktree::stat::FileStat;
@@ -452,6 +454,32 @@ impl Repository {
         }
         deleted.extend(committed_files.map(|(p, _)| p.clone()));
         view.leaves = leaves;
+        // A committed file found under another Unicode spelling of its name (a project moved between
+        // macOS, which may spell `é` as `e` and an accent, and Linux): the same file, unchanged or
+        // modified, not a deletion and an addition.
+        if !deleted.is_empty() && new.iter().any(|(p, _)| !p.as_os_str().is_ascii()) {
+            let unicode = Folding {
+                case: false,
+                unicode: true,
+            };
+            new.retain(|(path, disk)| {
+                let bytes = bytes_of_path(path);
+                if bytes.is_ascii() {
+                    return true;
+                }
+                let Some(i) = deleted
+                    .iter()
+                    .position(|d| names::same_name(&bytes_of_path(d), &bytes, unicode))
+                else {
+                    return true;
+                };
+                let committed = deleted.remove(i);
+                if !base.get(&committed).is_some_and(|e| same(e, disk)) {
+                    modified.push(path.clone());
+                }
+                false
+            });
+        }
         // Renames: a deleted file whose exact content (and kind) turns up at a new path.
         let mut renamed: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut new_left = Vec::new();
