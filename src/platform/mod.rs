@@ -635,7 +635,7 @@ mod no_agent {
     pub enum Stream {}
 
     impl Stream {
-        pub fn connect(_path: &Path) -> io::Result<Self> {
+        pub fn connect<P: AsRef<Path>>(_path: P) -> io::Result<Self> {
             Err(unsupported())
         }
         pub fn set_read_timeout(&self, _: Option<Duration>) -> io::Result<()> {
@@ -665,7 +665,7 @@ mod no_agent {
     pub enum Listener {}
 
     impl Listener {
-        pub fn bind(_path: &Path) -> io::Result<Self> {
+        pub fn bind<P: AsRef<Path>>(_path: P) -> io::Result<Self> {
             Err(unsupported())
         }
         pub fn incoming(&self) -> std::iter::Empty<io::Result<Stream>> {

@@ -58,21 +58,7 @@ impl Folder {
             let entry = entry?;
             let name = entry.file_name();
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            #[cfg(unix)]
-            names.push(
-                std::os::unix::ffi::OsStrExt::as_bytes(name.as_os_str()),
-                is_dir,
-            );
-            #[cfg(not(unix))]
-            match name.to_str() {
-                Some(s) => names.push(s.as_bytes(), is_dir),
-                None => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!("the name {:?} is not valid Unicode", name.to_string_lossy()),
-                    ));
-                }
-            }
+            names.push(name_bytes(&name)?, is_dir);
         }
         Ok(names)
     }
@@ -81,6 +67,40 @@ impl Folder {
     pub fn lstat(&self, name: &CStr) -> io::Result<FileStat> {
         let meta = std::fs::symlink_metadata(self.path.join(&*os_str(name.to_bytes())))?;
         Ok(FileStat::of(&meta))
+    }
+}
+
+/// A listed name as daw stores it: its bytes on Unix, UTF-8 elsewhere.
+fn name_bytes(name: &std::ffi::OsStr) -> io::Result<&[u8]> {
+    #[cfg(unix)]
+    {
+        Ok(std::os::unix::ffi::OsStrExt::as_bytes(name))
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_str().map(str::as_bytes).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the name {:?} is not valid Unicode", name.to_string_lossy()),
+            )
+        })
+    }
+}
+
+/// A listed name as daw stores it: its bytes on Unix, UTF-8 elsewhere.
+fn name_bytes(name: &std::ffi::OsStr) -> io::Result<&[u8]> {
+    #[cfg(unix)]
+    {
+        Ok(std::os::unix::ffi::OsStrExt::as_bytes(name))
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_str().map(str::as_bytes).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("the name {:?} is not valid Unicode", name.to_string_lossy()),
+            )
+        })
     }
 }
 
@@ -168,7 +188,7 @@ impl StopSignals {
         let waits: Vec<SignalFuture<'_>> = signals
             .iter_mut()
             .map(|(s, name)| {
-                let name: &'static str = name;
+                let name: &'static str = *name;
                 Box::pin(async move { s.recv().await.map(|()| name) }) as SignalFuture<'_>
             })
             .collect();
@@ -176,9 +196,10 @@ impl StopSignals {
         let waits: Vec<SignalFuture<'_>> = {
             let (c, brk, close) = signals;
             vec![
-                Box::pin(async move { c.recv().await.map(|()| "Ctrl-C") }),
-                Box::pin(async move { brk.recv().await.map(|()| "Ctrl-Break") }),
-                Box::pin(async move { close.recv().await.map(|()| "console closed") }),
+                Box::pin(async move { c.recv().await.map(|()| "Ctrl-C") }) as SignalFuture<'_>,
+                Box::pin(async move { brk.recv().await.map(|()| "Ctrl-Break") }) as SignalFuture<'_>,
+                Box::pin(async move { close.recv().await.map(|()| "console closed") })
+                    as SignalFuture<'_>,
             ]
         };
         runtime.block_on(async { futures::future::select_all(waits).await.0 })
