@@ -229,6 +229,36 @@ impl TransferBar {
     }
 }
 
+/// The progress of the check-out that ends a clone or a pull: the transfer's bar is cleared when the
+/// files start to be written, and the same display as `switch` follows (on a terminal only).
+pub struct CheckoutBar<'a> {
+    transfer: &'a TransferBar,
+    files: super::ui::Progress,
+}
+
+impl<'a> CheckoutBar<'a> {
+    pub fn new(transfer: &'a TransferBar, quiet: bool, json: bool) -> Self {
+        Self {
+            transfer,
+            files: super::ui::Progress::new(quiet || json),
+        }
+    }
+
+    pub fn finish(&mut self) {
+        self.files.finish();
+    }
+}
+
+impl daw::repo::snapshot::Progress for CheckoutBar<'_> {
+    fn start(&mut self, total_bytes: u64) {
+        self.transfer.finish();
+        self.files.start(total_bytes);
+    }
+    fn advance(&mut self, bytes: u64) {
+        self.files.advance(bytes);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

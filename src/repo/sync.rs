@@ -18,7 +18,6 @@ use crate::worktree::DAW_DIR_NAME;
 
 use super::config::{self, Config};
 use super::lock::RepoLock;
-use super::snapshot::NoProgress;
 use super::switch::{MoveReport, UpdateOptions};
 use super::{LOCK_WAIT, Location, RepoError, Repository, Result};
 
@@ -281,6 +280,7 @@ impl Repository {
         remote_backend: &Backend,
         branch: Option<&str>,
         progress: &Progress<'_>,
+        checkout: &mut (dyn super::snapshot::Progress + Send),
     ) -> Result<(FetchReport, PullOutcome)> {
         self.refuse_during_merge()?;
         let fetched = self.fetch(name, remote_backend, progress)?;
@@ -328,7 +328,7 @@ impl Repository {
                     new_refs,
                     format!("pull '{theirs_name}' from '{name}' (fast-forward)"),
                     Some(files),
-                    &mut NoProgress,
+                    checkout,
                 )?;
                 drop(lock);
                 PullOutcome::FastForward(Box::new(report))
@@ -433,6 +433,7 @@ impl Repository {
         passphrase: &[u8],
         opts: CloneOptions,
         progress: &Progress<'_>,
+        checkout: &mut (dyn super::snapshot::Progress + Send),
     ) -> Result<(Self, FetchReport, MoveReport)> {
         let (repo_id, keys, slot_id) = unlock_remote(remote_backend, passphrase)?;
         let work_tree =
@@ -524,7 +525,7 @@ impl Repository {
             refs,
             format!("check out '{head_branch}'"),
             Some(UpdateOptions::default()),
-            &mut NoProgress,
+            checkout,
         )?;
         Ok((repo, fetched, report))
     }

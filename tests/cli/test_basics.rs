@@ -477,3 +477,40 @@ fn log_says_how_long_ago_recent_commits_were() {
     assert_eq!(v[0]["time"], t);
     assert!(!json.stdout.contains("ago"), "{}", json.stdout);
 }
+
+/// `daw show --json | head`, `daw log | head`: a reader that stops early is not an error. Each
+/// output here is larger than a pipe's buffer, so daw meets the closed pipe while writing; it stops
+/// quietly with 0, as git does, whether the text or the JSON printer met it.
+#[test]
+fn a_reader_that_stops_early_gets_no_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let env = TestEnv::new();
+    env.init();
+    env.write("Song.txt", b"v1");
+    env.run(&["commit", "-m", "one"]).ok();
+    for i in 0..2000 {
+        env.write(&format!("Samples/one shot {i:04}.wav"), b"RIFF");
+    }
+    env.run(&["commit", "-m", "many files"]).ok();
+    for args in [
+        &["show", "--json"][..],
+        &["show"],
+        &["diff", "--json", "HEAD~1", "HEAD"],
+        &["diff", "HEAD~1", "HEAD"],
+    ] {
+        let mut child = env
+            .cmd(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The pipe's reading end is closed here.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.is_empty(), "daw {args:?} said: {err}");
+        assert_eq!(out.status.code(), Some(0), "daw {args:?}");
+    }
+}

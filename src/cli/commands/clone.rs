@@ -6,6 +6,7 @@ use daw::repo::sync::CloneOptions;
 
 use crate::cli::commands::remote::absolute_url;
 use crate::cli::commands::sync::{bar, remote_failure};
+use crate::cli::remote_env::CheckoutBar;
 use crate::cli::{CommandError, Context, passphrase, remote_env, ui};
 
 /// Make a new project folder from a remote
@@ -79,7 +80,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         branch: args.branch.clone(),
         meta: ctx.op_meta(None),
     };
-    let result = Repository::clone_from(&backend, pass.as_bytes(), opts, &progress);
+    let mut files = CheckoutBar::new(&bar, ctx.quiet, args.json);
+    let result = Repository::clone_from(&backend, pass.as_bytes(), opts, &progress, &mut files);
+    files.finish();
     bar.finish();
     let (repo, fetched, checkout) = result.map_err(|e| remote_failure(e, &url))?;
     if args.json {

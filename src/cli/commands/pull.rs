@@ -2,6 +2,7 @@ use daw::repo::sync::PullOutcome;
 
 use crate::cli::commands::fetch::print_fetch;
 use crate::cli::commands::sync::{bar, open_remote, pick_remote, remote_failure};
+use crate::cli::remote_env::CheckoutBar;
 use crate::cli::{CommandError, Context};
 
 /// Fetch from a remote and bring the current branch up to it
@@ -38,7 +39,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         start: &|b, o| bar.start(b, o),
         step: &|b| bar.step(b),
     };
-    let result = repo.pull(&name, &backend, args.branch.as_deref(), &progress);
+    let mut files = CheckoutBar::new(&bar, ctx.quiet, args.json);
+    let result = repo.pull(
+        &name,
+        &backend,
+        args.branch.as_deref(),
+        &progress,
+        &mut files,
+    );
+    files.finish();
     bar.finish();
     let (fetched, outcome) = result.map_err(|e| remote_failure(e, &url))?;
     if args.merge
