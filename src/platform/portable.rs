@@ -197,7 +197,8 @@ impl StopSignals {
             let (c, brk, close) = signals;
             vec![
                 Box::pin(async move { c.recv().await.map(|()| "Ctrl-C") }) as SignalFuture<'_>,
-                Box::pin(async move { brk.recv().await.map(|()| "Ctrl-Break") }) as SignalFuture<'_>,
+                Box::pin(async move { brk.recv().await.map(|()| "Ctrl-Break") })
+                    as SignalFuture<'_>,
                 Box::pin(async move { close.recv().await.map(|()| "console closed") })
                     as SignalFuture<'_>,
             ]
