@@ -87,23 +87,6 @@ fn name_bytes(name: &std::ffi::OsStr) -> io::Result<&[u8]> {
     }
 }
 
-/// A listed name as daw stores it: its bytes on Unix, UTF-8 elsewhere.
-fn name_bytes(name: &std::ffi::OsStr) -> io::Result<&[u8]> {
-    #[cfg(unix)]
-    {
-        Ok(std::os::unix::ffi::OsStrExt::as_bytes(name))
-    }
-    #[cfg(not(unix))]
-    {
-        name.to_str().map(str::as_bytes).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("the name {:?} is not valid Unicode", name.to_string_lossy()),
-            )
-        })
-    }
-}
-
 pub fn open_no_follow(path: &Path) -> io::Result<File> {
     let is_symlink = || io::Error::other("is a symlink: not read through");
     let before = std::fs::symlink_metadata(path)?;
