@@ -170,9 +170,9 @@ impl StopSignals {
         #[cfg(unix)]
         let waits: Vec<SignalFuture<'_>> = signals
             .iter_mut()
-            .map(|(s, name)| {
-                let name: &'static str = *name;
-                Box::pin(async move { s.recv().await.map(|()| name) }) as SignalFuture<'_>
+            .map(|(signal, name)| {
+                let name: &'static str = name;
+                Box::pin(async move { signal.recv().await.map(|()| name) }) as SignalFuture<'_>
             })
             .collect();
         #[cfg(windows)]
