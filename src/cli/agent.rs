@@ -17,7 +17,6 @@
 //!   600, at most 12 hours; a connection that asks for no key does not count), on `daw lock`, and when
 //!   the login session that started it ends (its session leader, the login shell or terminal, exits).
 //! - Any process of the same user can ask it for a key, as with ssh-agent (docs/SECURITY.md).
-//!
 //! - Unix only (Linux and macOS): on Windows there is no agent, and every command unlocks with the
 //!   passphrase (or `DAW_PASSPHRASE*`). The OS calls it makes are `daw::platform::agent`'s.
 //!
