@@ -229,6 +229,28 @@ pub fn clashes<'a>(
     out
 }
 
+/// For each of `wanted` (paths a commit names, not found on disk spelled so) the path among `found`
+/// (on disk) that a file system folding names as `folding` takes for it, if one is there:
+/// `(index in wanted, index in found)`.
+pub fn found_respelled(wanted: &[&[u8]], found: &[&[u8]], folding: Folding) -> Vec<(usize, usize)> {
+    if !folding.any() || wanted.is_empty() || found.is_empty() {
+        return Vec::new();
+    }
+    let keys: HashMap<Cow<'_, [u8]>, usize> = found
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (folded(f, folding), i))
+        .collect();
+    wanted
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let j = *keys.get(folded(w, folding).as_ref())?;
+            (found[j] != *w).then_some((i, j))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,6 +398,29 @@ mod tests {
             clashes(mixed.iter().map(|p| p.as_bytes()), Folding::ALL),
             [(b"Loops".to_vec(), b"loops".to_vec())]
         );
+    }
+
+    #[test]
+    fn a_committed_path_is_found_under_another_spelling_where_names_fold() {
+        let wanted: Vec<&[u8]> = vec![b"Drums/Kick.wav", b"Song.als", b"gone.wav"];
+        let found: Vec<&[u8]> = vec![b"drums/kick.wav", b"Song.als", b"Other.wav"];
+        assert_eq!(found_respelled(&wanted, &found, Folding::ALL), [(0, 0)]);
+        assert!(found_respelled(&wanted, &found, Folding::default()).is_empty());
+        let nfd = "Cafe\u{301}.als";
+        let nfc = "Caf\u{e9}.als";
+        let unicode = Folding {
+            case: false,
+            unicode: true,
+        };
+        assert_eq!(
+            found_respelled(&[nfd.as_bytes()], &[nfc.as_bytes()], unicode),
+            [(0, 0)]
+        );
+        let case_only = Folding {
+            case: true,
+            unicode: false,
+        };
+        assert!(found_respelled(&[nfd.as_bytes()], &[nfc.as_bytes()], case_only).is_empty());
     }
 
     #[test]

@@ -113,6 +113,9 @@ pub(crate) struct WorkTreeView {
     pub warnings: Vec<WalkWarning>,
     cache: StatCache,
     contents: HashMap<PathBuf, OnDisk>,
+    /// Committed paths found on disk under another spelling, on a file system that takes both for
+    /// one name ([`WorkTreeView::find_respelled`]).
+    respelled: HashMap<PathBuf, PathBuf>,
     pub files_read: u64,
     pub bytes_read: u64,
 }
@@ -132,6 +135,7 @@ impl WorkTreeView {
             warnings: Vec::new(),
             cache,
             contents: HashMap::new(),
+            respelled: HashMap::new(),
             files_read: 0,
             bytes_read: 0,
         };
@@ -185,7 +189,12 @@ impl WorkTreeView {
             return Ok(Some(c.clone()));
         }
         let Some(leaf) = self.leaves.get(rel) else {
-            return Ok(None);
+            return match self.respelled.get(rel).cloned() {
+                // What the system finds at `rel` is the file it holds under another spelling (read
+                // as itself: its committed entry is not `rel`'s).
+                Some(on_disk) => self.content(repo, &on_disk, None),
+                None => Ok(None),
+            };
         };
         let leaf = leaf.clone();
         let found = self.content_of(repo, rel, &leaf, base)?;
@@ -278,6 +287,49 @@ impl WorkTreeView {
             return Ok(disk);
         }
         Ok(OnDisk::Unreadable(last_error))
+    }
+
+    /// On a file system that takes two spellings for one name (`kick.wav` for `Kick.wav` on macOS and
+    /// Windows; `é` in either Unicode form on macOS), makes [`WorkTreeView::content`] of a
+    /// `committed` path the walk did not find spelled so give what the system holds under the other
+    /// spelling: writing or removing the committed path would touch that file, so the clobber guard
+    /// must judge it. The file system is probed only when such a pair is on disk.
+    pub(crate) fn find_respelled<'a>(
+        &mut self,
+        work_tree: &Path,
+        committed: impl Iterator<Item = &'a PathBuf>,
+    ) -> Result<()> {
+        let missing: Vec<&PathBuf> = committed
+            .filter(|p| !self.leaves.contains_key(*p))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let leaves: Vec<&PathBuf> = self.leaves.keys().collect();
+        let wanted: Vec<_> = missing.iter().map(|p| bytes_of_path(p)).collect();
+        let wanted: Vec<&[u8]> = wanted.iter().map(|p| &**p).collect();
+        let found: Vec<_> = leaves.iter().map(|p| bytes_of_path(p)).collect();
+        let found: Vec<&[u8]> = found.iter().map(|p| &**p).collect();
+        let maybe = names::found_respelled(&wanted, &found, Folding::ALL);
+        if maybe.is_empty() {
+            return Ok(());
+        }
+        let case_only = Folding {
+            case: true,
+            unicode: false,
+        };
+        let unicode = maybe
+            .iter()
+            .any(|&(i, j)| !names::same_name(wanted[i], found[j], case_only));
+        let folding =
+            crate::platform::name_folding(work_tree, crate::worktree::temp::TEMP_PREFIX, unicode)
+                .map_err(|e| RepoError::io(work_tree, e))?;
+        let pairs: Vec<(PathBuf, PathBuf)> = names::found_respelled(&wanted, &found, folding)
+            .into_iter()
+            .map(|(i, j)| (missing[i].clone(), leaves[j].clone()))
+            .collect();
+        self.respelled.extend(pairs);
+        Ok(())
     }
 
     /// Forgets cached files the walk did not find, and writes the cache if it changed (best effort,

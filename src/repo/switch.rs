@@ -134,6 +134,12 @@ impl Repository {
         let to_flat = flat(self, to.as_ref(), &opts.paths)?;
         let mut view = WorkTreeView::scan(self)?;
         let work_tree = self.work_tree().to_path_buf();
+        // A committed path the system holds under another spelling (`kick.wav` for `Kick.wav` on
+        // macOS and Windows) is judged by what is there.
+        view.find_respelled(
+            &work_tree,
+            from_flat.files.keys().chain(to_flat.files.keys()),
+        )?;
 
         let mut keys: BTreeSet<&PathBuf> = from_flat.files.keys().collect();
         keys.extend(to_flat.files.keys());
