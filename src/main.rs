@@ -6,11 +6,8 @@ mod cli;
 fn main() {
     // Memory is bounded by design; glibc's default of 8 malloc arenas per core lets each worker thread
     // (sealing, verifying) keep its own freed buffers. Two arenas are plenty for daw's few threads.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator; called before any other thread exists.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
+    // Called before any other thread exists.
+    daw::platform::limit_malloc_arenas();
     cli::start_early_walk();
     let code = cli::run();
     if let Some(path) = std::env::var_os("DAW_PEAK_RSS_FILE") {

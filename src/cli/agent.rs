@@ -17,19 +17,20 @@
 //!   600, at most 12 hours; a connection that asks for no key does not count), on `daw lock`, and when
 //!   the login session that started it ends (its session leader, the login shell or terminal, exits).
 //! - Any process of the same user can ask it for a key, as with ssh-agent (docs/SECURITY.md).
+//! - Unix only (Linux and macOS): on Windows there is no agent, and every command unlocks with the
+//!   passphrase (or `DAW_PASSPHRASE*`). The OS calls it makes are `daw::platform::agent`'s.
 //!
 //! Protocol (one request per connection): `op (u8) ‖ id length (u8) ‖ repository id ‖ [key (32)]`;
 //! ops 1 get, 2 put, 3 lock (forget everything and exit). Answers: get → `1 ‖ key` or `0`; put → `0`;
 //! lock → `count (u8)`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-use std::os::unix::net::{UnixListener, UnixStream};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use daw::platform::FileStat;
+use daw::platform::agent::{self, Listener, Stream};
 use daw::store::crypto::SecretKey;
 use zeroize::Zeroize;
 
@@ -47,9 +48,10 @@ const OP_LOCK: u8 = 3;
 const SLOTS: usize = 32;
 const IO_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Whether the agent may be used (`DAW_NO_AGENT` unset or empty).
+/// Whether the agent may be used: the system has one (not Windows), and `DAW_NO_AGENT` is unset or
+/// empty.
 pub fn enabled() -> bool {
-    std::env::var_os("DAW_NO_AGENT").is_none_or(|v| v.is_empty())
+    agent::AVAILABLE && std::env::var_os("DAW_NO_AGENT").is_none_or(|v| v.is_empty())
 }
 
 /// The agent's idle timeout from `DAW_AGENT_TIMEOUT` (seconds), at most [`MAX_IDLE`].
@@ -67,23 +69,6 @@ fn may_start() -> bool {
     std::env::var_os("DAW_AGENT").is_some_and(|v| v == "1") || super::has_terminal()
 }
 
-/// This process's session id (its session leader's pid).
-fn session_id() -> i32 {
-    // SAFETY: getsid(0) only reads this process's session id.
-    unsafe { libc::getsid(0) }
-}
-
-/// Whether the session leader `sid` still runs and leads its session.
-fn session_alive(sid: i32) -> bool {
-    // SAFETY: getsid on another pid only reads; it fails with ESRCH when the process is gone.
-    sid <= 1 || unsafe { libc::getsid(sid) } == sid
-}
-
-fn uid() -> u32 {
-    // SAFETY: getuid cannot fail.
-    unsafe { libc::getuid() }
-}
-
 /// The private folder holding the socket, created if needed; `None` if it is not safe to use.
 fn runtime_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_RUNTIME_DIR")
@@ -91,53 +76,19 @@ fn runtime_dir() -> Option<PathBuf> {
         .filter(|p| p.is_absolute() && p.is_dir());
     let dir = match base {
         Some(b) => b.join("daw"),
-        None => std::env::temp_dir().join(format!("daw-{}", uid())),
+        None => std::env::temp_dir().join(format!("daw-{}", agent::user_id())),
     };
-    if !dir.exists() {
-        let _ = std::fs::DirBuilder::new().mode(0o700).create(&dir);
-    }
-    let meta = std::fs::symlink_metadata(&dir).ok()?;
-    let private = meta.is_dir() && meta.uid() == uid() && meta.mode() & 0o077 == 0;
-    private.then_some(dir)
+    agent::private_dir(&dir)
 }
 
 fn socket_path() -> Option<PathBuf> {
     runtime_dir().map(|d| d.join(SOCKET_NAME))
 }
 
-/// The uid of the process at the other end of a Unix socket.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn peer_uid(stream: &UnixStream) -> Option<u32> {
-    use std::os::fd::AsRawFd;
-    let mut cred: libc::ucred = unsafe { std::mem::zeroed() };
-    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    // SAFETY: `cred` and `len` are valid for writes of the sizes given.
-    let rc = unsafe {
-        libc::getsockopt(
-            stream.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&mut cred as *mut libc::ucred).cast(),
-            &mut len,
-        )
-    };
-    (rc == 0).then_some(cred.uid)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn peer_uid(stream: &UnixStream) -> Option<u32> {
-    use std::os::fd::AsRawFd;
-    let mut uid: libc::uid_t = 0;
-    let mut gid: libc::gid_t = 0;
-    // SAFETY: the out pointers are valid.
-    let rc = unsafe { libc::getpeereid(stream.as_raw_fd(), &mut uid, &mut gid) };
-    (rc == 0).then_some(uid)
-}
-
-fn connect() -> Option<UnixStream> {
+fn connect() -> Option<Stream> {
     let path = socket_path()?;
-    let stream = UnixStream::connect(path).ok()?;
-    if peer_uid(&stream) != Some(uid()) {
+    let stream = Stream::connect(path).ok()?;
+    if !agent::peer_is_user(&stream) {
         return None;
     }
     stream.set_read_timeout(Some(IO_TIMEOUT)).ok()?;
@@ -210,7 +161,7 @@ fn spawn() -> std::io::Result<()> {
         .arg("--idle-timeout")
         .arg(idle_timeout().as_secs().to_string())
         .arg("--session")
-        .arg(session_id().to_string())
+        .arg(agent::session_id().to_string())
         .env_remove("DAW_PASSPHRASE")
         .env_remove("DAW_PASSPHRASE_FILE")
         .env_remove("DAW_PASSPHRASE_COMMAND")
@@ -219,14 +170,8 @@ fn spawn() -> std::io::Result<()> {
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
-    // SAFETY: setsid is async-signal-safe; the child leaves our session so a closed terminal does not
-    // kill it.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
+    // The child leaves our session so a closed terminal does not end it.
+    agent::detach_from_session(&mut cmd);
     let mut child = cmd.spawn()?;
     let stdout = child.stdout.take().expect("piped");
     let (tx, rx) = std::sync::mpsc::channel();
@@ -266,11 +211,7 @@ impl KeyTable {
             }; SLOTS],
         );
         let size = std::mem::size_of::<[Slot; SLOTS]>();
-        // SAFETY: the box is valid for `size` bytes; mlock failing (a low RLIMIT_MEMLOCK) only means
-        // the keys could be swapped out.
-        unsafe {
-            libc::mlock(slots.as_ptr().cast(), size);
-        }
+        agent::lock_memory(slots.as_ptr().cast(), size);
         Self { slots }
     }
 
@@ -324,42 +265,36 @@ pub struct Args {
 
 /// The agent process.
 pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_DUMPABLE only changes this process's flags.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if !agent::AVAILABLE {
+        return Err(CommandError::user(
+            "there is no key agent on this system: every command unlocks with the passphrase",
+        ));
     }
+    daw::platform::mark_not_dumpable();
     let path = socket_path().ok_or_else(|| {
         CommandError::user(
             "no private folder for the agent's socket (check XDG_RUNTIME_DIR or /tmp)",
         )
     })?;
-    let listener = match UnixListener::bind(&path) {
+    let listener = match Listener::bind(&path) {
         Ok(l) => l,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-            if UnixStream::connect(&path).is_ok() {
+            if Stream::connect(&path).is_ok() {
                 println!("running");
                 return Ok(());
             }
             // A socket left by an agent that was killed.
             std::fs::remove_file(&path)?;
-            UnixListener::bind(&path)?
+            Listener::bind(&path)?
         }
         Err(e) => return Err(e.into()),
     };
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    let inode = std::fs::symlink_metadata(&path)?.ino();
+    daw::platform::set_mode(&path, 0o600)?;
+    let inode = FileStat::of(&std::fs::symlink_metadata(&path)?).ino;
     println!("ready");
     let _ = std::io::stdout().flush();
     // Nothing else goes to the terminal or pipe of whoever started us.
-    // SAFETY: replacing fd 1 with /dev/null; no Rust handle to it is used after this.
-    unsafe {
-        let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
-        if null >= 0 {
-            libc::dup2(null, 1);
-            libc::close(null);
-        }
-    }
+    agent::stdout_to_null();
     let table = Arc::new(Mutex::new(KeyTable::new()));
     let last = Arc::new(Mutex::new(Instant::now()));
     let idle = Duration::from_secs(args.idle_timeout.max(1)).min(MAX_IDLE);
@@ -374,8 +309,9 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
                 let elapsed = last.lock().map(|l| l.elapsed()).unwrap_or(idle);
                 // Exit when idle, when our socket was removed or replaced, or when the login
                 // session that started us ended.
-                let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.ino() == inode);
-                if elapsed >= idle || !ours || !session_alive(session) {
+                let ours =
+                    std::fs::symlink_metadata(&path).is_ok_and(|m| FileStat::of(&m).ino == inode);
+                if elapsed >= idle || !ours || !agent::session_alive(session) {
                     shutdown(&table, &path, inode);
                 }
             }
@@ -383,7 +319,7 @@ pub fn run(_ctx: &Context, args: Args) -> Result<(), CommandError> {
     }
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
-        if peer_uid(&stream) != Some(uid()) {
+        if !agent::peer_is_user(&stream) {
             continue;
         }
         let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
@@ -444,7 +380,7 @@ fn shutdown(table: &Mutex<KeyTable>, path: &std::path::Path, inode: u64) -> ! {
         t.wipe();
     }
     // Remove the socket only if it is still ours (not one a newer agent bound after ours was removed).
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.ino() == inode) {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| FileStat::of(&m).ino == inode) {
         let _ = std::fs::remove_file(path);
     }
     std::process::exit(0)

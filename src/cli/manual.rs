@@ -357,6 +357,12 @@ const VARIABLES: &[Variable] = &[
         text: "Locates `~/.local/state/daw`, `~/.gitconfig` and `~/.aws` (see FILES).",
     },
     Variable {
+        names: &["LOCALAPPDATA", "USERPROFILE"],
+        uses: &[SeenRecord, S3],
+        text: "On Windows, where `HOME` is unset: the seen records go in `%LOCALAPPDATA%\\daw\\seen`, \
+               and `.aws` is looked for in `%USERPROFILE%`.",
+    },
+    Variable {
         names: &[
             "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY",

@@ -302,7 +302,8 @@ impl Context {
 }
 
 /// Where the seen records of repositories are kept (the newest operation seen in each, for rollback
-/// detection): `DAW_STATE_DIR`, else `$XDG_STATE_HOME/daw`, else `~/.local/state/daw`; then `seen/`.
+/// detection): `DAW_STATE_DIR`, else `$XDG_STATE_HOME/daw`, else `~/.local/state/daw` (on Windows,
+/// where `HOME` is unset, `%LOCALAPPDATA%\daw`); then `seen/`.
 pub fn seen_dir() -> Option<PathBuf> {
     let nonempty = |v: &str| {
         std::env::var_os(v)
@@ -311,7 +312,8 @@ pub fn seen_dir() -> Option<PathBuf> {
     };
     let base = nonempty("DAW_STATE_DIR")
         .or_else(|| nonempty("XDG_STATE_HOME").map(|p| p.join("daw")))
-        .or_else(|| nonempty("HOME").map(|p| p.join(".local/state/daw")))?;
+        .or_else(|| nonempty("HOME").map(|p| p.join(".local/state/daw")))
+        .or_else(|| nonempty("LOCALAPPDATA").map(|p| p.join("daw")))?;
     Some(base.join("seen"))
 }
 
@@ -418,29 +420,25 @@ fn read_secret_file(
     path: &std::path::Path,
     source: &str,
 ) -> Result<Zeroizing<String>, CommandError> {
-    use std::os::unix::fs::MetadataExt;
     let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
         CommandError::user(format!("cannot read {source} {}: {e}", path.display()))
     })?);
     if let Ok(meta) = std::fs::metadata(path)
-        && meta.mode() & 0o077 != 0
+        && let Some(mode) = daw::platform::open_to_others(&meta)
     {
         ui::warn(&format!(
-            "{source} {} can be read by other users (mode {:o}); run `chmod 600` on it",
+            "{source} {} can be read by other users (mode {mode:o}); run `chmod 600` on it",
             path.display(),
-            meta.mode() & 0o777
         ));
     }
     let text = std::str::from_utf8(&bytes).map_err(|_| not_utf8(source))?;
     Ok(Zeroizing::new(strip_newline(text.to_string())))
 }
 
-/// Runs `DAW_PASSPHRASE_COMMAND` with `sh -c` (documented: it is a shell command line, such as
-/// `pass show music/daw`), with stderr passed through.
+/// Runs `DAW_PASSPHRASE_COMMAND` with `sh -c` (`cmd /C` on Windows; documented: it is a shell command
+/// line, such as `pass show music/daw`), with stderr passed through.
 fn run_passphrase_command(cmd: &std::ffi::OsStr) -> Result<Zeroizing<String>, CommandError> {
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
+    let out = daw::platform::shell_command(cmd)
         .stderr(std::process::Stdio::inherit())
         .output()
         .map_err(|e| CommandError::user(format!("cannot run DAW_PASSPHRASE_COMMAND: {e}")))?;
@@ -498,22 +496,15 @@ pub fn now() -> (i64, i32) {
 }
 
 pub(crate) fn local_offset_minutes(secs: i64) -> i32 {
-    let t = secs as libc::time_t;
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: `t` and `tm` are valid for the call; localtime_r is the thread-safe variant.
-    let ok = unsafe { !libc::localtime_r(&t, &mut tm).is_null() };
-    if ok { (tm.tm_gmtoff / 60) as i32 } else { 0 }
+    daw::platform::local_offset_minutes(secs)
 }
 
 pub fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates when it fits.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
+    let name = gethostname::gethostname();
+    if name.is_empty() {
         return "localhost".into();
     }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
+    name.to_string_lossy().into_owned()
 }
 
 fn op_meta((name, email): (String, String), command: String) -> OpMeta {

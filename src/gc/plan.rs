@@ -235,6 +235,6 @@ fn read_sealed(
     }
     let (_, f) = open.as_ref().expect("just opened");
     let mut sealed = vec![0u8; e.length as usize];
-    std::os::unix::fs::FileExt::read_exact_at(f, &mut sealed, e.offset).map_err(io)?;
+    crate::platform::read_exact_at(f, &mut sealed, e.offset).map_err(io)?;
     Ok(sealed)
 }

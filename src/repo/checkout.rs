@@ -6,8 +6,6 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, Seek, SeekFrom, Write};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -15,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::formats::gzip;
 use crate::object::{EntryKind, FileStorage, ObjectId, TreeEntry};
+use crate::platform::{self, names, names::Folding};
 use crate::store::{BlobReader, ContentReader};
 use crate::worktree::temp;
 
@@ -83,24 +82,110 @@ fn system_time(secs: i64, nanos: u32) -> SystemTime {
     }
 }
 
-fn set_symlink_mtime(path: &Path, secs: i64, nanos: u32) {
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return;
-    };
-    let t = libc::timespec {
-        tv_sec: secs as libc::time_t,
-        tv_nsec: nanos as libc::c_long,
-    };
-    let times = [t, t];
-    // SAFETY: `c` is a valid NUL-terminated path and `times` points at two initialised timespecs.
-    unsafe {
-        libc::utimensat(
-            libc::AT_FDCWD,
-            c.as_ptr(),
-            times.as_ptr(),
-            libc::AT_SYMLINK_NOFOLLOW,
-        );
+/// What stops the files `written` (relative paths as trees store them, `/`-separated) from being
+/// written as the commit names them, with `target` the paths of every file of the tree they come
+/// from: a name Windows refuses (with `windows_rules`), and two paths of `target`, one of them
+/// written or below a written folder, that a file system folding names as `folding` takes for one
+/// (writing one would write over the other). One line per problem, in the order found.
+pub(crate) fn unwritable_names(
+    target: &[&[u8]],
+    written: &[&[u8]],
+    folding: Folding,
+    windows_rules: bool,
+) -> Vec<String> {
+    let show = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut problems = Vec::new();
+    if windows_rules {
+        let mut named = std::collections::BTreeSet::new();
+        for path in written {
+            for (end, part) in parts_with_ends(path) {
+                if let Some(why) = names::windows_name_problem(part)
+                    && named.insert(&path[..end])
+                {
+                    problems.push(format!("{} {why}", show(&path[..end])));
+                }
+            }
+        }
     }
+    let touches = |a: &[u8]| {
+        written.iter().any(|w| {
+            w.starts_with(a) && (w.len() == a.len() || w[a.len()] == b'/')
+                || a.starts_with(w) && a.get(w.len()) == Some(&b'/')
+        })
+    };
+    for (a, b) in names::clashes(target.iter().copied(), folding) {
+        if touches(&a) || touches(&b) {
+            let what = match (
+                names::same_name(
+                    &a,
+                    &b,
+                    Folding {
+                        case: true,
+                        unicode: false,
+                    },
+                ),
+                names::same_name(
+                    &a,
+                    &b,
+                    Folding {
+                        case: false,
+                        unicode: true,
+                    },
+                ),
+            ) {
+                (true, _) => "capitals",
+                (false, true) => "Unicode forms (an accent written as one character or as two)",
+                (false, false) => "capitals and Unicode forms",
+            };
+            problems.push(format!(
+                "{} and {} are one file here (this file system does not tell {what} apart)",
+                show(&a),
+                show(&b)
+            ));
+        }
+    }
+    problems
+}
+
+/// Each part of a `/`-separated path, with where it ends.
+fn parts_with_ends(path: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut start = 0;
+    path.split(|&b| b == b'/').map(move |part| {
+        let end = start + part.len();
+        start = end + 1;
+        (end, part)
+    })
+}
+
+/// Refuses, before anything is written below `root`, to write files whose names this system cannot
+/// hold as the commit has them ([`unwritable_names`]). The file system is probed
+/// ([`platform::name_folding`]) only when two paths of `target` could be one somewhere.
+pub(crate) fn refuse_unwritable_names(
+    root: &Path,
+    target: &[&[u8]],
+    written: &[&[u8]],
+) -> Result<()> {
+    let folding = if names::clashes(target.iter().copied(), Folding::ALL).is_empty() {
+        Folding::default()
+    } else {
+        let case_only = Folding {
+            case: true,
+            unicode: false,
+        };
+        let unicode = names::clashes(target.iter().copied(), Folding::ALL).len()
+            != names::clashes(target.iter().copied(), case_only).len();
+        platform::name_folding(root, temp::TEMP_PREFIX, unicode)
+            .map_err(|e| RepoError::io(root, e))?
+    };
+    let problems = unwritable_names(target, written, folding, cfg!(windows));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(RepoError::Refused(format!(
+        "nothing was written: this system cannot hold these files as the commit names them: {}; \
+         rename them on a system that can (Linux), commit, and try again",
+        problems.join("; ")
+    )))
 }
 
 /// The prefix of an export's temporary files: not daw's checkout prefix, as an export holds no lock
@@ -125,8 +210,19 @@ impl Repository {
                 )));
             }
         }
+        let created = !dest.exists();
         std::fs::create_dir_all(dest).map_err(|e| RepoError::io(dest, e))?;
         let c = self.read_commit(commit)?;
+        // Names this system cannot hold as the commit has them: refused before anything is written.
+        let files = super::status::flatten(self, Some(&c.tree))?;
+        let paths: Vec<_> = files.keys().map(|p| platform::bytes_of_path(p)).collect();
+        let paths: Vec<&[u8]> = paths.iter().map(|p| &**p).collect();
+        if let Err(e) = refuse_unwritable_names(dest, &paths, &paths) {
+            if created {
+                let _ = std::fs::remove_dir(dest);
+            }
+            return Err(e);
+        }
         let mut report = ExportReport::default();
         // Folders and symlinks first, in tree order; then the files, several at once; then each
         // folder's mode and time, each after those inside it (writing into a folder changes its time, and
@@ -148,8 +244,7 @@ impl Repository {
         report.files += written.len() as u64;
         report.bytes += written.iter().sum::<u64>();
         for (path, mode) in &plan.dirs {
-            let perms = std::fs::Permissions::from_mode(mode & 0o7777);
-            std::fs::set_permissions(path, perms).map_err(|e| RepoError::io(path, e))?;
+            platform::set_mode(path, *mode).map_err(|e| RepoError::io(path, e))?;
             if let Ok(f) = File::open(path) {
                 let _ = f.set_modified(system_time(c.author.time, 0));
             }
@@ -168,8 +263,8 @@ impl Repository {
     ) -> Result<()> {
         let tree = self.read_tree(tree)?;
         for entry in tree.entries {
-            let name = std::ffi::OsStr::from_bytes(&entry.name);
-            let path = dir.join(name);
+            let name = platform::os_str(&entry.name);
+            let path = dir.join(&name);
             let rel_child = if rel.is_empty() {
                 name.to_string_lossy().into_owned()
             } else {
@@ -183,9 +278,8 @@ impl Repository {
                 }
                 EntryKind::File { .. } => plan.files.push((entry, path, rel_child)),
                 EntryKind::Symlink { target } => {
-                    std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), &path)
-                        .map_err(|e| RepoError::io(&path, e))?;
-                    set_symlink_mtime(&path, entry.mtime_secs, entry.mtime_nanos);
+                    platform::symlink(target, &path).map_err(|e| RepoError::io(&path, e))?;
+                    platform::set_symlink_mtime(&path, entry.mtime_secs, entry.mtime_nanos);
                     report.files += 1;
                 }
             }
@@ -395,12 +489,11 @@ pub(crate) fn write_file_with(
         return Err(mismatch("content hash differs".into()));
     }
     let file = tmp.as_file();
-    file.set_permissions(std::fs::Permissions::from_mode(entry.mode & 0o7777))
-        .map_err(|e| RepoError::io(path, e))?;
+    platform::set_file_mode(file, entry.mode).map_err(|e| RepoError::io(path, e))?;
     file.set_modified(system_time(entry.mtime_secs, entry.mtime_nanos))
         .map_err(|e| RepoError::io(path, e))?;
-    tmp.persist(path)
-        .map_err(|e| RepoError::io(path, e.error))?;
+    // Renamed into place; a file the DAW holds open (Windows) is waited for, for a while.
+    platform::replace(tmp, path).map_err(|e| RepoError::io(path, e))?;
     Ok(written)
 }
 
@@ -408,6 +501,85 @@ pub(crate) fn write_file_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_a_system_cannot_hold_are_named_before_writing() {
+        let target: Vec<&[u8]> = vec![
+            b"Drums/Kick.wav",
+            b"Drums/kick.wav",
+            b"Loops/a.wav",
+            b"loops/b.wav",
+            b"Mix/CON.wav",
+            b"Song.als",
+        ];
+        // Linux: everything can be written.
+        assert!(unwritable_names(&target, &target, Folding::default(), false).is_empty());
+        // A file system that folds case: each clash once, when one of its files is written.
+        let problems = unwritable_names(&target, &target, Folding::ALL, false);
+        assert_eq!(
+            problems,
+            [
+                "Drums/Kick.wav and Drums/kick.wav are one file here (this file system does not \
+                 tell capitals apart)",
+                "Loops and loops are one file here (this file system does not tell capitals apart)",
+            ]
+        );
+        // Writing only Song.als touches neither clash.
+        assert!(unwritable_names(&target, &[b"Song.als"], Folding::ALL, false).is_empty());
+        // Writing only loops/b.wav touches the folders' clash.
+        assert_eq!(
+            unwritable_names(&target, &[b"loops/b.wav"], Folding::ALL, false).len(),
+            1
+        );
+        // Windows' rules, for the files written only.
+        assert_eq!(
+            unwritable_names(
+                &target,
+                &[b"Mix/CON.wav", b"Song.als"],
+                Folding::default(),
+                true
+            ),
+            ["Mix/CON.wav is a device name on Windows"]
+        );
+        assert_eq!(
+            unwritable_names(
+                &[b"Take 2./a.wav"],
+                &[b"Take 2./a.wav"],
+                Folding::default(),
+                true
+            ),
+            ["Take 2. ends with a dot or a space"]
+        );
+        // Two Unicode forms of one name.
+        let nfc = "Caf\u{e9}.als".as_bytes();
+        let nfd = "Cafe\u{301}.als".as_bytes();
+        let unicode = Folding {
+            case: false,
+            unicode: true,
+        };
+        assert_eq!(
+            unwritable_names(&[nfc, nfd], &[nfd], unicode, false),
+            [
+                "Caf\u{e9}.als and Cafe\u{301}.als are one file here (this file system does not \
+              tell Unicode forms (an accent written as one character or as two) apart)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_system_that_tells_every_name_apart_refuses_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target: Vec<&[u8]> = vec![b"Kick.wav", b"kick.wav"];
+        let result = refuse_unwritable_names(tmp.path(), &target, &target);
+        if cfg!(target_os = "linux") {
+            result.unwrap();
+        } else {
+            let e = result.unwrap_err().to_string();
+            assert!(e.contains("Kick.wav and kick.wav are one file here"), "{e}");
+        }
+        // The probe left nothing behind.
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
 
     #[test]
     fn parallel_writes_report_in_order_and_name_the_first_failure() {

@@ -8,7 +8,6 @@
 //! anything else is hashed with the repository's keyed hash and compared with the committed hash.
 
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::object::{EntryKind, ObjectId, Tree, TreeEntry};
@@ -259,7 +258,7 @@ impl Comparer<'_> {
                     (a[i - 1].0, Some(&a[i - 1].1), Some(&b[j - 1].1))
                 }
             };
-            let child = rel.join(std::ffi::OsStr::from_bytes(name));
+            let child = rel.join(crate::platform::os_str(name));
             if select(self.paths, &child) == Selection::None {
                 continue;
             }

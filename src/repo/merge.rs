@@ -9,7 +9,6 @@
 //! whole-file conflict that says why.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::formats::als_merge::Side;
@@ -505,7 +504,7 @@ fn marked_path(path: &Path, label: &str, taken: &dyn Fn(&Path) -> bool) -> PathB
 
 fn parts(p: &Path) -> Vec<Vec<u8>> {
     p.components()
-        .map(|c| c.as_os_str().as_bytes().to_vec())
+        .map(|c| c.as_os_str().as_encoded_bytes().to_vec())
         .collect()
 }
 
@@ -513,7 +512,7 @@ fn renamed(entry: &TreeEntry, path: &Path) -> TreeEntry {
     let mut e = entry.clone();
     e.name = path
         .file_name()
-        .map(|n| n.as_bytes().to_vec())
+        .map(|n| n.as_encoded_bytes().to_vec())
         .unwrap_or_default();
     e
 }

@@ -185,29 +185,26 @@ impl RepoError {
 /// Creates the repository folder readable by its owner only (0700), or makes an existing one so.
 /// Everything in it then stays out of other local users' reach whatever its own mode.
 pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     if let Some(parent) = dir.parent() {
         std::fs::create_dir_all(parent).map_err(|e| RepoError::io(parent, e))?;
     }
-    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+    match crate::platform::private_dir_builder().create(dir) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(RepoError::io(dir, e)),
     }
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| RepoError::io(dir, e))
+    crate::platform::set_mode(dir, 0o700).map_err(|e| RepoError::io(dir, e))
 }
 
 /// Makes a repository folder that others can enter (made by an older daw, or copied) 0700 again,
 /// and its `cache` folder (which the stat cache creates with the default mode). Best effort: a
 /// folder daw cannot change (another owner's) is left as it is.
 fn keep_private(dir: &Path) {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     for d in [dir.to_path_buf(), dir.join("cache")] {
         if let Ok(m) = std::fs::metadata(&d)
-            && m.mode() & 0o077 != 0
+            && crate::platform::open_to_others(&m).is_some()
         {
-            let _ = std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700));
+            let _ = crate::platform::set_mode(&d, 0o700);
         }
     }
 }

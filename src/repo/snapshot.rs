@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, Metadata};
 use std::io::{self, BufReader, Read};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::SystemTime;
@@ -19,6 +18,7 @@ use crate::formats::gzip;
 use crate::object::{
     BlobKind, Commit, Content, EntryKind, FileStorage, ObjectId, Signature, Tree, TreeEntry,
 };
+use crate::platform::names::{self, Folding};
 use crate::store::{self, Profile, StoreError, WriteStats};
 use crate::worktree::fsutil;
 use crate::worktree::ignore::Ignores;
@@ -330,15 +330,52 @@ impl<R: Read> Read for HashingReader<'_, R> {
     }
 }
 
+/// The names found in a folder (sorted) that its parent tree (`recorded`, sorted) does not hold but
+/// holds in another Unicode form, no longer found: each with the recorded entry. Nothing is done
+/// for a folder of ASCII names (nearly all of them).
+fn respellings<'b>(
+    found: &[(Vec<u8>, Found)],
+    recorded: &'b [TreeEntry],
+) -> Vec<(Vec<u8>, &'b TreeEntry)> {
+    let unicode = Folding {
+        case: false,
+        unicode: true,
+    };
+    let mut out = Vec::new();
+    if recorded.is_empty() || found.iter().all(|(n, _)| n.is_ascii()) {
+        return out;
+    }
+    let on_disk = |name: &[u8]| {
+        found
+            .binary_search_by(|(n, _)| n.as_slice().cmp(name))
+            .is_ok()
+    };
+    let mut gone: Vec<&TreeEntry> = recorded
+        .iter()
+        .filter(|e| !e.name.is_ascii() && !on_disk(&e.name))
+        .collect();
+    for (name, _) in found {
+        if name.is_ascii()
+            || recorded
+                .binary_search_by(|e| e.name.as_slice().cmp(name))
+                .is_ok()
+        {
+            continue;
+        }
+        if let Some(i) = gone
+            .iter()
+            .position(|e| names::same_name(&e.name, name, unicode))
+        {
+            out.push((name.clone(), gone.remove(i)));
+        }
+    }
+    out
+}
+
 /// Whether a file changed between two looks at it.
 fn changed(a: &Metadata, b: &Metadata) -> bool {
-    a.len() != b.len()
-        || a.mtime() != b.mtime()
-        || a.mtime_nsec() != b.mtime_nsec()
-        || a.ctime() != b.ctime()
-        || a.ctime_nsec() != b.ctime_nsec()
-        || a.ino() != b.ino()
-        || a.dev() != b.dev()
+    let (a, b) = (FileStat::of(a), FileStat::of(b));
+    (a.size, a.mtime, a.ctime, a.ino, a.dev) != (b.size, b.mtime, b.ctime, b.ino, b.dev)
 }
 
 fn profile_for(name: &[u8]) -> Profile {
@@ -375,8 +412,12 @@ impl Snapshotter<'_> {
             None => (None, None),
         };
         let mut entries: Vec<TreeEntry> = Vec::new();
-        let mut found = found.into_iter().peekable();
         let empty = Tree::default();
+        // A file or folder the parent recorded, found spelled in another Unicode form (a project
+        // moved between macOS, which may spell `é` as `e` and an accent, and Linux): the same one,
+        // kept under the recorded name.
+        let respelled = respellings(&found, &parent.unwrap_or(&empty).entries);
+        let mut found = found.into_iter().peekable();
         let parent_entries = parent.unwrap_or(&empty).entries.iter();
         let mut parent_entries = parent_entries.peekable();
         loop {
@@ -400,7 +441,15 @@ impl Snapshotter<'_> {
                     (p.name.clone(), None, Some(p))
                 }
             };
-            let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(&name));
+            let child_rel = rel.join(crate::platform::os_str(&name));
+            let (name, before) = match (&on_disk, before) {
+                (None, Some(b)) if respelled.iter().any(|(_, r)| r.name == b.name) => continue,
+                (Some(_), None) => match respelled.iter().find(|(n, _)| *n == name) {
+                    Some((_, recorded)) => (recorded.name.clone(), Some(*recorded)),
+                    None => (name, None),
+                },
+                (_, before) => (name, before),
+            };
             let selection = select(self.paths, &child_rel);
             let keep_before = |entries: &mut Vec<TreeEntry>| {
                 if let Some(b) = before {
@@ -417,7 +466,13 @@ impl Snapshotter<'_> {
             };
             match on_disk {
                 Found::File(_) => match self.files.remove(&child_rel).flatten() {
-                    Some(e) => entries.push(e),
+                    Some(mut e) => {
+                        e.name = name;
+                        // Where the file system has no exec bit, the committed one stays.
+                        e.mode =
+                            crate::platform::recorded_permissions(e.mode, before.map(|b| b.mode));
+                        entries.push(e)
+                    }
                     None => keep_before(&mut entries),
                 },
                 Found::Dir(meta, children, _) => {
@@ -470,6 +525,9 @@ impl Snapshotter<'_> {
                 }
             }
         }
+        if !respelled.is_empty() {
+            entries.sort_by(|a, b| a.name.cmp(&b.name));
+        }
         let tree = Tree { entries };
         // The folder's tree in the parent commit is what this one most resembles.
         let (id, _) = self.repo.store_mut().put_blob_against(
@@ -483,7 +541,7 @@ impl Snapshotter<'_> {
     /// Collects the files that phase two must read: those on disk below selected paths.
     fn collect(&self, rel: &Path, found: &[(Vec<u8>, Found)], out: &mut Vec<(PathBuf, FileStat)>) {
         for (name, f) in found {
-            let child_rel = rel.join(std::ffi::OsStr::from_bytes_compat(name));
+            let child_rel = rel.join(crate::platform::os_str(name));
             if select(self.paths, &child_rel) == Selection::None {
                 continue;
             }
@@ -842,16 +900,6 @@ impl Snapshotter<'_> {
                 storage,
             },
         }))
-    }
-}
-
-/// `OsStr` from raw bytes (Unix).
-trait FromBytesCompat {
-    fn from_bytes_compat(b: &[u8]) -> &Self;
-}
-impl FromBytesCompat for std::ffi::OsStr {
-    fn from_bytes_compat(b: &[u8]) -> &Self {
-        std::os::unix::ffi::OsStrExt::from_bytes(b)
     }
 }
 

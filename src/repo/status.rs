@@ -9,13 +9,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::Metadata;
 use std::io::Read;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::object::{EntryKind, ObjectId, TreeEntry};
+use crate::platform::bytes_of_path;
+use crate::platform::names::{self, Folding};
 use crate::worktree::fsutil;
 use crate::worktree::paths::display_path;
 use crate::worktree::stat::FileStat;
@@ -53,11 +53,11 @@ pub(crate) enum OnDisk {
 }
 
 /// Whether a committed entry and what is on disk hold the same thing (mtimes do not count; the
-/// exec bit does, as in commits).
+/// exec bit does, as in commits, where the file system has one).
 pub(crate) fn same(entry: &TreeEntry, disk: &OnDisk) -> bool {
     match (&entry.kind, disk) {
         (EntryKind::File { hash, .. }, OnDisk::File { hash: h, exec, .. }) => {
-            hash == h && (entry.mode & 0o111 != 0) == *exec
+            hash == h && (!crate::platform::HAS_EXEC_BIT || (entry.mode & 0o111 != 0) == *exec)
         }
         (EntryKind::Symlink { target }, OnDisk::Symlink(t)) => target == t,
         _ => false,
@@ -96,7 +96,7 @@ fn flatten_into(
     out: &mut Vec<(PathBuf, TreeEntry)>,
 ) -> Result<()> {
     for e in repo.read_tree(tree)?.entries {
-        let path = prefix.join(std::ffi::OsStr::from_bytes(&e.name));
+        let path = prefix.join(crate::platform::os_str(&e.name));
         match &e.kind {
             EntryKind::Dir { tree } => flatten_into(repo, tree, &path, out)?,
             _ => out.push((path, e)),
@@ -113,6 +113,9 @@ pub(crate) struct WorkTreeView {
     pub warnings: Vec<WalkWarning>,
     cache: StatCache,
     contents: HashMap<PathBuf, OnDisk>,
+    /// Committed paths found on disk under another spelling, on a file system that takes both for
+    /// one name ([`WorkTreeView::find_respelled`]).
+    respelled: HashMap<PathBuf, PathBuf>,
     pub files_read: u64,
     pub bytes_read: u64,
 }
@@ -132,6 +135,7 @@ impl WorkTreeView {
             warnings: Vec::new(),
             cache,
             contents: HashMap::new(),
+            respelled: HashMap::new(),
             files_read: 0,
             bytes_read: 0,
         };
@@ -157,7 +161,7 @@ impl WorkTreeView {
 
     fn add(&mut self, rel: &Path, found: Vec<(Vec<u8>, Found)>, leaves: &mut Vec<(PathBuf, Leaf)>) {
         for (name, f) in found {
-            let path = rel.join(std::ffi::OsStr::from_bytes(&name));
+            let path = rel.join(crate::platform::os_str(&name));
             let leaf = match f {
                 Found::Dir(_, children, _) => {
                     self.dirs.push(path.clone());
@@ -185,7 +189,12 @@ impl WorkTreeView {
             return Ok(Some(c.clone()));
         }
         let Some(leaf) = self.leaves.get(rel) else {
-            return Ok(None);
+            return match self.respelled.get(rel).cloned() {
+                // What the system finds at `rel` is the file it holds under another spelling (read
+                // as itself: its committed entry is not `rel`'s).
+                Some(on_disk) => self.content(repo, &on_disk, None),
+                None => Ok(None),
+            };
         };
         let leaf = leaf.clone();
         let found = self.content_of(repo, rel, &leaf, base)?;
@@ -270,13 +279,57 @@ impl WorkTreeView {
                 && same(b, &disk)
             {
                 let mut entry = b.clone();
-                entry.mode = stat.permissions();
+                entry.mode =
+                    crate::platform::recorded_permissions(stat.permissions(), Some(b.mode));
                 (entry.mtime_secs, entry.mtime_nanos) = stat.mtime;
                 self.cache.record(rel, &stat, entry);
             }
             return Ok(disk);
         }
         Ok(OnDisk::Unreadable(last_error))
+    }
+
+    /// On a file system that takes two spellings for one name (`kick.wav` for `Kick.wav` on macOS and
+    /// Windows; `é` in either Unicode form on macOS), makes [`WorkTreeView::content`] of a
+    /// `committed` path the walk did not find spelled so give what the system holds under the other
+    /// spelling: writing or removing the committed path would touch that file, so the clobber guard
+    /// must judge it. The file system is probed only when such a pair is on disk.
+    pub(crate) fn find_respelled<'a>(
+        &mut self,
+        work_tree: &Path,
+        committed: impl Iterator<Item = &'a PathBuf>,
+    ) -> Result<()> {
+        let missing: Vec<&PathBuf> = committed
+            .filter(|p| !self.leaves.contains_key(*p))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let leaves: Vec<&PathBuf> = self.leaves.keys().collect();
+        let wanted: Vec<_> = missing.iter().map(|p| bytes_of_path(p)).collect();
+        let wanted: Vec<&[u8]> = wanted.iter().map(|p| &**p).collect();
+        let found: Vec<_> = leaves.iter().map(|p| bytes_of_path(p)).collect();
+        let found: Vec<&[u8]> = found.iter().map(|p| &**p).collect();
+        let maybe = names::found_respelled(&wanted, &found, Folding::ALL);
+        if maybe.is_empty() {
+            return Ok(());
+        }
+        let case_only = Folding {
+            case: true,
+            unicode: false,
+        };
+        let unicode = maybe
+            .iter()
+            .any(|&(i, j)| !names::same_name(wanted[i], found[j], case_only));
+        let folding =
+            crate::platform::name_folding(work_tree, crate::worktree::temp::TEMP_PREFIX, unicode)
+                .map_err(|e| RepoError::io(work_tree, e))?;
+        let pairs: Vec<(PathBuf, PathBuf)> = names::found_respelled(&wanted, &found, folding)
+            .into_iter()
+            .map(|(i, j)| (missing[i].clone(), leaves[j].clone()))
+            .collect();
+        self.respelled.extend(pairs);
+        Ok(())
     }
 
     /// Forgets cached files the walk did not find, and writes the cache if it changed (best effort,
@@ -307,12 +360,8 @@ fn save_cache(repo: &Repository, cache: &mut StatCache) {
 }
 
 fn stat_changed(a: &Metadata, b: &Metadata) -> bool {
-    a.len() != b.len()
-        || a.mtime() != b.mtime()
-        || a.mtime_nsec() != b.mtime_nsec()
-        || a.ctime() != b.ctime()
-        || a.ctime_nsec() != b.ctime_nsec()
-        || a.ino() != b.ino()
+    let (a, b) = (FileStat::of(a), FileStat::of(b));
+    (a.size, a.mtime, a.ctime, a.ino) != (b.size, b.mtime, b.ctime, b.ino)
 }
 
 /// How a path differs from HEAD.
@@ -457,6 +506,32 @@ impl Repository {
         }
         deleted.extend(committed_files.map(|(p, _)| p.clone()));
         view.leaves = leaves;
+        // A committed file found under another Unicode spelling of its name (a project moved between
+        // macOS, which may spell `é` as `e` and an accent, and Linux): the same file, unchanged or
+        // modified, not a deletion and an addition.
+        if !deleted.is_empty() && new.iter().any(|(p, _)| !p.as_os_str().is_ascii()) {
+            let unicode = Folding {
+                case: false,
+                unicode: true,
+            };
+            new.retain(|(path, disk)| {
+                let bytes = bytes_of_path(path);
+                if bytes.is_ascii() {
+                    return true;
+                }
+                let Some(i) = deleted
+                    .iter()
+                    .position(|d| names::same_name(&bytes_of_path(d), &bytes, unicode))
+                else {
+                    return true;
+                };
+                let committed = deleted.remove(i);
+                if !base.get(&committed).is_some_and(|e| same(e, disk)) {
+                    modified.push(path.clone());
+                }
+                false
+            });
+        }
         // Renames: a deleted file whose exact content (and kind) turns up at a new path.
         let mut renamed: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut new_left = Vec::new();

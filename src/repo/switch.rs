@@ -17,16 +17,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::object::{BlobKind, EntryKind, FileStorage, ObjectId, Tree, TreeEntry};
+use crate::platform::bytes_of_path;
 use crate::store::{self, Profile, WriteStats};
 use crate::worktree::paths::{Selection, display_path, select};
 use crate::worktree::stat::FileStat;
 use crate::worktree::{fsutil, temp};
 
-use super::checkout::{WriteProgress, file_size, in_parallel, write_file_with};
+use super::checkout::{
+    WriteProgress, file_size, in_parallel, refuse_unwritable_names, write_file_with,
+};
 use super::ops::{Head, RefTable, WorkTreeChange};
 use super::refs::{commits_only_in, validate_ref_name};
 use super::snapshot::Progress;
@@ -92,7 +94,7 @@ fn collect_dirs(
 ) -> Result<()> {
     for e in repo.read_tree(tree)?.entries {
         if let EntryKind::Dir { tree } = &e.kind {
-            let p = prefix.join(std::ffi::OsStr::from_bytes(&e.name));
+            let p = prefix.join(crate::platform::os_str(&e.name));
             collect_dirs(repo, tree, &p, out)?;
             out.insert(p);
         }
@@ -132,6 +134,12 @@ impl Repository {
         let to_flat = flat(self, to.as_ref(), &opts.paths)?;
         let mut view = WorkTreeView::scan(self)?;
         let work_tree = self.work_tree().to_path_buf();
+        // A committed path the system holds under another spelling (`kick.wav` for `Kick.wav` on
+        // macOS and Windows) is judged by what is there.
+        view.find_respelled(
+            &work_tree,
+            from_flat.files.keys().chain(to_flat.files.keys()),
+        )?;
 
         let mut keys: BTreeSet<&PathBuf> = from_flat.files.keys().collect();
         keys.extend(to_flat.files.keys());
@@ -234,6 +242,26 @@ impl Repository {
                 paths: conflicts.iter().map(|p| display_path(p)).collect(),
             });
         }
+        // Names this system cannot hold as the target has them (Windows' rules; two paths that are
+        // one file on this file system): refused before anything is written.
+        {
+            let whole_target;
+            let target_files = if opts.paths.is_empty() {
+                &to_flat.files
+            } else {
+                whole_target = flatten(self, to.as_ref())?;
+                &whole_target
+            };
+            let target: Vec<_> = target_files.keys().map(|p| bytes_of_path(p)).collect();
+            let written: Vec<_> = (writes.iter().chain(&to_flat.dirs))
+                .map(|p| bytes_of_path(p))
+                .collect();
+            refuse_unwritable_names(
+                &work_tree,
+                &target.iter().map(|p| &**p).collect::<Vec<_>>(),
+                &written.iter().map(|p| &**p).collect::<Vec<_>>(),
+            )?;
+        }
 
         let mut report = UpdateReport {
             before: from,
@@ -252,7 +280,7 @@ impl Repository {
             .chain(actions.iter().filter(|(_, e)| e.is_none()).map(|(p, _)| p))
         {
             let full = work_tree.join(p);
-            match std::fs::remove_file(&full) {
+            match crate::platform::remove_file(&full) {
                 Ok(()) => report.removed.push(display_path(p)),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(RepoError::io(&full, e)),
@@ -347,7 +375,7 @@ impl Repository {
             let full = self.work_tree().join(rel);
             let name = rel
                 .file_name()
-                .map(|n| n.as_bytes().to_vec())
+                .map(|n| n.as_encoded_bytes().to_vec())
                 .unwrap_or_default();
             let entry = match disk {
                 OnDisk::Symlink(target) => TreeEntry {
@@ -363,7 +391,7 @@ impl Repository {
             };
             let parts = rel
                 .components()
-                .map(|c| c.as_os_str().as_bytes().to_vec())
+                .map(|c| c.as_os_str().as_encoded_bytes().to_vec())
                 .collect();
             edits.push((parts, Some(entry)));
         }
@@ -533,9 +561,8 @@ fn write_symlink(path: &Path, target: &[u8]) -> Result<()> {
         temp::TEMP_PREFIX,
         hex::encode(&store::random_name().as_bytes()[..8])
     ));
-    std::os::unix::fs::symlink(std::ffi::OsStr::from_bytes(target), &tmp)
-        .map_err(|e| RepoError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
+    crate::platform::symlink(target, &tmp).map_err(|e| RepoError::io(&tmp, e))?;
+    crate::platform::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         RepoError::io(path, e)
     })

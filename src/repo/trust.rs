@@ -219,11 +219,9 @@ impl Repository {
     }
 
     fn write_seen(path: &Path, op: &ObjectId) -> Result<()> {
-        use std::os::unix::fs::DirBuilderExt;
         if let Some(dir) = path.parent() {
-            std::fs::DirBuilder::new()
+            crate::platform::private_dir_builder()
                 .recursive(true)
-                .mode(0o700)
                 .create(dir)
                 .map_err(io_err(dir))?;
         }

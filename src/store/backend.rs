@@ -569,19 +569,15 @@ impl Backend {
             .and_then(|f| f.sync_all())
             .map_err(io)?;
         if self.0.private {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+            crate::platform::set_mode(&file, 0o600).map_err(io)?;
         }
         // Make the rename durable, and every directory the store may have just created.
         let mut dir = file.parent();
         while let Some(d) = dir {
             if self.0.private {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+                crate::platform::set_mode(d, 0o700).map_err(io)?;
             }
-            std::fs::File::open(d)
-                .and_then(|f| f.sync_all())
-                .map_err(io)?;
+            crate::platform::sync_dir(d).map_err(io)?;
             if d == root.as_path() {
                 break;
             }

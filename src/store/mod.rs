@@ -919,7 +919,7 @@ impl<'s> BlobReader<'s> {
             })?,
         };
         let mut sealed = vec![0u8; loc.length as usize];
-        match std::os::unix::fs::FileExt::read_exact_at(&open, &mut sealed, loc.offset) {
+        match crate::platform::read_exact_at(&open, &mut sealed, loc.offset) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                 return Err(StoreError::Corrupt {

@@ -185,12 +185,7 @@ impl SealPool {
 /// be re-created, the longest single job in a commit): they decide when the commit can finish, while
 /// sealing soaks up whatever CPU is left.
 fn lower_priority() {
-    const NICE: libc::c_int = 10;
-    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes this thread.
-    unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, NICE);
-    }
+    crate::platform::lower_thread_priority();
 }
 
 impl Drop for SealPool {

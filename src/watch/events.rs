@@ -38,7 +38,7 @@ pub fn watch(
             },
             Err(e) => match e.kind {
                 // inotify's queue overflowed: events were lost.
-                notify::ErrorKind::Io(ref io) if io.raw_os_error() == Some(libc::EOVERFLOW) => {
+                notify::ErrorKind::Io(ref io) if crate::platform::lost_events(io) => {
                     sink(Heard::Rescan)
                 }
                 // A folder that vanished before its watch was added (a DAW's temporary folder):

@@ -95,7 +95,7 @@ impl Settle {
     /// it: files created in a new folder before the OS watched it made no event of their own.
     pub fn heard(&mut self, rel: PathBuf, now: Instant) {
         let fp = self.fingerprint(&rel);
-        if fp.is_some_and(|s| s.mode & libc::S_IFMT == libc::S_IFDIR) {
+        if fp.is_some_and(|s| s.is_dir()) {
             let mut total = 0;
             let found = walk(
                 &self.work_tree,
@@ -164,7 +164,7 @@ impl Settle {
         }
         let mut incomplete = Vec::new();
         for (rel, fp) in &self.pending {
-            if fp.is_some_and(|s| s.mode & libc::S_IFMT == libc::S_IFREG)
+            if fp.is_some_and(|s| s.is_file())
                 && let Err(why) = check_complete(&self.work_tree.join(rel))
             {
                 incomplete.push((rel.clone(), why));
@@ -239,7 +239,7 @@ fn flatten(rel: &Path, found: Found, out: &mut Vec<(PathBuf, Fingerprint)>) {
     match found {
         Found::Dir(_, children, _) => {
             for (name, child) in children {
-                let name = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&name);
+                let name = crate::platform::os_str(&name);
                 flatten(&rel.join(name), child, out);
             }
         }

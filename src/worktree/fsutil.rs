@@ -38,22 +38,17 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), FsError> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| FsError::new(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| FsError::new(path, e.error))?;
+    crate::platform::replace(tmp, path).map_err(|e| FsError::new(path, e))?;
     sync_dir(dir)
 }
 
 /// Opens a file of the project for reading without following a symlink in its place (a file that
 /// became a symlink since the walk is then an error, never read through).
 pub fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::File::options()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
+    crate::platform::open_no_follow(path)
 }
 
+/// Makes a rename or a creation in `dir` durable (fsync of the folder, where the system has one).
 pub fn sync_dir(dir: &Path) -> Result<(), FsError> {
-    std::fs::File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| FsError::new(dir, e))
+    crate::platform::sync_dir(dir).map_err(|e| FsError::new(dir, e))
 }

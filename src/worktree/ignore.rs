@@ -5,7 +5,6 @@
 //! It decides, it does not walk for speed (that is `walk`'s job, which consults these rules) and it
 //! never changes a file.
 
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use gix_ignore::glob::pattern::Case;
@@ -161,21 +160,25 @@ impl Ignores {
         } else {
             Some(work_tree)
         };
+        // Patterns and paths are compared composed (NFC): a rule typed on one system matches a name
+        // macOS spelled decomposed, and the other way round.
+        let bytes = crate::platform::names::composed(bytes);
         self.search
-            .add_patterns_buffer(bytes, path, root, Default::default())?;
+            .add_patterns_buffer(&bytes, path, root, Default::default())?;
         self.quick = QuickReject::of(&self.search);
         Ok(())
     }
 
     /// Whether the path `rel` (relative to the work tree; a folder when `is_dir`) is ignored.
     pub fn is_ignored(&self, rel: &Path, is_dir: bool) -> bool {
-        let name = rel.file_name().map_or(&[][..], |n| n.as_bytes());
+        let name = rel.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
         self.may_ignore(name) && self.matches(rel, is_dir)
     }
 
     /// `false` when no rule can match a path named `name` (checked without building the path).
     pub(super) fn may_ignore(&self, name: &[u8]) -> bool {
-        self.quick.may_match(name)
+        // (A name that is not ASCII is compared composed, whose last byte may differ.)
+        !name.is_ascii() || self.quick.may_match(name)
     }
 
     pub(super) fn matches(&self, rel: &Path, is_dir: bool) -> bool {
@@ -185,9 +188,10 @@ impl Ignores {
     /// The pattern that ignores the path `rel` (a folder when `is_dir`), if one does, and whether it is
     /// one of the defaults.
     fn matching(&self, rel: &Path, is_dir: bool) -> Option<(&gix_glob::Pattern, Option<&Path>)> {
-        let bytes = rel.as_os_str().as_bytes();
+        let path = crate::platform::bytes_of_path(rel);
+        let bytes = crate::platform::names::composed(&path);
         let m = self.search.pattern_matching_relative_path(
-            bytes.into(),
+            (&*bytes).into(),
             Some(is_dir),
             Case::Sensitive,
         )?;
@@ -307,7 +311,7 @@ fn ignored_below(
     let mut entries = std::fs::read_dir(&dir)?
         .map(|e| e.and_then(|e| Ok((e.file_name(), e.file_type()?))))
         .collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    entries.sort_by(|a, b| a.0.as_encoded_bytes().cmp(b.0.as_encoded_bytes()));
     for (name, kind) in entries {
         let path = dir.join(&name);
         if (rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME) || path == skip_dir {
@@ -369,6 +373,38 @@ mod tests {
         assert!(!ig.is_ignored(Path::new("Backup.als"), false));
         assert!(ig.is_ignored(Path::new(".Trashes"), true));
         assert!(ig.is_ignored(Path::new("scratch.tmp"), false));
+    }
+
+    /// Issue 16 (4): a rule matches a name whether it is spelled composed (`é`, as typed on Linux
+    /// and Windows) or decomposed (`e` and an accent, as macOS may store it), either way round.
+    #[test]
+    fn rules_and_names_match_in_either_unicode_form() {
+        let tmp = tempfile::tempdir().unwrap();
+        let composed = "Caf\u{e9}";
+        let decomposed = "Cafe\u{301}";
+        for (rule, name) in [(composed, decomposed), (decomposed, composed)] {
+            let mut ig = Ignores::new();
+            let rules = format!("{rule} Bounces/\n*{rule}.wav\n");
+            ig.add_buffer(
+                tmp.path(),
+                Path::new(""),
+                tmp.path().join(IGNORE_FILE),
+                rules.as_bytes(),
+            )
+            .unwrap();
+            for (path, is_dir) in [
+                (format!("{name} Bounces"), true),
+                (format!("{composed} Bounces"), true),
+                (format!("Samples/Take {name}.wav"), false),
+                (format!("Samples/Take {decomposed}.wav"), false),
+            ] {
+                assert!(
+                    ig.is_ignored(Path::new(&path), is_dir),
+                    "{rule:?} leaves {path:?} in"
+                );
+            }
+            assert!(!ig.is_ignored(Path::new(&format!("{name}.als")), false));
+        }
     }
 
     /// Issue 16: `Backup/` ignored `Samples/Backup/vox.wav`, and `daw status` said nothing changed. No
@@ -453,7 +489,7 @@ mod tests {
                 .iter()
                 .flat_map(|p| names.iter().map(move |n| (p, n)))
             {
-                let rel = Path::new(parent).join(std::ffi::OsStr::from_bytes(name));
+                let rel = Path::new(parent).join(crate::platform::os_str(name));
                 for is_dir in [false, true] {
                     let full = ig.matches(&rel, is_dir);
                     matched += usize::from(full);

@@ -25,7 +25,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -130,8 +129,8 @@ struct Cached {
 /// up once per file of the project by every `commit`.
 type Entries = HashMap<Vec<u8>, Cached, rustc_hash::FxBuildHasher>;
 
-fn key(rel: &Path) -> &[u8] {
-    rel.as_os_str().as_bytes()
+fn key(rel: &Path) -> std::borrow::Cow<'_, [u8]> {
+    crate::platform::bytes_of_path(rel)
 }
 
 /// Counts for `--verbose` and the benchmark.
@@ -242,7 +241,7 @@ impl<'a> Records<'a> {
         let n = self.r.count(8)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            let path = PathBuf::from(std::ffi::OsStr::from_bytes(self.r.bytes()?));
+            let path = crate::platform::path_from_bytes(self.r.bytes()?);
             out.push((path, decode_entry(self.r.bytes()?)?));
         }
         self.r.finish()?;
@@ -385,13 +384,13 @@ impl StatCache {
     pub fn lookup(&mut self, rel: &Path, stat: &FileStat) -> Option<&TreeEntry> {
         let stat = *stat;
         let entries = self.entries();
-        let hit = match entries.get_mut(key(rel)) {
+        let hit = match entries.get_mut(&*key(rel)) {
             Some(c) if c.stat == stat => {
                 c.visited = true;
                 true
             }
             Some(_) => {
-                entries.remove(key(rel));
+                entries.remove(&*key(rel));
                 self.dirty = true;
                 false
             }
@@ -402,7 +401,7 @@ impl StatCache {
             return None;
         }
         self.stats.hits += 1;
-        self.entries().get(key(rel)).map(|c| &c.entry)
+        self.entries().get(&*key(rel)).map(|c| &c.entry)
     }
 
     /// Like `lookup`, for a commit: also checks that the blobs the entry names are in the store (a
@@ -427,7 +426,7 @@ impl StatCache {
         {
             self.stats.hits -= 1;
             self.stats.misses += 1;
-            self.entries().remove(key(rel));
+            self.entries().remove(&*key(rel));
             self.dirty = true;
             return None;
         }
@@ -446,7 +445,7 @@ impl StatCache {
         }
         let visited = true;
         self.entries().insert(
-            key(rel).to_vec(),
+            key(rel).into_owned(),
             Cached {
                 stat,
                 entry,
@@ -714,11 +713,12 @@ fn encode(
     head: Option<&(ObjectId, HeadFiles)>,
     settled_before: i64,
 ) -> (Vec<u8>, Vec<u8>) {
-    let mut sorted: Vec<(&Path, &Cached)> = entries
+    // (the stored bytes, the path they name, the record)
+    let mut sorted: Vec<(&[u8], std::borrow::Cow<'_, Path>, &Cached)> = entries
         .iter()
-        .map(|(p, c)| (Path::new(std::ffi::OsStr::from_bytes(p)), c))
+        .map(|(p, c)| (p.as_slice(), crate::platform::path_of_bytes(p), c))
         .collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    sorted.sort_unstable_by(|a, b| a.1.cmp(&b.1));
     let empty = BTreeMap::new();
     let head_files = head.map_or(&empty, |(_, f)| f.as_ref());
     let mut generation = [0u8; 16];
@@ -731,13 +731,13 @@ fn encode(
     let mut in_head = HashSet::new();
     let mut listed: Vec<(&[u8], &FileStat)> = Vec::new();
     let mut entry_bytes = Writer::new();
-    for (path, c) in &sorted {
-        let same = head_files.get(*path) == Some(&c.entry);
+    for (bytes, path, c) in &sorted {
+        let same = head_files.get(&**path) == Some(&c.entry);
         if same {
-            in_head.insert(*path);
-            listed.push((path.as_os_str().as_bytes(), &c.stat));
+            in_head.insert(&**path);
+            listed.push((*bytes, &c.stat));
         }
-        w.bytes(path.as_os_str().as_bytes()).u8(u8::from(same));
+        w.bytes(bytes).u8(u8::from(same));
         c.stat.encode(&mut w);
         entry_bytes.clear();
         c.entry.encode_to(&mut entry_bytes);
@@ -746,7 +746,7 @@ fn encode(
     w.uvar((head_files.len() - in_head.len()) as u64);
     for (path, entry) in head_files {
         if !in_head.contains(path.as_path()) {
-            w.bytes(path.as_os_str().as_bytes());
+            w.bytes(&crate::platform::bytes_of_path(path));
             entry_bytes.clear();
             entry.encode_to(&mut entry_bytes);
             w.bytes(entry_bytes.as_slice());
@@ -809,7 +809,7 @@ fn decode_head_files(
     while let Some(rec) = records.next_record()? {
         if rec.in_head {
             files.push((
-                PathBuf::from(std::ffi::OsStr::from_bytes(rec.path)),
+                crate::platform::path_from_bytes(rec.path),
                 decode_entry(rec.entry)?,
             ));
         }
@@ -1043,18 +1043,14 @@ mod tests {
         }
         flat(&found, &mut Vec::new(), &mut files);
         assert_eq!(files.len(), 6);
-        let mut sorted: Vec<(&Path, &FileStat)> = files
-            .iter()
-            .map(|(p, s)| (Path::new(std::ffi::OsStr::from_bytes(p)), s))
-            .collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        let records: Vec<(&[u8], &FileStat)> = sorted
-            .iter()
-            .map(|(p, s)| (p.as_os_str().as_bytes(), *s))
-            .collect();
+        let mut sorted: Vec<(&[u8], &FileStat)> = files.iter().map(|(p, s)| (&p[..], s)).collect();
+        sorted.sort_by(|a, b| {
+            crate::platform::path_of_bytes(a.0).cmp(&crate::platform::path_of_bytes(b.0))
+        });
+        let records = sorted;
         assert_eq!(listing_of(&records).as_ref(), Some(&**walked));
         // A symlink below a folder takes the whole walk out of the fast path.
-        std::os::unix::fs::symlink("a.txt", root.join("a/link")).unwrap();
+        crate::platform::symlink(b"a.txt", &root.join("a/link")).unwrap();
         assert!(matches!(walk_root(), Found::Dir(_, _, Listing::Unlisted)));
     }
 

@@ -3,7 +3,6 @@
 //!
 //! It touches nothing but files with exactly those names.
 
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// The prefix of the temporary names daw writes files and symlinks of the project under before
@@ -52,7 +51,7 @@ fn remove_temp_below(work_tree: &Path, rel: &Path, skip_dir: &Path, removed: &mu
             if !(rel.as_os_str().is_empty() && name == super::DAW_DIR_NAME) && path != skip_dir {
                 remove_temp_below(work_tree, &rel.join(&name), skip_dir, removed);
             }
-        } else if is_temp_name(name.as_bytes()) && std::fs::remove_file(e.path()).is_ok() {
+        } else if is_temp_name(name.as_encoded_bytes()) && std::fs::remove_file(e.path()).is_ok() {
             removed.push(rel.join(&name));
         }
     }

@@ -5,13 +5,13 @@
 //!
 //! It reads no file's content, needs nothing from the store, and never follows a symlink or writes.
 
-use std::ffi::{CStr, OsStr};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::ignore::{IGNORE_FILE, Ignores};
 use super::stat::FileStat;
+use crate::platform::{self, Folder, os_str};
 
 /// What the walk found at one path.
 pub enum Found {
@@ -112,7 +112,7 @@ pub fn walk(
 ) -> Found {
     let path = work_tree.join(rel);
     let found = match std::fs::metadata(&path) {
-        Ok(m) if m.is_dir() => match sys::Folder::open(&path) {
+        Ok(m) if m.is_dir() => match Folder::open(&path) {
             Ok(folder) => walk_dir(work_tree, rel, folder, FileStat::of(&m), ignores, skip_dir),
             Err(e) => Found::Unreadable(e.to_string()),
         },
@@ -137,7 +137,7 @@ impl Found {
 fn walk_dir(
     work_tree: &Path,
     rel: &Path,
-    mut folder: sys::Folder,
+    mut folder: Folder,
     dir_meta: FileStat,
     inherited: &Ignores,
     skip_dir: &Path,
@@ -168,11 +168,11 @@ fn walk_dir(
     }
     let ignores = own.as_ref().unwrap_or(inherited);
     names.sort();
-    let skip_name = skip_dir.file_name().map(|n| n.as_bytes());
+    let skip_name = skip_dir.file_name().map(|n| n.as_encoded_bytes());
     let at_top = rel.as_os_str().is_empty();
     let skipped = |name: &[u8]| {
         (at_top && name == super::DAW_DIR_NAME.as_bytes())
-            || (Some(name) == skip_name && dir.join(OsStr::from_bytes(name)) == skip_dir)
+            || (Some(name) == skip_name && dir.join(os_str(name)) == skip_dir)
     };
     // lstat (relative to the open folder) and the ignore rules, then the sub-folders, each in
     // parallel.
@@ -187,7 +187,7 @@ fn walk_dir(
             Seen::Dir(meta) => match folder.open_at(name) {
                 Ok(sub) => walk_dir(
                     work_tree,
-                    &rel.join(OsStr::from_bytes(bytes)),
+                    &rel.join(os_str(bytes)),
                     sub,
                     meta,
                     ignores,
@@ -234,26 +234,24 @@ fn listing_of(entries: &[(Vec<u8>, Found)]) -> Listing {
 }
 
 /// What one entry of folder `dir` (`rel` in the project) is.
-#[allow(clippy::unnecessary_cast)] // `mode_t` is narrower than `u32` on some platforms
-fn look_at(folder: &sys::Folder, dir: &Path, rel: &Path, name: &CStr, ignores: &Ignores) -> Seen {
+fn look_at(folder: &Folder, dir: &Path, rel: &Path, name: &CStr, ignores: &Ignores) -> Seen {
     let stat = match folder.lstat(name) {
         Ok(s) => s,
         Err(e) => return Seen::Leaf(Found::Unreadable(e.to_string())),
     };
     let bytes = name.to_bytes();
-    let kind = stat.mode & libc::S_IFMT as u32;
-    let is_dir = kind == libc::S_IFDIR as u32;
-    if ignores.may_ignore(bytes) && ignores.matches(&rel.join(OsStr::from_bytes(bytes)), is_dir) {
+    let is_dir = stat.is_dir();
+    if ignores.may_ignore(bytes) && ignores.matches(&rel.join(os_str(bytes)), is_dir) {
         return Seen::Ignored;
     }
     if is_dir {
         return Seen::Dir(stat);
     }
-    Seen::Leaf(if kind == libc::S_IFREG as u32 {
+    Seen::Leaf(if stat.is_file() {
         Found::File(stat)
-    } else if kind == libc::S_IFLNK as u32 {
-        match std::fs::read_link(dir.join(OsStr::from_bytes(bytes))) {
-            Ok(t) => Found::Symlink(stat, t.into_os_string().into_vec()),
+    } else if stat.is_symlink() {
+        match std::fs::read_link(dir.join(os_str(bytes))) {
+            Ok(t) => Found::Symlink(stat, platform::bytes_of_path(&t).into_owned()),
             Err(e) => Found::Unreadable(e.to_string()),
         }
     } else {
@@ -333,213 +331,5 @@ impl FolderListing {
 impl Default for FolderListing {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The system calls of the walk: a folder is listed through its open descriptor (`readdir`) and each
-/// entry `lstat`ed relative to it (`fstatat`), as `std::fs::read_dir` and `DirEntry::metadata` do,
-/// but without two allocations and two shared reference counts per entry: the names of a folder are
-/// kept in one buffer.
-mod sys {
-    use std::ffi::{CStr, CString};
-    use std::io;
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
-    use std::ptr::NonNull;
-
-    use super::FileStat;
-
-    /// An open folder.
-    pub struct Folder(NonNull<libc::DIR>);
-
-    // SAFETY: the stream is read (`readdir`) only through `&mut self`; what `&self` allows, `fstatat`
-    // and `openat` relative to its descriptor, is safe from several threads at once.
-    unsafe impl Send for Folder {}
-    unsafe impl Sync for Folder {}
-
-    fn cstring(bytes: &[u8]) -> io::Result<CString> {
-        CString::new(bytes).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
-    }
-
-    const OPEN_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
-
-    impl Folder {
-        /// Opens the folder at `path` (following a symlink to it).
-        pub fn open(path: &Path) -> io::Result<Self> {
-            let path = cstring(path.as_os_str().as_bytes())?;
-            // SAFETY: a valid C string; the descriptor is handed to `fdopendir` or closed.
-            let fd = unsafe { libc::open(path.as_ptr(), OPEN_FLAGS) };
-            Self::from_fd(fd)
-        }
-
-        /// Opens the sub-folder `name` (not following a symlink: a folder replaced by one since it
-        /// was `lstat`ed is an error, not a way out of the project).
-        pub fn open_at(&self, name: &CStr) -> io::Result<Self> {
-            // SAFETY: our descriptor is open while `self` lives; `name` is a C string.
-            let fd =
-                unsafe { libc::openat(self.fd(), name.as_ptr(), OPEN_FLAGS | libc::O_NOFOLLOW) };
-            Self::from_fd(fd)
-        }
-
-        fn from_fd(fd: libc::c_int) -> io::Result<Self> {
-            if fd < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            // SAFETY: `fd` is an open descriptor that the stream now owns (closed with it).
-            match NonNull::new(unsafe { libc::fdopendir(fd) }) {
-                Some(dir) => Ok(Self(dir)),
-                None => {
-                    let e = io::Error::last_os_error();
-                    // SAFETY: not owned by any stream.
-                    unsafe { libc::close(fd) };
-                    Err(e)
-                }
-            }
-        }
-
-        fn fd(&self) -> libc::c_int {
-            // SAFETY: a valid stream while `self` lives.
-            unsafe { libc::dirfd(self.0.as_ptr()) }
-        }
-
-        /// The names in the folder (without `.` and `..`).
-        pub fn names(&mut self) -> io::Result<Names> {
-            let mut names = Names::default();
-            loop {
-                set_errno(0);
-                // SAFETY: a valid stream, read by this thread only (`&mut self`).
-                let entry = unsafe { libc::readdir(self.0.as_ptr()) };
-                if entry.is_null() {
-                    let e = io::Error::last_os_error();
-                    return match e.raw_os_error() {
-                        Some(0) | None => Ok(names),
-                        Some(_) => Err(e),
-                    };
-                }
-                // SAFETY: `readdir` returned an entry whose name is a C string, valid until the
-                // next call; it is copied at once.
-                let (name, d_type) =
-                    unsafe { (CStr::from_ptr((*entry).d_name.as_ptr()), (*entry).d_type) };
-                let bytes = name.to_bytes_with_nul();
-                if bytes == b".\0" || bytes == b"..\0" {
-                    continue;
-                }
-                names.push(bytes, d_type == libc::DT_DIR);
-            }
-        }
-
-        /// `lstat` of the entry `name`.
-        pub fn lstat(&self, name: &CStr) -> io::Result<FileStat> {
-            let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-            // SAFETY: our descriptor is open, `name` is a C string, `st` is written on success.
-            let r = unsafe {
-                libc::fstatat(
-                    self.fd(),
-                    name.as_ptr(),
-                    st.as_mut_ptr(),
-                    libc::AT_SYMLINK_NOFOLLOW,
-                )
-            };
-            if r != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            // SAFETY: filled in by a successful `fstatat`.
-            let st = unsafe { st.assume_init() };
-            Ok(FileStat::of_stat(&st))
-        }
-    }
-
-    impl Drop for Folder {
-        fn drop(&mut self) {
-            // SAFETY: the stream is valid and closed once, with its descriptor.
-            unsafe { libc::closedir(self.0.as_ptr()) };
-        }
-    }
-
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    fn set_errno(v: libc::c_int) {
-        // SAFETY: this thread's errno.
-        unsafe { *libc::__errno_location() = v };
-    }
-
-    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-    fn set_errno(v: libc::c_int) {
-        // SAFETY: this thread's errno.
-        unsafe { *libc::__error() = v };
-    }
-
-    /// The names of one folder, NUL-terminated, in one buffer.
-    #[derive(Default)]
-    pub struct Names {
-        bytes: Vec<u8>,
-        /// Where each name starts in `bytes` and its length (without the NUL), in the order of
-        /// [`Names::sort`].
-        spans: Vec<(u32, u32)>,
-        /// How many entries the listing says are folders (file systems that do not say count none).
-        pub dirs: usize,
-    }
-
-    impl Names {
-        fn push(&mut self, name_with_nul: &[u8], is_dir: bool) {
-            let len = name_with_nul.len() - 1;
-            self.spans.push((self.bytes.len() as u32, len as u32));
-            self.bytes.extend_from_slice(name_with_nul);
-            self.dirs += usize::from(is_dir);
-        }
-
-        pub fn len(&self) -> usize {
-            self.spans.len()
-        }
-
-        pub fn get(&self, i: usize) -> &CStr {
-            let (start, len) = self.spans[i];
-            let with_nul = &self.bytes[start as usize..][..len as usize + 1];
-            CStr::from_bytes_with_nul(with_nul).expect("a name from readdir and its NUL")
-        }
-
-        pub fn iter(&self) -> impl Iterator<Item = &CStr> {
-            (0..self.len()).map(|i| self.get(i))
-        }
-
-        /// Sorts the names as bytes.
-        pub fn sort(&mut self) {
-            let bytes = &self.bytes;
-            let name = |(start, len): (u32, u32)| &bytes[start as usize..][..len as usize];
-            self.spans.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The walk's own `lstat` gives the fields `std::fs::symlink_metadata` gives: the stat cache
-    /// compares what the walk saw with what other commands see after reading a file.
-    #[test]
-    fn the_walks_lstat_is_std_s() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path();
-        std::fs::write(root.join("kick.wav"), b"RIFF").unwrap();
-        std::fs::create_dir(root.join("Samples")).unwrap();
-        std::os::unix::fs::symlink("kick.wav", root.join("link")).unwrap();
-        std::os::unix::fs::symlink("Samples", root.join("to Samples")).unwrap();
-        let mut folder = sys::Folder::open(root).unwrap();
-        let mut names = folder.names().unwrap();
-        names.sort();
-        let listed: Vec<&[u8]> = names.iter().map(|n| n.to_bytes()).collect();
-        assert_eq!(
-            listed,
-            [&b"Samples"[..], b"kick.wav", b"link", b"to Samples"]
-        );
-        for name in names.iter() {
-            let std = std::fs::symlink_metadata(root.join(OsStr::from_bytes(name.to_bytes())));
-            assert_eq!(folder.lstat(name).unwrap(), FileStat::of(&std.unwrap()));
-        }
-        let missing = folder.lstat(c"gone").unwrap_err();
-        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
-        // A sub-folder is opened relative to its parent, never through a symlink.
-        assert!(folder.open_at(c"Samples").is_ok());
-        assert!(folder.open_at(c"to Samples").is_err());
     }
 }

@@ -1,5 +1,9 @@
 //! All CLI tests compile into this one binary (one link, shared helpers); each module says what
 //! belongs in it.
+//!
+//! Unix only (Linux and macOS): the tests drive daw with signals, Unix sockets and file modes. On
+//! Windows the library's own tests and the format tests run (README, "Platforms").
+#![cfg(unix)]
 
 mod common;
 

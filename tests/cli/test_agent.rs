@@ -272,6 +272,8 @@ fn only_a_use_of_a_key_resets_the_idle_timer() {
 }
 
 /// Issue 12 (3): the idle timeout is capped at 12 hours however large DAW_AGENT_TIMEOUT is.
+// (Reads /proc to find the agent's arguments: Linux.)
+#[cfg(target_os = "linux")]
 #[test]
 fn the_idle_timeout_is_capped() {
     let a = AgentEnv::new();
@@ -305,7 +307,9 @@ fn the_idle_timeout_is_capped() {
     );
 }
 
-/// Issue 12 (3): the agent ends with the login session that started it.
+/// Issue 12 (3): the agent ends with the login session that started it. (util-linux's `setsid
+/// --wait` makes the session: Linux.)
+#[cfg(target_os = "linux")]
 #[test]
 fn the_agent_ends_with_the_session() {
     let a = AgentEnv::new();

@@ -688,3 +688,61 @@ Ignored, not in snapshots (a `!PATTERN` line in .dawignore takes a file back):
     second.ok();
     assert!(!second.stderr.contains("note:"), "once: {}", second.stderr);
 }
+
+/// Issue 16 (4): a project moved between macOS and Linux finds its names spelled in the other Unicode
+/// form (`é` as one code point, or as `e` and an accent, as macOS may write it): the same files, not
+/// deleted and added; a commit keeps the spelling it recorded, and an edit is a modification.
+#[test]
+fn a_name_found_in_another_unicode_form_is_the_same_file() {
+    let env = TestEnv::new();
+    // The folder and the snare decomposed, as macOS may store them; the kick composed.
+    let kick = "Samples/Cafe\u{301}/Caf\u{e9} Kick.wav";
+    let sample = "Samples/Cafe\u{301}/Cafe\u{301} Snare.wav";
+    env.write(kick, &pseudo_random(3, 5_000));
+    env.write(sample, &pseudo_random(5, 5_000));
+    env.write("Song.als", b"<set/>");
+    env.init();
+    env.commit("First");
+    // Copied to a system that spells the folder and the snare composed.
+    std::fs::rename(
+        env.project.join("Samples/Cafe\u{301}"),
+        env.project.join("Samples/Caf\u{e9}"),
+    )
+    .unwrap();
+    let snare = "Samples/Caf\u{e9}/Caf\u{e9} Snare.wav";
+    std::fs::rename(
+        env.project.join("Samples/Caf\u{e9}/Cafe\u{301} Snare.wav"),
+        env.project.join(snare),
+    )
+    .unwrap();
+    let r = env.run(&["status"]);
+    assert_eq!(
+        r.ok().stdout,
+        "On branch main\nNothing changed since the last commit.\n"
+    );
+    let c = env.run(&["commit", "-m", "Moved"]);
+    assert!(c.ok().stdout.contains("nothing to commit"), "{}", c.stdout);
+
+    // An edit of the respelled file: a modification, shown where it is on disk.
+    env.write(snare, &pseudo_random(6, 5_000));
+    let r = env.run(&["status", "--short"]);
+    assert_eq!(r.ok().stdout, format!("M {snare}\n"));
+    let c = env.run(&["commit", "-m", "Snare edit"]);
+    assert!(
+        c.ok()
+            .stdout
+            .contains("1 files changed: 0 added, 1 modified, 0 removed"),
+        "{}",
+        c.stdout
+    );
+    // The commit kept the recorded spellings.
+    let show = env.run(&["show", "--json", "HEAD"]);
+    let v: serde_json::Value = serde_json::from_str(&show.ok().stdout).unwrap();
+    assert_eq!(v["files"][0]["path"], sample, "{v}");
+    assert_eq!(v["files"][0]["kind"], "modified", "{v}");
+    let r = env.run(&["status"]);
+    assert_eq!(
+        r.ok().stdout,
+        "On branch main\nNothing changed since the last commit.\n"
+    );
+}

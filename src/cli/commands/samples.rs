@@ -1,6 +1,5 @@
 use std::collections::HashSet;
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use daw::repo::music::{self, SampleCheck, SampleStatus, is_project_path};
@@ -38,7 +37,7 @@ pub struct Args {
 /// Every file and project file the walk found (relative paths).
 fn collect(rel: &Path, found: &[(Vec<u8>, Found)], files: &mut HashSet<PathBuf>) {
     for (name, f) in found {
-        let child = rel.join(std::ffi::OsStr::from_bytes(name));
+        let child = rel.join(daw::platform::os_str(name));
         match f {
             Found::File(_) => {
                 files.insert(child);

@@ -102,7 +102,8 @@ const LAST_PUSH_BOUND: Duration = Duration::from_secs(10);
 /// A message to the loop: what the OS said, or a signal to stop.
 enum Message {
     Heard(Heard),
-    Stop(i32),
+    /// The stop signal's name.
+    Stop(&'static str),
 }
 
 /// One watched project.
@@ -156,17 +157,15 @@ impl Output<'_> {
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
-    // SIGINT and SIGTERM are taken by one thread (sigwait) and become a message to the loop: the
-    // mask is set before any other thread starts, so every thread inherits it.
-    block_stop_signals()?;
-    limit_retained_memory();
+    // SIGINT and SIGTERM (Ctrl-C, Ctrl-Break and the console closing on Windows) are taken by one
+    // thread and become a message to the loop: set up before any other thread starts, so every
+    // thread inherits the signal mask (Linux).
+    let mut signals = daw::platform::StopSignals::install()
+        .map_err(|e| CommandError::problem(format!("cannot set up the stop signals: {e}")))?;
+    daw::platform::limit_retained_memory();
     // The process holds the repositories' keys for hours: no core dumps, no ptrace by the user's
-    // other processes (docs/SECURITY.md).
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with PR_SET_DUMPABLE only changes this process's flags.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
+    // other processes (docs/SECURITY.md; Linux).
+    daw::platform::mark_not_dumpable();
     let locations = locate(ctx, &args.dirs)?;
     let (tx, rx) = mpsc::channel::<Message>();
     {
@@ -174,7 +173,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
         std::thread::Builder::new()
             .name("daw-watch-signals".into())
             .spawn(move || {
-                while let Some(sig) = wait_for_stop_signal() {
+                while let Some(sig) = signals.wait() {
                     if tx.send(Message::Stop(sig)).is_err() {
                         break;
                     }
@@ -258,7 +257,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             )
         },
     );
-    let mut stop: Option<i32> = None;
+    let mut stop: Option<&'static str> = None;
     while stop.is_none() {
         let deadline = projects
             .iter()
@@ -330,7 +329,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CommandError> {
             }
         }
     }
-    let signal = stop.map(signal_name).unwrap_or("end of events");
+    let signal = stop.unwrap_or("end of events");
     out.event(
         serde_json::json!({"event": "stopped", "signal": signal}),
         || format!("Stopped watching ({signal})."),
@@ -503,29 +502,12 @@ fn autosave(p: &mut Project, out: &Output<'_>, pushing: bool) {
 /// Gives back to the system what a commit used: watch waits for hours between saves, and a commit
 /// of a Live set passes through tens of MB (the set, its XML, zlib's and zstd's state). The sealing
 /// threads stop (the next commit starts them again), and glibc returns its free pages (with the
-/// thresholds [`limit_retained_memory`] set, it also gives back the top of its second arena, which
+/// thresholds `platform::limit_retained_memory` set, it also gives back the top of its second arena, which
 /// `malloc_trim` leaves alone).
 fn release_memory(repo: &mut Repository) {
     // Nothing is in flight after a commit returns; a failure here would only keep the threads.
     let _ = repo.release_workers();
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory of the allocator's arenas to the system.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// glibc raises its mmap and trim thresholds as a program frees large blocks (up to 32 and 64 MiB):
-/// after one commit of a Live set, tens of MB of free memory would stay with the process for as long
-/// as it runs. Fixed thresholds keep blocks of 1 MiB and more out of the arenas (mapped, and unmapped
-/// when freed) and let the arenas shrink when 1 MiB is free at their top.
-fn limit_retained_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only tunes the allocator.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 20);
-    }
+    daw::platform::release_free_memory();
 }
 
 /// Pushes the current branch; on failure schedules a retry with a doubled (capped) delay. With
@@ -597,42 +579,4 @@ fn push_once(repo: &mut Repository, remote: &str, ctx: &Context) -> Result<bool,
         .push(&name, &backend, &opts, meta, &progress)
         .map_err(|e| remote_failure(e, &url))?;
     Ok(report.op.is_some())
-}
-
-fn stop_signals() -> libc::sigset_t {
-    // SAFETY: sigemptyset/sigaddset initialise and fill the set they are given.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGINT);
-        libc::sigaddset(&mut set, libc::SIGTERM);
-        set
-    }
-}
-
-fn block_stop_signals() -> Result<(), CommandError> {
-    let set = stop_signals();
-    // SAFETY: a valid signal set; blocking signals in this thread (inherited by the threads it starts).
-    let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) };
-    if rc != 0 {
-        return Err(CommandError::problem("cannot set up the stop signals"));
-    }
-    Ok(())
-}
-
-/// Waits for SIGINT or SIGTERM (blocked in every thread, so only this wait receives them).
-fn wait_for_stop_signal() -> Option<i32> {
-    let set = stop_signals();
-    let mut sig: libc::c_int = 0;
-    // SAFETY: a valid set and a valid out-pointer.
-    let rc = unsafe { libc::sigwait(&set, &mut sig) };
-    (rc == 0).then_some(sig)
-}
-
-fn signal_name(sig: i32) -> &'static str {
-    match sig {
-        libc::SIGINT => "SIGINT",
-        libc::SIGTERM => "SIGTERM",
-        _ => "signal",
-    }
 }

@@ -510,10 +510,9 @@ fn parse_header(data: &[u8]) -> HeaderParse {
 
 /// zlib allocation callback: zeroed memory from the C heap.
 extern "C" fn zalloc(_opaque: voidpf, items: uInt, size: uInt) -> voidpf {
-    // SAFETY: calloc accepts any arguments; it returns null when `items * size` overflows or memory is
-    // exhausted, which zlib reports as Z_MEM_ERROR. Zeroed memory keeps zlib from ever reading
-    // uninitialised bytes.
-    unsafe { libc::calloc(items as libc::size_t, size as libc::size_t) }
+    // Null when `items * size` overflows or memory is exhausted, which zlib reports as Z_MEM_ERROR.
+    // Zeroed memory keeps zlib from ever reading uninitialised bytes.
+    crate::platform::c_calloc(items as usize, size as usize).cast()
 }
 
 /// zlib deallocation callback.
@@ -522,7 +521,7 @@ extern "C" fn zalloc(_opaque: voidpf, items: uInt, size: uInt) -> voidpf {
 /// `address` must come from [`zalloc`] and not have been freed; zlib guarantees this.
 unsafe extern "C" fn zfree(_opaque: voidpf, address: voidpf) {
     // SAFETY: per this function's contract, `address` was returned by calloc in `zalloc` and is freed once.
-    unsafe { libc::free(address) }
+    unsafe { crate::platform::c_free(address.cast()) }
 }
 
 /// A `z_stream` with no input, output or state yet and daw's allocators, boxed so that it keeps its

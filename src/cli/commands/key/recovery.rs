@@ -37,15 +37,11 @@ pub enum RecoveryKeyOutput {
 
 impl RecoveryKeyOutput {
     pub fn prepare(ctx: &Context, path: Option<&Path>) -> Result<Self, CommandError> {
-        use std::os::unix::fs::OpenOptionsExt;
         let Some(path) = path else {
             return Ok(Self::Show);
         };
         let path = ctx.cwd.join(path);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
+        let file = daw::platform::private_file(std::fs::OpenOptions::new().write(true).create_new(true))
             .open(&path)
             .map_err(|e| {
                 CommandError::user(format!(
