@@ -400,7 +400,7 @@ pub struct ContinueReport {
 /// Whether a path names a Live set.
 fn is_live_set(p: &Path) -> bool {
     p.extension()
-        .is_some_and(|e| e.as_bytes().eq_ignore_ascii_case(b"als"))
+        .is_some_and(|e| e.as_encoded_bytes().eq_ignore_ascii_case(b"als"))
 }
 
 /// How this side is named in a set's conflicts: its branch, or `HEAD`.
