@@ -830,19 +830,7 @@ impl<'s> BlobReader<'s> {
             return Ok(None);
         }
         let (loc, sealed) = self.read_located(id, &mut OpenPack::default())?;
-        match pack::open_envelope(
-            &self.keys.data_key,
-            loc.kind,
-            id,
-            loc.raw_length,
-            loc.depth,
-            sealed,
-        )? {
-            pack::Opened::Delta { base, .. } => Ok(Some(base)),
-            pack::Opened::Whole(_) => {
-                unreachable!("open_envelope checks the flag against the depth")
-            }
-        }
+        self.base_in_envelope(id, &loc, sealed)
     }
 
     /// The base of the copy of a delta at `loc` (one of several copies of a blob may be a delta of
@@ -852,6 +840,16 @@ impl<'s> BlobReader<'s> {
             return Ok(None);
         }
         let sealed = self.read_sealed(id, loc, &mut OpenPack::default())?;
+        self.base_in_envelope(id, loc, sealed)
+    }
+
+    /// The base a delta's sealed envelope names (opening it checks its flag against `loc.depth`).
+    fn base_in_envelope(
+        &self,
+        id: &ObjectId,
+        loc: &Location,
+        sealed: Vec<u8>,
+    ) -> Result<Option<ObjectId>, StoreError> {
         match pack::open_envelope(
             &self.keys.data_key,
             loc.kind,
