@@ -3,8 +3,9 @@
 //!
 //! This wraps the async `object_store` API in a small blocking one, and adds what a local repository
 //! needs for crash safety: after every write to a local folder, the file and its directory are fsynced,
-//! so a completed write survives a power cut (object_store's local store writes to a staging name and
-//! renames, which already makes a write atomic against a crash of the process).
+//! so a completed write survives a power cut (every write goes to a staging name and is renamed, which
+//! already makes it atomic against a crash of the process). A pack streamed to a local folder is
+//! written to its staging file directly ([`ObjectWriter`]), not in parts held in memory.
 //!
 //! Must not: read the environment (credentials arrive in [`S3Options`] from the CLI), know what the
 //! objects mean, or print.
@@ -533,7 +534,20 @@ impl Backend {
     }
 
     /// Starts a streaming upload: memory stays bounded by the part size however large the object.
+    /// In a local folder the object is written straight to a file under a staging name (what the
+    /// caller writes goes to the file, not to a part in memory) and renamed when complete.
     pub fn writer(&self, path: &str) -> Result<ObjectWriter> {
+        if let Some(root) = &self.0.local_root {
+            let (file, staged) = create_staged(&root.join(path))?;
+            return Ok(ObjectWriter {
+                backend: self.clone(),
+                path: path.to_string(),
+                inner: Some(Upload::Local {
+                    file: std::io::BufWriter::with_capacity(LOCAL_BUFFER, file),
+                    staged,
+                }),
+            });
+        }
         let p = StorePath::from(path);
         let upload = self
             .runtime()?
@@ -543,16 +557,10 @@ impl Backend {
             backend: self.clone(),
             path: path.to_string(),
             // 5 MiB: S3's smallest part, and little memory (at most two parts in flight plus one
-            // filling). A folder has no smallest part: 1 MiB parts keep a commit's packs in 3 MiB
-            // each instead of 15 (issue 14, goal 4: a commit's peak memory).
-            inner: Some(WriteMultipart::new_with_chunk_size(
-                upload,
-                if self.is_local() {
-                    LOCAL_PART_SIZE
-                } else {
-                    PART_SIZE
-                },
-            )),
+            // filling).
+            inner: Some(Upload::Parts(WriteMultipart::new_with_chunk_size(
+                upload, PART_SIZE,
+            ))),
         })
     }
 
@@ -624,31 +632,79 @@ impl Drop for PendingSync {
     }
 }
 
-/// A streaming upload; nothing is visible under its name until `finish`.
 /// Size of the parts an object is written in.
 const PART_SIZE: usize = 5 << 20;
-/// Size of the parts an object is written in to a folder.
-const LOCAL_PART_SIZE: usize = 1 << 20;
+/// What an object written to a folder gathers before a `write` (a recording's chunk, larger, goes
+/// to the file at once).
+const LOCAL_BUFFER: usize = 256 << 10;
 
+/// Creates the staging file of an object to be written at `target`: `NAME#N`, the name object_store's
+/// local store uses, so that a killed writer's file is found and removed the same way
+/// ([`Backend::partial_uploads`]).
+fn create_staged(target: &Path) -> Result<(std::fs::File, PathBuf)> {
+    let io = |path: &Path, source| BackendError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    for n in 0u32.. {
+        let mut name = target.as_os_str().to_os_string();
+        name.push(format!("#{n}"));
+        let staged = PathBuf::from(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&staged)
+        {
+            Ok(file) => return Ok((file, staged)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(&staged, e)),
+        }
+    }
+    unreachable!("some staging name is free")
+}
+
+/// A streaming upload; nothing is visible under its name until `finish`.
 pub struct ObjectWriter {
     backend: Backend,
     path: String,
-    inner: Option<WriteMultipart>,
+    inner: Option<Upload>,
+}
+
+enum Upload {
+    /// To a store's multipart upload, in parts.
+    Parts(WriteMultipart),
+    /// To a staging file in a local folder.
+    Local {
+        file: std::io::BufWriter<std::fs::File>,
+        staged: PathBuf,
+    },
 }
 
 impl ObjectWriter {
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
-        let inner = self.inner.as_mut().expect("write after finish");
         let path = &self.path;
-        // Apply back-pressure: at most two parts in flight.
-        self.backend
-            .runtime()?
-            .block_on(inner.wait_for_capacity(2))
-            .map_err(|e| Backend::map_err(path, e))?;
-        // Parts are uploaded by tasks spawned on the runtime.
-        let _guard = self.backend.runtime()?.enter();
-        inner.write(data);
-        Ok(())
+        match self.inner.as_mut().expect("write after finish") {
+            Upload::Local { file, staged } => {
+                std::io::Write::write_all(file, data).map_err(|source| BackendError::Io {
+                    path: staged.display().to_string(),
+                    source,
+                })
+            }
+            Upload::Parts(inner) => {
+                // Apply back-pressure: at most two parts in flight.
+                self.backend
+                    .runtime()?
+                    .block_on(inner.wait_for_capacity(2))
+                    .map_err(|e| Backend::map_err(path, e))?;
+                // Parts are uploaded by tasks spawned on the runtime.
+                let _guard = self.backend.runtime()?.enter();
+                inner.write(data);
+                Ok(())
+            }
+        }
     }
 
     pub fn finish(self) -> Result<()> {
@@ -658,11 +714,28 @@ impl ObjectWriter {
     /// Completes the upload and starts making it durable in the background; the caller must `wait`
     /// before anything that refers to the object is published.
     pub fn finish_deferred(mut self) -> Result<PendingSync> {
-        let inner = self.inner.take().expect("finish twice");
-        self.backend
-            .runtime()?
-            .block_on(inner.finish())
-            .map_err(|e| Backend::map_err(&self.path, e))?;
+        match self.inner.take().expect("finish twice") {
+            Upload::Parts(inner) => {
+                self.backend
+                    .runtime()?
+                    .block_on(inner.finish())
+                    .map_err(|e| Backend::map_err(&self.path, e))?;
+            }
+            Upload::Local { file, staged } => {
+                let target = self.backend.local_file(&self.path).expect("a local store");
+                let done = file
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .and_then(|_| std::fs::rename(&staged, &target));
+                if let Err(source) = done {
+                    let _ = std::fs::remove_file(&staged);
+                    return Err(BackendError::Io {
+                        path: staged.display().to_string(),
+                        source,
+                    });
+                }
+            }
+        }
         let backend = self.backend.clone();
         let path = self.path.clone();
         Ok(PendingSync(Some(std::thread::spawn(move || {
@@ -673,11 +746,19 @@ impl ObjectWriter {
 
 impl Drop for ObjectWriter {
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
+        match self.inner.take() {
             // Best effort: remove the staged parts of an upload that was not finished.
-            if let Ok(runtime) = self.backend.runtime() {
-                let _ = runtime.block_on(inner.abort());
+            Some(Upload::Parts(inner)) => {
+                if let Ok(runtime) = self.backend.runtime() {
+                    let _ = runtime.block_on(inner.abort());
+                }
             }
+            Some(Upload::Local { file, staged }) => {
+                // Closed without writing out what it still buffers.
+                drop(file.into_parts());
+                let _ = std::fs::remove_file(staged);
+            }
+            None => {}
         }
     }
 }

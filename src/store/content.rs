@@ -199,7 +199,7 @@ impl<R: Read> Chunker<R> {
     fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
         if self.end - self.start < self.max && !self.eof {
             if self.buf.is_empty() {
-                self.buf = vec![0; 2 * self.max];
+                self.buf = vec![0; self.max + self.max / 2];
             }
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
@@ -231,7 +231,9 @@ impl<R: Read> Chunker<R> {
             &self.gear,
             &self.gear_ls,
         );
-        let chunk = self.buf[self.start..self.start + n].to_vec();
+        // With room for its envelope: a chunk that is stored as it is gets sealed in this buffer.
+        let mut chunk = Vec::with_capacity(n + super::pack::ENVELOPE_ROOM);
+        chunk.extend_from_slice(&self.buf[self.start..self.start + n]);
         self.start += n;
         Ok(Some(chunk))
     }

@@ -159,35 +159,57 @@ pub fn seal_blob(key: &SecretKey, kind: BlobKind, id: &ObjectId, data: &[u8]) ->
     message
 }
 
+/// Room a blob's envelope needs besides its plaintext: the nonce and the flag before it, the tag
+/// after. A buffer with this much spare capacity is sealed where it is ([`seal_owned_blob`]).
+pub const ENVELOPE_ROOM: usize = crypto::NONCE_LEN + 1 + crypto::TAG_LEN;
+
 /// The envelope of a blob stored whole, after room for the nonce: the flag, then the plaintext or
 /// its zstd frame, with room for the tag.
 fn whole_message(data: &[u8]) -> Vec<u8> {
-    let header = crypto::NONCE_LEN + 1;
-    let mut message = Vec::new();
-    if data.len() >= 64 && looks_compressible(data) {
-        // Compressed straight into the envelope, after room for the nonce and the flag; kept only
-        // when it saves at least 1/32 (audio rarely compresses).
-        let limit = data.len() - data.len() / 32;
-        message.reserve_exact(header + limit + crypto::TAG_LEN);
-        message.resize(header, 0);
-        let mut out = std::io::Cursor::new(message);
-        out.set_position(header as u64);
-        let fits = with_compressor(BLOB_LEVEL, |c| c.compress_to_buffer(data, &mut out))
-            .is_some_and(|r| r.is_ok_and(|n| n < limit));
-        message = out.into_inner();
-        if fits {
-            message[header - 1] = FLAG_ZSTD;
-        } else {
-            message.clear();
-        }
-    }
-    if message.is_empty() {
-        message.reserve_exact(header + data.len() + crypto::TAG_LEN);
+    compressed_message(data).unwrap_or_else(|| {
+        let header = crypto::NONCE_LEN + 1;
+        let mut message = Vec::with_capacity(header + data.len() + crypto::TAG_LEN);
         message.resize(header, 0);
         message[header - 1] = FLAG_STORED;
         message.extend_from_slice(data);
+        message
+    })
+}
+
+/// [`whole_message`] on the caller's buffer: a blob stored as it is (a recording's chunk) is moved
+/// up within its own buffer, so sealing it allocates nothing when the buffer has [`ENVELOPE_ROOM`].
+fn whole_message_owned(mut data: Vec<u8>) -> Vec<u8> {
+    if let Some(message) = compressed_message(&data) {
+        return message;
     }
-    message
+    let header = crypto::NONCE_LEN + 1;
+    let len = data.len();
+    data.reserve_exact(ENVELOPE_ROOM);
+    data.resize(len + header, 0);
+    data.copy_within(..len, header);
+    data[..header - 1].fill(0);
+    data[header - 1] = FLAG_STORED;
+    data
+}
+
+/// The envelope of a blob whose zstd frame saves at least 1/32 (audio rarely compresses): `None`
+/// when it would not.
+fn compressed_message(data: &[u8]) -> Option<Vec<u8>> {
+    if data.len() < 64 || !looks_compressible(data) {
+        return None;
+    }
+    // Compressed straight into the envelope, after room for the nonce and the flag.
+    let header = crypto::NONCE_LEN + 1;
+    let limit = data.len() - data.len() / 32;
+    let mut message = Vec::with_capacity(header + limit + crypto::TAG_LEN);
+    message.resize(header, 0);
+    let mut out = std::io::Cursor::new(message);
+    out.set_position(header as u64);
+    let fits = with_compressor(BLOB_LEVEL, |c| c.compress_to_buffer(data, &mut out))
+        .is_some_and(|r| r.is_ok_and(|n| n < limit));
+    let mut message = out.into_inner();
+    message[header - 1] = FLAG_ZSTD;
+    fits.then_some(message)
 }
 
 /// A blob a new blob may be stored as a delta of: an older blob of the same kind that the new one
@@ -295,6 +317,24 @@ pub fn seal_blob_against(
     }
     crypto::seal_in_place(key, &blob_aad(kind, id), &mut best);
     (best, depth)
+}
+
+/// [`seal_blob_against`] on a buffer the caller gives up: a blob stored whole and uncompressed is
+/// sealed in it (no second buffer of a recording's chunk while it waits for its pack). The same
+/// envelope either way.
+pub fn seal_owned_blob(
+    key: &SecretKey,
+    kind: BlobKind,
+    id: &ObjectId,
+    data: Vec<u8>,
+    bases: &[DeltaBase],
+) -> (Vec<u8>, u8) {
+    if data.len() <= MAX_DELTA_BLOB && bases.iter().any(|b| b.usable() && b.id != *id) {
+        return seal_blob_against(key, kind, id, &data, bases);
+    }
+    let mut message = whole_message_owned(data);
+    crypto::seal_in_place(key, &blob_aad(kind, id), &mut message);
+    (message, 0)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,9 @@ use crate::object::{BlobKind, ObjectId};
 use super::crypto::SecretKey;
 use super::pack;
 
-const MAX_IN_FLIGHT_BYTES: usize = 8 << 20;
+/// 4 MiB keeps two sealing threads busy with a recording's 1 MiB chunks (8 MiB sealed no faster, and
+/// added 5 MB to a first commit's peak memory: docs/BENCHMARKS.md, "Memory of a commit").
+const MAX_IN_FLIGHT_BYTES: usize = 4 << 20;
 const MAX_IN_FLIGHT: usize = 256;
 /// Small blobs (a Live set's XML is cut into chunks of a few KB) go to the workers in batches of about
 /// this many bytes: one hand-over per batch instead of a thread wake-up per chunk.
@@ -77,14 +79,15 @@ impl SealPool {
                             };
                             let Ok(jobs) = job else { return };
                             for job in jobs {
-                                let (bytes, depth) = pack::seal_blob_against(
-                                    &key, job.kind, &job.id, &job.data, &job.bases,
+                                let raw_length = u32::try_from(job.data.len())
+                                    .expect("blobs are far below 4 GiB");
+                                let (bytes, depth) = pack::seal_owned_blob(
+                                    &key, job.kind, &job.id, job.data, &job.bases,
                                 );
                                 let sealed = Sealed {
                                     kind: job.kind,
                                     id: job.id,
-                                    raw_length: u32::try_from(job.data.len())
-                                        .expect("blobs are far below 4 GiB"),
+                                    raw_length,
                                     depth,
                                     bytes,
                                 };

@@ -102,20 +102,137 @@ pub fn prepare_split(
 }
 
 /// The second step of [`probe_split`]: whether `layout` and `payload` (from [`prepare_split`] of the
-/// same `file`) re-create `file` byte for byte.
+/// same `file`) re-create `file` byte for byte, as [`rebuild_split`] would write it. Each half is
+/// compared with `file` as it is compressed, on its own thread, instead of being gathered: a set's
+/// proof then holds none of its compressed bytes twice (issue 14, goal 4: a commit's peak memory).
 pub fn prove_split(file: &[u8], layout: &GzipLayout, payload: &[u8]) -> Result<bool, GzipError> {
-    let mut compare = Compare {
-        expected: file,
-        pos: 0,
-        equal: true,
+    // Every way the layout cannot describe `file` is a failed proof, as in `write_split`.
+    let Some(split) = layout.split else {
+        return Ok(false);
     };
-    // The payload's length and CRC-32 were just taken from it: write without checking them again.
-    match write_split(layout, payload, &mut compare) {
-        Ok(_) => Ok(compare.equal && compare.pos == file.len()),
-        // The halves do not even fit the cut: not a stream these parameters re-create.
-        Err(GzipError::CorruptLayout { .. }) => Ok(false),
-        Err(e) => Err(e),
+    let Ok(cut) = usize::try_from(split.payload_offset) else {
+        return Ok(false);
+    };
+    if cut == 0 || cut >= payload.len() {
+        return Ok(false);
     }
+    let whole = (split.bit_offset / 8) as usize;
+    let shift = (split.bit_offset % 8) as u32;
+    let Some(tail_len) = usize::try_from(split.deflate_len)
+        .ok()
+        .and_then(|n| n.checked_sub(whole))
+    else {
+        return Ok(false);
+    };
+    // The file is the header, the stream (`whole` bytes of the first half, `tail_len` of the shifted
+    // second) and the trailer.
+    let header = &layout.header[..];
+    let mut trailer = layout.payload_crc.to_le_bytes().to_vec();
+    trailer.extend_from_slice(&(layout.payload_len as u32).to_le_bytes());
+    let expected_len = (whole + tail_len).checked_add(header.len() + trailer.len());
+    if expected_len != Some(file.len())
+        || !file.starts_with(header)
+        || !file.ends_with(&trailer)
+    {
+        return Ok(false);
+    }
+    let stream = &file[header.len()..file.len() - trailer.len()];
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| prefix_matches(layout.params, payload, &stream[..whole], shift));
+        let dictionary = &payload[cut.saturating_sub(DICTIONARY)..cut];
+        let second = shifted_matches(
+            layout.params,
+            dictionary,
+            &payload[cut..],
+            &stream[whole..],
+            shift,
+        );
+        let first = first
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (first, second)
+    });
+    let (Some(low), Some(head)) = (first?, second?) else {
+        return Ok(false);
+    };
+    // The byte where the halves meet: the first half's low bits, then the second half's first byte.
+    Ok(tail_len == 0 || stream[whole] == low | (head << shift))
+}
+
+/// Whether the deflate stream of `payload` starts with `expected`, and, when the cut is inside a byte
+/// (`shift` > 0), has the byte after it; returns that byte's low `shift` bits (0 when `shift` is 0).
+/// The compressor stops at the first difference, or once it has emitted the bytes needed.
+fn prefix_matches(
+    params: DeflateParams,
+    payload: &[u8],
+    expected: &[u8],
+    shift: u32,
+) -> Result<Option<u8>, GzipError> {
+    let needed = expected.len() + usize::from(shift > 0);
+    let mut deflater = RawDeflater::new(params)?;
+    let mut scratch = vec![0u8; WORK_CHUNK];
+    let (mut pos, mut equal, mut low) = (0usize, true, 0u8);
+    deflater.compress(payload, true, &mut scratch, |piece| {
+        let n = piece.len().min(expected.len().saturating_sub(pos));
+        if piece[..n] != expected[pos..pos + n] {
+            equal = false;
+            return Ok(false);
+        }
+        if shift > 0 && pos <= expected.len() && expected.len() < pos + piece.len() {
+            low = piece[expected.len() - pos] & ((1u8 << shift) - 1);
+        }
+        pos += piece.len();
+        Ok(pos < needed)
+    })?;
+    Ok((equal && pos >= needed).then_some(low))
+}
+
+/// Whether the deflate stream of `input` (by a compressor primed with `dictionary`), moved up by
+/// `shift` bits as [`write_split`] moves it, matches `expected` from its second byte on and is as long
+/// as `write_split` requires; returns the stream's first byte (the caller checks the byte where the
+/// halves meet).
+fn shifted_matches(
+    params: DeflateParams,
+    dictionary: &[u8],
+    input: &[u8],
+    expected: &[u8],
+    shift: u32,
+) -> Result<Option<u8>, GzipError> {
+    // Byte i ≥ 1 of the moved stream, from bytes i-1 and i of the stream.
+    let moved = |before: u8, at: u8| {
+        if shift == 0 {
+            at
+        } else {
+            (before >> (8 - shift)) | (at << shift)
+        }
+    };
+    let mut deflater = RawDeflater::new(params)?;
+    deflater.set_dictionary(dictionary)?;
+    let mut scratch = vec![0u8; WORK_CHUNK];
+    let (mut len, mut equal, mut head, mut last) = (0usize, true, 0u8, 0u8);
+    deflater.compress(input, true, &mut scratch, |piece| {
+        for &b in piece {
+            if len == 0 {
+                head = b;
+            } else if len < expected.len() && moved(last, b) != expected[len] {
+                equal = false;
+                return Ok(false);
+            }
+            last = b;
+            len += 1;
+        }
+        Ok(true)
+    })?;
+    if !equal || len == 0 {
+        return Ok(None);
+    }
+    // A cut inside a byte leaves the stream's last bits in one more byte.
+    let moved_len = len + usize::from(shift > 0);
+    if shift > 0 && len < expected.len() && last >> (8 - shift) != expected[len] {
+        return Ok(None);
+    }
+    let fits = expected.len() <= moved_len && expected.len() + 1 >= moved_len;
+    Ok(fits.then_some(head))
 }
 
 /// Writes the gzip file described by a split `layout` for `payload`: the two halves are compressed on
@@ -166,21 +283,19 @@ fn write_split<W: Write>(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (first, second)
     });
-    let (first, second) = (first?, second?);
-    if first.len() < needed || second.is_empty() {
+    let (first, mut tail) = (first?, second?);
+    if first.len() < needed || tail.is_empty() {
         return Err(bad("the first half ends before its split point"));
     }
-    // Second half's bits after the first `bit_offset` bits of the first half (LSB first).
-    let mut tail = Vec::with_capacity(second.len() + 1);
-    if shift == 0 {
-        tail.extend_from_slice(&second);
-    } else {
+    // Second half's bits after the first `bit_offset` bits of the first half (LSB first), shifted
+    // where they are (a copy of a set's second half would add megabytes to a commit's peak).
+    if shift != 0 {
         let low = first[whole] & ((1u8 << shift) - 1);
-        tail.push(low | (second[0] << shift));
-        for pair in second.windows(2) {
-            tail.push((pair[0] >> (8 - shift)) | (pair[1] << shift));
+        tail.push(0);
+        for i in (1..tail.len()).rev() {
+            tail[i] = (tail[i - 1] >> (8 - shift)) | (tail[i] << shift);
         }
-        tail.push(second[second.len() - 1] >> (8 - shift));
+        tail[0] = low | (tail[0] << shift);
     }
     let tail_len = usize::try_from(split.deflate_len)
         .ok()
@@ -228,27 +343,6 @@ fn compress_from(
         Ok(true)
     })?;
     Ok(out)
-}
-
-/// A writer that compares what it is given with `expected`.
-struct Compare<'a> {
-    expected: &'a [u8],
-    pos: usize,
-    equal: bool,
-}
-
-impl Write for Compare<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let end = self.pos + buf.len();
-        if self.expected.get(self.pos..end) != Some(buf) {
-            self.equal = false;
-        }
-        self.pos = end;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// A payload and its block boundaries as (payload offset, bit offset).
@@ -475,6 +569,67 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    /// The proof says yes exactly when `rebuild_split` writes the file: on the file itself, on the
+    /// file damaged at every place the proof looks (either half, the byte where they meet, the last
+    /// byte of the stream, header, trailer, length), and on layouts with another cut or length.
+    #[test]
+    fn the_streaming_proof_agrees_with_the_rebuilt_bytes() {
+        let mut shifts = std::collections::BTreeSet::new();
+        for (seed, len) in [(11u64, 2 << 20), (12, (3 << 20) + 777), (13, (2 << 20) + 5)] {
+            let data = xml(len, seed);
+            let file = gzip_of(&data, DeflateParams::LIVE);
+            let (layout, payload) = prepare_split(&file, DeflateParams::LIVE).unwrap().unwrap();
+            let split = layout.split.unwrap();
+            shifts.insert(split.bit_offset % 8);
+            let header = layout.header.len();
+            let meet = header + (split.bit_offset / 8) as usize;
+            let end = file.len() - 8;
+            let rebuilt = |layout: &GzipLayout| {
+                let mut out = Vec::new();
+                rebuild_split(layout, &payload, &mut out).ok().map(|_| out)
+            };
+            let agree = |file: &[u8], layout: &GzipLayout, what: &str| {
+                let proved = prove_split(file, layout, &payload).unwrap();
+                let exact = rebuilt(layout).is_some_and(|out| out == file);
+                assert_eq!(proved, exact, "{what} (seed {seed})");
+                proved
+            };
+            assert!(agree(&file, &layout, "the file itself"));
+            for (at, what) in [
+                (2, "header"),
+                (header + 1000, "first half"),
+                (meet - 1, "last byte of the first half"),
+                (meet, "where the halves meet"),
+                (meet + 1, "first byte after the meeting"),
+                (meet + (end - meet) / 2, "second half"),
+                (end - 1, "last byte of the stream"),
+                (end + 1, "CRC"),
+                (file.len() - 1, "length"),
+            ] {
+                for bit in [0x01u8, 0x80] {
+                    let mut damaged = file.clone();
+                    damaged[at] ^= bit;
+                    assert!(!agree(&damaged, &layout, what));
+                }
+            }
+            assert!(!agree(&file[..file.len() - 1], &layout, "one byte short"));
+            let mut longer = file.clone();
+            longer.push(0);
+            assert!(!agree(&longer, &layout, "one byte more"));
+            for delta in [-9i64, -1, 1, 8] {
+                let mut moved = layout.clone();
+                let s = moved.split.as_mut().unwrap();
+                s.bit_offset = s.bit_offset.saturating_add_signed(delta);
+                agree(&file, &moved, "another cut");
+                let mut other = layout.clone();
+                let s = other.split.as_mut().unwrap();
+                s.deflate_len = s.deflate_len.saturating_add_signed(delta);
+                agree(&file, &other, "another stream length");
+            }
+        }
+        assert!(shifts.iter().any(|&s| s > 0), "a cut inside a byte is covered");
     }
 
     #[test]
