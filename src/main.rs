@@ -8,6 +8,9 @@ fn main() {
     // (sealing, verifying) keep its own freed buffers. Two arenas are plenty for daw's few threads.
     // Called before any other thread exists.
     daw::platform::limit_malloc_arenas();
+    // Every command may hold a repository's key, and a panic aborts (the release build's `panic =
+    // "abort"`): no core file may keep the key (docs/SECURITY.md).
+    daw::platform::mark_not_dumpable();
     cli::start_early_walk();
     let code = cli::run();
     if let Some(path) = std::env::var_os("DAW_PEAK_RSS_FILE") {

@@ -521,8 +521,8 @@ pub fn lower_thread_priority() {
     imp::lower_thread_priority()
 }
 
-/// Marks the process not dumpable (no core file, no ptrace by the user's other processes): it holds
-/// keys for hours (the agent, `daw watch`). Linux only.
+/// Marks the process not dumpable (no core file, no ptrace by the user's other processes): every
+/// command may hold a key, the agent and `daw watch` for hours. Linux only.
 pub fn mark_not_dumpable() {
     imp::mark_not_dumpable()
 }

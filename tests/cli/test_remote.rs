@@ -958,3 +958,67 @@ fn endpoints_named_by_host_name_are_resolved() {
     assert_ne!(bad.status, 0);
     assert!(bad.stderr.starts_with("error:"), "{}", bad.stderr);
 }
+
+/// `fsck --remote --read-data` downloads neighbouring blocks of a pack together (a request per block
+/// took minutes for a Live set's thousands of chunks), and still names the one block a damaged byte
+/// spoils.
+#[test]
+fn fsck_of_a_remote_reads_packs_in_few_requests_and_names_a_damaged_block() {
+    let Some(corpus) = corpus() else { return };
+    let env = s3_env();
+    let server = S3Server::start(&env.tmp.path().join("s3"), false);
+    env.init();
+    std::fs::copy(
+        corpus.join("als/livedb__Michelle.als"),
+        env.project.join("Michelle.als"),
+    )
+    .unwrap();
+    env.write("Samples/kick.wav", &pseudo_random(4, 5 << 20));
+    env.run(&["commit", "-m", "first"]).ok();
+    add_s3_remote(&env, &env.project, &server, "saves").ok();
+    env.run(&["push"]).ok();
+
+    let requests_of = |args: &[&str]| {
+        let before = server.requests.load(std::sync::atomic::Ordering::SeqCst);
+        let run = env.run(args);
+        run.ok();
+        let n = server.requests.load(std::sync::atomic::Ordering::SeqCst) - before;
+        (run, n)
+    };
+    let (_, structure) = requests_of(&["fsck", "--remote", "origin"]);
+    let (check, with_data) = requests_of(&["fsck", "--remote", "origin", "--read-data", "--json"]);
+    let blocks = json_u64(&check.stdout, "blobs_read");
+    let packs = json_u64(&check.stdout, "packs");
+    let reads = with_data - structure;
+    eprintln!("{blocks} blocks in {packs} packs downloaded in {reads} requests");
+    assert!(blocks > 500, "a Live set is thousands of chunks: {blocks}");
+    assert!(reads <= 2 * packs, "{reads} requests for {blocks} blocks in {packs} packs");
+
+    // One byte in the middle of the largest pack: exactly one block fails, and it is named.
+    let bucket = server.root.join("saves");
+    let largest = crate::common::files_below(&bucket)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("packs/"))
+        .max_by_key(|p| std::fs::metadata(bucket.join(p)).unwrap().len())
+        .unwrap();
+    let path = bucket.join(&largest);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&path, &bytes).unwrap();
+    let pack = largest.file_name().unwrap().to_string_lossy().to_string();
+    let damaged = env.run(&["fsck", "--remote", "origin", "--read-data"]);
+    assert_ne!(damaged.status, 0, "{}", damaged.stdout);
+    let named: Vec<&str> = damaged
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("damaged: "))
+        .collect();
+    assert_eq!(named.len(), 1, "{}", damaged.stderr);
+    assert!(named[0].contains(&format!("in pack {}", &pack[..12])), "{}", named[0]);
+    assert!(
+        damaged.stdout.contains(&format!("{} blocks downloaded", blocks - 1)),
+        "{}",
+        damaged.stdout
+    );
+}
