@@ -360,11 +360,6 @@ pub fn push(
             found
         }
     };
-    let mut seq = state.seq + 1;
-    if conditional_writes {
-        seq = claim_next(remote, state.seq)?;
-    }
-    let claim = conditional_writes.then(|| format!("claims/{seq:016x}"));
     let op = Operation {
         parents: state.heads.iter().map(|(_, id, _)| *id).collect(),
         meta: req.meta.clone(),
@@ -374,6 +369,11 @@ pub fn push(
         work_tree: None,
         packs: announce.clone(),
     };
+    let mut seq = state.seq + 1;
+    if conditional_writes {
+        seq = claim_next(remote, state.seq, &claim_token(local, &op))?;
+    }
+    let claim = conditional_writes.then(|| format!("claims/{seq:016x}"));
     let (id, sealed) = seal_remote_op(local, seq, &op);
     let path = op_path(seq, &id);
     if let Err(e) = remote.put(&path, sealed) {
@@ -420,11 +420,28 @@ const CLAIM_ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_sec
 /// How long a push waits for the operation of a claim that another push holds.
 const CLAIM_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// What a claim says about its push besides the clock: a keyed hash of who pushes what onto what
+/// (user and host, the remote heads it builds on, the refs it sets; not the time, the command line or
+/// the packs). The same push run again after it died with its claim written finds that claim to be
+/// its own and need not wait two minutes for it. The storage provider learns only equality.
+fn claim_token(local: &Store, op: &Operation) -> String {
+    let mut same = op.clone();
+    same.meta.time = 0;
+    same.meta.tz_offset_minutes = 0;
+    same.meta.command.clear();
+    same.packs.clear();
+    let mut plain = b"daw push claim v1".to_vec();
+    plain.extend_from_slice(&same.encode());
+    local.keys().object_id(&plain).to_hex()
+}
+
 /// Claims the next free number after `base` (with a create-only write of `claims/<seq>`, holding the
-/// claimant's clock). A number taken by a push that published is a race (`Raced`); one taken by a
-/// push still writing is waited for briefly (`Busy` if it does not finish); one taken by a push that
-/// died long ago is skipped.
-fn claim_next(remote: &Backend, base: u64) -> Result<u64> {
+/// claimant's clock and `token`). A number taken by a push that published is a race (`Raced`); one
+/// taken by a push still writing is waited for briefly (`Busy` if it does not finish); one taken by a
+/// push that died long ago, or by this same push in an earlier run that died (the same token), is
+/// skipped. Skipping a live push's number cannot lose anything: the check after writing withdraws one
+/// of the two.
+fn claim_next(remote: &Backend, base: u64, token: &str) -> Result<u64> {
     let now_ms = || {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -441,7 +458,7 @@ fn claim_next(remote: &Backend, base: u64) -> Result<u64> {
     let mut seq = base + 1;
     loop {
         let name = format!("claims/{seq:016x}");
-        if remote.put_if_absent(&name, now_ms().to_string().into_bytes())? {
+        if remote.put_if_absent(&name, format!("{} {token}", now_ms()).into_bytes())? {
             return Ok(seq);
         }
         let waited = std::time::Instant::now();
@@ -449,17 +466,20 @@ fn claim_next(remote: &Backend, base: u64) -> Result<u64> {
             if landed_after_base()? {
                 return Err(RemoteError::Raced);
             }
-            // Written by the claimant's clock; an unreadable or old-format claim counts as abandoned.
-            let taken_ms = match remote.get(&name) {
-                Ok(b) => std::str::from_utf8(&b)
-                    .ok()
-                    .and_then(|t| t.trim().parse::<u64>().ok())
-                    .unwrap_or(0),
+            // Written by the claimant's clock, then its token (a claim of before tokens has none);
+            // an unreadable claim counts as abandoned.
+            let (taken_ms, theirs) = match remote.get(&name) {
+                Ok(b) => {
+                    let text = String::from_utf8_lossy(&b);
+                    let mut fields = text.split_whitespace();
+                    let ms = fields.next().and_then(|t| t.parse::<u64>().ok());
+                    (ms.unwrap_or(0), fields.next().map(str::to_string))
+                }
                 Err(BackendError::NotFound(_)) => break, // withdrawn meanwhile: try it again
                 Err(e) => return Err(e.into()),
             };
             let age = std::time::Duration::from_millis(now_ms().saturating_sub(taken_ms));
-            if age >= CLAIM_ABANDONED_AFTER {
+            if age >= CLAIM_ABANDONED_AFTER || theirs.as_deref() == Some(token) {
                 seq += 1;
                 break;
             }
@@ -589,4 +609,45 @@ pub fn fetch(
         state,
         keys: Default::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::backend::{BackendUrl, S3Options};
+
+    fn remote(name: &str) -> Backend {
+        Backend::open(&BackendUrl::Memory(name.into()), &S3Options::default()).unwrap()
+    }
+
+    /// A push that died after writing its claim and runs again goes on at once (its own token); a
+    /// live claim of another push, or one without a token, is waited for and then reported busy.
+    #[test]
+    fn a_claim_with_this_pushs_token_is_skipped_at_once_and_another_is_waited_for() {
+        let remote = remote("claims-token");
+        assert_eq!(claim_next(&remote, 7, "ours").unwrap(), 8);
+        // The same push again (its first run died holding 8): the next number, without waiting.
+        let started = std::time::Instant::now();
+        assert_eq!(claim_next(&remote, 7, "ours").unwrap(), 9);
+        assert!(started.elapsed() < CLAIM_WAIT, "{:?}", started.elapsed());
+        // Another push finds 8 and 9 taken by a live claimant: busy after the wait.
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            claim_next(&remote, 7, "theirs"),
+            Err(RemoteError::Busy { .. })
+        ));
+        assert!(started.elapsed() >= CLAIM_WAIT);
+        // A claim written before tokens (the clock alone), still young: waited for as before.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        remote
+            .put("claims/0000000000000015", now.to_string().into_bytes())
+            .unwrap();
+        assert!(matches!(
+            claim_next(&remote, 20, "ours"),
+            Err(RemoteError::Busy { .. })
+        ));
+    }
 }

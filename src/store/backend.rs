@@ -546,6 +546,7 @@ impl Backend {
                     file: std::io::BufWriter::with_capacity(LOCAL_BUFFER, file),
                     staged,
                 }),
+                failed: false,
             });
         }
         let p = StorePath::from(path);
@@ -561,6 +562,7 @@ impl Backend {
             inner: Some(Upload::Parts(WriteMultipart::new_with_chunk_size(
                 upload, PART_SIZE,
             ))),
+            failed: false,
         })
     }
 
@@ -671,6 +673,9 @@ pub struct ObjectWriter {
     backend: Backend,
     path: String,
     inner: Option<Upload>,
+    /// A write failed: what was written may end part-way through it, so the object is never
+    /// completed (`finish` refuses; dropping the writer removes what was staged).
+    failed: bool,
 }
 
 enum Upload {
@@ -685,6 +690,22 @@ enum Upload {
 
 impl ObjectWriter {
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
+        if self.failed {
+            return Err(self.failed_error());
+        }
+        let result = self.write_inner(data);
+        self.failed = result.is_err();
+        result
+    }
+
+    fn failed_error(&self) -> BackendError {
+        BackendError::Io {
+            path: self.path.clone(),
+            source: std::io::Error::other("an earlier write of this object failed"),
+        }
+    }
+
+    fn write_inner(&mut self, data: &[u8]) -> Result<()> {
         let path = &self.path;
         match self.inner.as_mut().expect("write after finish") {
             Upload::Local { file, staged } => {
@@ -714,6 +735,10 @@ impl ObjectWriter {
     /// Completes the upload and starts making it durable in the background; the caller must `wait`
     /// before anything that refers to the object is published.
     pub fn finish_deferred(mut self) -> Result<PendingSync> {
+        if self.failed {
+            // Dropped with its upload: the staged bytes are removed.
+            return Err(self.failed_error());
+        }
         match self.inner.take().expect("finish twice") {
             Upload::Parts(inner) => {
                 self.backend

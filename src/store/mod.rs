@@ -258,6 +258,10 @@ impl Store {
     /// Loads index files written by other processes since this store was opened (call after taking
     /// the repository lock, before reading what another writer may have just committed).
     pub fn refresh(&mut self) -> Result<(), StoreError> {
+        // What an earlier write session of this handle left (a commit that failed part-way, in a
+        // process that goes on: `daw watch`) is not trusted: blobs it counted as stored may be in no
+        // pack, and its open pack may end in half a blob.
+        self.discard_unflushed();
         if self.index.get().is_none() {
             // Not read yet: the first use reads what is there then.
             return Ok(());
@@ -272,7 +276,6 @@ impl Store {
             // An index file this handle read is gone: a compaction or a gc sweep replaced it, and a
             // sweep also deletes packs. Read everything again, so that nothing deleted is trusted
             // (a blob the old table still lists would be deduplicated against and never stored).
-            debug_assert!(self.pending.is_empty(), "refresh before writing");
             let fresh = self.load_index()?;
             self.index = std::sync::OnceLock::new();
             let _ = self.index.set(fresh);
@@ -446,6 +449,21 @@ impl Store {
         }
         self.sealer = Some(pool);
         result
+    }
+
+    /// Forgets everything written since the last flush: blobs still being sealed, the open packs
+    /// (their staging files are removed), the ids counted as stored. A pack already closed stays in
+    /// the backend, unindexed, for gc. Nothing this handle wrote is then deduplicated against.
+    fn discard_unflushed(&mut self) {
+        self.sealer = None;
+        self.data_pack = None;
+        self.meta_pack = None;
+        for sync in self.syncs.drain(..) {
+            let _ = sync.wait();
+        }
+        self.closed.clear();
+        self.pending.clear();
+        self.pending_meta.clear();
     }
 
     /// Stops the sealing threads once every blob in flight is appended: their buffers and zstd
@@ -1167,6 +1185,50 @@ mod tests {
     fn store_in(dir: &std::path::Path) -> Store {
         let keys = Keys::from_master(SecretKey::from_bytes([5u8; 32]));
         Store::open(Backend::local(dir).unwrap(), keys).unwrap()
+    }
+
+    /// A write session that failed part-way (its blobs sealed or half in an open pack, never
+    /// flushed) is forgotten by the next one: what it counted as stored is stored again, and
+    /// everything reads back after the flush. (`daw watch` goes on after a failed commit with the
+    /// same handle; the ids it kept used to be deduplicated against and committed without a pack.)
+    #[test]
+    fn a_session_that_failed_before_its_flush_is_forgotten_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_in(dir.path());
+        store.flush().unwrap();
+        let chunk: Vec<u8> = (0..600_000u64).map(|i| (i * 7919 % 251) as u8).collect();
+        let (id, new) = store.put_chunk(chunk.clone()).unwrap();
+        assert!(new);
+        let (meta, _) = store.put_blob(BlobKind::Tree, b"a folder").unwrap();
+        assert!(store.contains(&id).unwrap());
+        // The commit fails here; the next one starts under the lock with a refresh.
+        store.refresh().unwrap();
+        assert!(!store.contains(&id).unwrap(), "a blob in no pack counts as stored");
+        assert!(!store.contains(&meta).unwrap());
+        assert!(store.put_chunk(chunk.clone()).unwrap().1, "stored again");
+        assert!(store.put_blob(BlobKind::Tree, b"a folder").unwrap().1);
+        store.flush().unwrap();
+        let reopened = store_in(dir.path());
+        assert_eq!(reopened.get_blob_as(&id, BlobKind::Chunk).unwrap(), chunk);
+        assert_eq!(reopened.get_blob_as(&meta, BlobKind::Tree).unwrap(), b"a folder");
+        // The abandoned session's open packs left no staging file behind.
+        let staged: Vec<_> = walk(dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains('#'))
+            .collect();
+        assert!(staged.is_empty(), "{staged:?}");
+    }
+
+    fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                out.extend(walk(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+        out
     }
 
     /// A tree-like text of `n` lines; `version` changes one line in a place that moves.
