@@ -624,8 +624,7 @@ impl Snapshotter<'_> {
             return Err(RepoError::io(
                 &work_tree.join(rel),
                 io::Error::other("the check that it can be rebuilt stopped before it was done"),
-            )
-            .into());
+            ));
         }
         if !gz.is_empty() {
             // The verifier's XML and deflate buffers are free now; give their pages back before

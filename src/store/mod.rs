@@ -1203,14 +1203,20 @@ mod tests {
         assert!(store.contains(&id).unwrap());
         // The commit fails here; the next one starts under the lock with a refresh.
         store.refresh().unwrap();
-        assert!(!store.contains(&id).unwrap(), "a blob in no pack counts as stored");
+        assert!(
+            !store.contains(&id).unwrap(),
+            "a blob in no pack counts as stored"
+        );
         assert!(!store.contains(&meta).unwrap());
         assert!(store.put_chunk(chunk.clone()).unwrap().1, "stored again");
         assert!(store.put_blob(BlobKind::Tree, b"a folder").unwrap().1);
         store.flush().unwrap();
         let reopened = store_in(dir.path());
         assert_eq!(reopened.get_blob_as(&id, BlobKind::Chunk).unwrap(), chunk);
-        assert_eq!(reopened.get_blob_as(&meta, BlobKind::Tree).unwrap(), b"a folder");
+        assert_eq!(
+            reopened.get_blob_as(&meta, BlobKind::Tree).unwrap(),
+            b"a folder"
+        );
         // The abandoned session's open packs left no staging file behind.
         let staged: Vec<_> = walk(dir.path())
             .into_iter()

@@ -992,7 +992,10 @@ fn fsck_of_a_remote_reads_packs_in_few_requests_and_names_a_damaged_block() {
     let reads = with_data - structure;
     eprintln!("{blocks} blocks in {packs} packs downloaded in {reads} requests");
     assert!(blocks > 500, "a Live set is thousands of chunks: {blocks}");
-    assert!(reads <= 2 * packs, "{reads} requests for {blocks} blocks in {packs} packs");
+    assert!(
+        reads <= 2 * packs,
+        "{reads} requests for {blocks} blocks in {packs} packs"
+    );
 
     // One byte in the middle of the largest pack: exactly one block fails, and it is named.
     let bucket = server.root.join("saves");
@@ -1015,9 +1018,15 @@ fn fsck_of_a_remote_reads_packs_in_few_requests_and_names_a_damaged_block() {
         .filter(|l| l.starts_with("damaged: "))
         .collect();
     assert_eq!(named.len(), 1, "{}", damaged.stderr);
-    assert!(named[0].contains(&format!("in pack {}", &pack[..12])), "{}", named[0]);
     assert!(
-        damaged.stdout.contains(&format!("{} blocks downloaded", blocks - 1)),
+        named[0].contains(&format!("in pack {}", &pack[..12])),
+        "{}",
+        named[0]
+    );
+    assert!(
+        damaged
+            .stdout
+            .contains(&format!("{} blocks downloaded", blocks - 1)),
         "{}",
         damaged.stdout
     );

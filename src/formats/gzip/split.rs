@@ -130,10 +130,7 @@ pub fn prove_split(file: &[u8], layout: &GzipLayout, payload: &[u8]) -> Result<b
     let mut trailer = layout.payload_crc.to_le_bytes().to_vec();
     trailer.extend_from_slice(&(layout.payload_len as u32).to_le_bytes());
     let expected_len = (whole + tail_len).checked_add(header.len() + trailer.len());
-    if expected_len != Some(file.len())
-        || !file.starts_with(header)
-        || !file.ends_with(&trailer)
-    {
+    if expected_len != Some(file.len()) || !file.starts_with(header) || !file.ends_with(&trailer) {
         return Ok(false);
     }
     let stream = &file[header.len()..file.len() - trailer.len()];
@@ -629,7 +626,10 @@ mod tests {
                 agree(&file, &other, "another stream length");
             }
         }
-        assert!(shifts.iter().any(|&s| s > 0), "a cut inside a byte is covered");
+        assert!(
+            shifts.iter().any(|&s| s > 0),
+            "a cut inside a byte is covered"
+        );
     }
 
     #[test]
