@@ -118,18 +118,29 @@ pub fn check(remote: &Backend, keys: Keys, read_data: bool) -> Result<RemoteChec
         for run in runs {
             let (first, last) = (&run[0].1, &run[run.len() - 1].1);
             let range = first.offset..last.offset + u64::from(last.length);
-            let bytes = store
-                .backend()
-                .get_range(&pack::pack_path(&first.pack), range)
-                .map_err(|e| e.to_string());
+            let path = pack::pack_path(&first.pack);
+            let bytes = store.backend().get_range(&path, range).ok();
             for (id, loc) in run {
-                let result = bytes.as_ref().map_err(Clone::clone).and_then(|bytes| {
-                    let at = (loc.offset - first.offset) as usize;
-                    let sealed = bytes
-                        .get(at..at + loc.length as usize)
-                        .ok_or_else(|| "the pack is shorter than its index says".to_string())?;
+                // A run that could not be downloaded whole (a pack cut short, a failing request)
+                // is read block by block, so that the report names the blocks at fault.
+                let sealed = match &bytes {
+                    Some(bytes) => {
+                        let at = (loc.offset - first.offset) as usize;
+                        let end = at + loc.length as usize;
+                        if end <= bytes.len() {
+                            Ok(bytes.slice(at..end))
+                        } else {
+                            Err("the pack is shorter than its index says".to_string())
+                        }
+                    }
+                    None => store
+                        .backend()
+                        .get_range(&path, loc.offset..loc.offset + u64::from(loc.length))
+                        .map_err(|e| e.to_string()),
+                };
+                let result = sealed.and_then(|sealed| {
                     store
-                        .open_sealed_blob(id, loc, sealed)
+                        .open_sealed_blob(id, loc, &sealed)
                         .map_err(|e| e.to_string())
                 });
                 match result {
