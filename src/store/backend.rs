@@ -389,8 +389,16 @@ impl Backend {
     /// Every object under `prefix` (a folder name such as `packs`), sorted by path.
     pub fn list(&self, prefix: &str) -> Result<Vec<Listed>> {
         let p = StorePath::from(prefix);
+        self.collect_listing(prefix, self.0.store.list(Some(&p)))
+    }
+
+    /// The objects of a listing's pages, sorted by path.
+    fn collect_listing(
+        &self,
+        prefix: &str,
+        mut stream: futures::stream::BoxStream<'_, object_store::Result<object_store::ObjectMeta>>,
+    ) -> Result<Vec<Listed>> {
         let mut out: Vec<Listed> = self.run(async {
-            let mut stream = self.0.store.list(Some(&p));
             let mut out = Vec::new();
             while let Some(item) = stream.next().await {
                 let meta = item.map_err(|e| Self::map_err(prefix, e))?;
@@ -491,20 +499,7 @@ impl Backend {
     pub fn list_after(&self, prefix: &str, offset: &str) -> Result<Vec<Listed>> {
         let p = StorePath::from(prefix);
         let o = StorePath::from(offset);
-        let mut out: Vec<Listed> = self.run(async {
-            let mut stream = self.0.store.list_with_offset(Some(&p), &o);
-            let mut out = Vec::new();
-            while let Some(item) = stream.next().await {
-                let meta = item.map_err(|e| Self::map_err(prefix, e))?;
-                out.push(Listed {
-                    path: meta.location.to_string(),
-                    size: meta.size,
-                });
-            }
-            Ok::<_, BackendError>(out)
-        })?;
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        self.collect_listing(prefix, self.0.store.list_with_offset(Some(&p), &o))
     }
 
     /// Whether any object exists under `prefix` (reads one page of a listing at most).

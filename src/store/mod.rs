@@ -239,15 +239,7 @@ impl Store {
         }
         let count = file.packs.len();
         if count > 0 {
-            let name = random_name();
-            let bytes = file.seal(&self.keys.data_key, &name);
-            self.backend.put(&index::index_path(&name), bytes)?;
-            let index = self.loaded_mut()?;
-            for (p, entries) in &file.packs {
-                index.table.add_pack(*p, entries);
-            }
-            index.table.finish();
-            index.files.push(name);
+            self.write_index_file(&file)?;
         }
         for name in damaged {
             self.backend.delete(&index::index_path(name))?;
@@ -661,15 +653,7 @@ impl Store {
         if file.packs.is_empty() {
             return Ok(());
         }
-        let name = random_name();
-        let bytes = file.seal(&self.keys.data_key, &name);
-        self.backend.put(&index::index_path(&name), bytes)?;
-        let index = self.loaded_mut()?;
-        for (p, entries) in &file.packs {
-            index.table.add_pack(*p, entries);
-        }
-        index.table.finish();
-        index.files.push(name);
+        self.write_index_file(&file)?;
         Ok(())
     }
 
