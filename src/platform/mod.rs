@@ -397,28 +397,26 @@ pub fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()>
 /// spelled as `e` and an accent. The second name is not `temp_prefix`'s form: a process killed
 /// between its creation and its removal leaves it behind, so ask for it only when it matters.
 pub fn name_folding(dir: &Path, temp_prefix: &str, unicode: bool) -> io::Result<names::Folding> {
-    let probe = tempfile::Builder::new()
-        .prefix(temp_prefix)
-        .rand_bytes(6)
-        .tempfile_in(dir)?;
-    let name = probe
-        .path()
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| io::Error::other("a probe's name is not text"))?;
-    let upper = name.to_ascii_uppercase();
-    let case = upper != name && std::fs::symlink_metadata(dir.join(&upper)).is_ok();
-    let unicode = unicode && {
-        let probe = tempfile::Builder::new()
+    // A temporary file named `temp_prefix`, six random characters and `suffix`, with its name.
+    let probe = |suffix: &str| -> io::Result<(tempfile::NamedTempFile, String)> {
+        let file = tempfile::Builder::new()
             .prefix(temp_prefix)
             .rand_bytes(6)
-            .suffix("-\u{e9}")
+            .suffix(suffix)
             .tempfile_in(dir)?;
-        let name = probe
+        let name = file
             .path()
             .file_name()
             .and_then(|n| n.to_str())
-            .ok_or_else(|| io::Error::other("a probe's name is not text"))?;
+            .ok_or_else(|| io::Error::other("a probe's name is not text"))?
+            .to_string();
+        Ok((file, name))
+    };
+    let (_held, name) = probe("")?;
+    let upper = name.to_ascii_uppercase();
+    let case = upper != name && std::fs::symlink_metadata(dir.join(&upper)).is_ok();
+    let unicode = unicode && {
+        let (_held, name) = probe("-\u{e9}")?;
         let decomposed = name.replace('\u{e9}', "e\u{301}");
         std::fs::symlink_metadata(dir.join(decomposed)).is_ok()
     };

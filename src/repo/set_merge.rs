@@ -151,9 +151,7 @@ impl Repository {
                 } else {
                     fresh
                 };
-                let mut hasher = self.store().keys().hasher();
-                hasher.update(&file);
-                let hash = ObjectId::from_bytes(*hasher.finalize().as_bytes());
+                let hash = self.store().keys().object_id(&file);
                 let payload = store::content::write_stream_replacing(
                     self.store_mut(),
                     xml,
@@ -180,9 +178,7 @@ impl Repository {
                         "the set on {ours_name} is compressed in a way daw cannot re-create"
                     )));
                 }
-                let mut hasher = self.store().keys().hasher();
-                hasher.update(xml);
-                let hash = ObjectId::from_bytes(*hasher.finalize().as_bytes());
+                let hash = self.store().keys().object_id(xml);
                 let content = store::content::write_stream_replacing(
                     self.store_mut(),
                     xml,

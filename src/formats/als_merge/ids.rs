@@ -109,26 +109,39 @@ fn rewrite(bytes: &[u8], ren: &Renumbering, out: &mut Vec<u8>) {
     out.extend_from_slice(&bytes[copied..]);
 }
 
+/// The track ids in a routing target's text: `(start, end, N)` for each `/Track.N` followed by `/`
+/// or the end, `value[start..end]` being N's digits.
+pub(super) fn track_refs(value: &[u8]) -> impl Iterator<Item = (usize, usize, u64)> + '_ {
+    let needle = b"/Track.";
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(p) = super::names::find(&value[i..], needle) {
+            let start = i + p + needle.len();
+            let end = value[start..]
+                .iter()
+                .position(|b| !b.is_ascii_digit())
+                .map_or(value.len(), |q| start + q);
+            i = end.max(start);
+            if (end == value.len() || value[end] == b'/')
+                && let Some(n) = parse_u64(&value[start..end])
+            {
+                return Some((start, end, n));
+            }
+        }
+        None
+    })
+}
+
 /// A routing target with its `/Track.N` ids mapped; `None` when nothing changes.
 fn rewrite_routing(value: &[u8], tracks: &BTreeMap<u64, u64>) -> Option<Vec<u8>> {
-    let needle = b"/Track.";
     let mut out = Vec::new();
     let mut copied = 0;
-    let mut i = 0;
-    while let Some(p) = super::names::find(&value[i..], needle) {
-        let start = i + p + needle.len();
-        let end = value[start..]
-            .iter()
-            .position(|b| !b.is_ascii_digit())
-            .map_or(value.len(), |q| start + q);
-        if (end == value.len() || value[end] == b'/')
-            && let Some(new) = parse_u64(&value[start..end]).and_then(|n| tracks.get(&n))
-        {
+    for (start, end, n) in track_refs(value) {
+        if let Some(new) = tracks.get(&n) {
             out.extend_from_slice(&value[copied..start]);
             out.extend_from_slice(new.to_string().as_bytes());
             copied = end;
         }
-        i = end.max(start);
     }
     if copied == 0 {
         return None;

@@ -54,22 +54,7 @@ fn in_doc<'d>(doc: &'d [u8], v: &[u8]) -> Option<&'d [u8]> {
 
 /// Track ids in a routing target's text: the `N` of each `/Track.N` (followed by `/` or the end).
 fn routing_tracks(value: &[u8], out: &mut BTreeSet<u64>) {
-    let needle = b"/Track.";
-    let mut i = 0;
-    while let Some(p) = super::names::find(&value[i..], needle) {
-        let start = i + p + needle.len();
-        let end = value[start..]
-            .iter()
-            .position(|b| !b.is_ascii_digit())
-            .map_or(value.len(), |q| start + q);
-        if end > start
-            && (end == value.len() || value[end] == b'/')
-            && let Some(n) = parse(&value[start..end])
-        {
-            out.insert(n);
-        }
-        i = end.max(start);
-    }
+    out.extend(super::ids::track_refs(value).map(|(_, _, n)| n));
 }
 
 /// The facts of `doc`, or why it is not well-formed XML with one `Ableton` root holding a `LiveSet`.
