@@ -354,13 +354,15 @@ const VARIABLES: &[Variable] = &[
     Variable {
         names: &["HOME"],
         uses: &[SeenRecord, Author, S3],
-        text: "Locates `~/.local/state/daw`, `~/.gitconfig` and `~/.aws` (see FILES).",
+        text: "Locates `~/.local/state/daw`, `~/.gitconfig` and `~/.aws` (see FILES). daw never \
+               looks the home folder up in the user database: when `HOME` is unset, those files are \
+               not read (on Windows, the next entry takes its place).",
     },
     Variable {
         names: &["LOCALAPPDATA", "USERPROFILE"],
-        uses: &[SeenRecord, S3],
+        uses: &[SeenRecord, Author, S3],
         text: "On Windows, where `HOME` is unset: the seen records go in `%LOCALAPPDATA%\\daw\\seen`, \
-               and `.aws` is looked for in `%USERPROFILE%`.",
+               and `.gitconfig` and `.aws` are looked for in `%USERPROFILE%`.",
     },
     Variable {
         names: &[

@@ -301,6 +301,19 @@ impl Context {
     }
 }
 
+/// The user's home folder: `HOME` (on Windows, where it is usually unset, `USERPROFILE`), as Git
+/// and the AWS tools find it. Never the user database: glibc answers that through its NSS modules,
+/// which a statically linked daw cannot load safely (docs/ARCHITECTURE.md, "The shipped binary"), and
+/// Git does not consult it for `~/.gitconfig` either. `None` when neither is set: no file under the
+/// home folder is read.
+pub fn home_dir() -> Option<PathBuf> {
+    ["HOME", "USERPROFILE"]
+        .into_iter()
+        .take(if cfg!(windows) { 2 } else { 1 })
+        .find_map(|v| std::env::var_os(v).filter(|p| !p.is_empty()))
+        .map(PathBuf::from)
+}
+
 /// Where the seen records of repositories are kept (the newest operation seen in each, for rollback
 /// detection): `DAW_STATE_DIR`, else `$XDG_STATE_HOME/daw`, else `~/.local/state/daw` (on Windows,
 /// where `HOME` is unset, `%LOCALAPPDATA%\daw`); then `seen/`.
@@ -557,15 +570,22 @@ fn git_globals() -> Option<gix_config::File> {
         .flat_map(|kind| kind.sources())
         .map(|source| gix_config::file::Metadata {
             path: source
-                .storage_location(&mut gix_path::env::var)
+                .storage_location(&mut |name| match name {
+                    "HOME" => home_dir().map(PathBuf::into_os_string),
+                    _ => std::env::var_os(name),
+                })
                 .and_then(|p| p.is_file().then_some(p)),
             source: *source,
             level: 0,
             trust: gix_sec::Trust::Full,
         });
-    let home = gix_path::env::home_dir();
+    let home = home_dir();
+    let mut includes =
+        gix_config::file::includes::Options::follow_without_conditional(home.as_deref());
+    // `~user/` in an include path would ask the user database (getpwnam): such an include is skipped.
+    includes.interpolate.home_for_user = None;
     let options = gix_config::file::init::Options {
-        includes: gix_config::file::includes::Options::follow_without_conditional(home.as_deref()),
+        includes,
         ..Default::default()
     };
     gix_config::File::from_paths_metadata(metas, options)

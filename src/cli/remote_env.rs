@@ -59,10 +59,7 @@ fn env(name: &str) -> Option<String> {
 
 fn s3_options(settings: &RemoteSettings) -> Result<S3Options, CommandError> {
     let profile = env("AWS_PROFILE").unwrap_or_else(|| "default".into());
-    // (Windows has no HOME: the AWS tools use the user's profile folder there.)
-    let home = std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(PathBuf::from);
+    let home = super::home_dir();
     let credentials_file = env("AWS_SHARED_CREDENTIALS_FILE")
         .map(PathBuf::from)
         .or_else(|| home.as_ref().map(|h| h.join(".aws/credentials")));

@@ -81,7 +81,9 @@ pub(crate) fn header_aad(pack: &ObjectId) -> Vec<u8> {
     aad
 }
 
-/// zstd levels daw uses: a quick probe, and the level blobs are kept at.
+/// zstd levels daw uses: a quick probe, and the level blobs are kept at. zstd is built without the
+/// strategies that these and `DELTA_LEVEL` never select (.cargo/config.toml): choosing another level
+/// means checking that list.
 const PROBE_LEVEL: i32 = 1;
 const BLOB_LEVEL: i32 = 3;
 
