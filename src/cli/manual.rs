@@ -355,8 +355,8 @@ const VARIABLES: &[Variable] = &[
         names: &["HOME"],
         uses: &[SeenRecord, Author, S3],
         text: "Locates `~/.local/state/daw`, `~/.gitconfig` and `~/.aws` (see FILES). daw never \
-               looks the home folder up in the user database: when `HOME` is unset, those files are \
-               not read (on Windows, the next entry takes its place).",
+               looks the home folder up in the user database: when `HOME` is unset or empty, those \
+               files are not read (on Windows, the next entry takes its place).",
     },
     Variable {
         names: &["LOCALAPPDATA", "USERPROFILE"],

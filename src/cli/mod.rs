@@ -302,10 +302,10 @@ impl Context {
 }
 
 /// The user's home folder: `HOME` (on Windows, where it is usually unset, `USERPROFILE`), as Git
-/// and the AWS tools find it. Never the user database: glibc answers that through its NSS modules,
-/// which a statically linked daw cannot load safely (docs/ARCHITECTURE.md, "The shipped binary"), and
-/// Git does not consult it for `~/.gitconfig` either. `None` when neither is set: no file under the
-/// home folder is read.
+/// finds it. Never the user database: glibc answers that through its NSS modules, which a statically
+/// linked daw cannot load safely (docs/ARCHITECTURE.md, "The shipped binary"), and Git does not
+/// consult it for `~/.gitconfig` either. `None` when neither is set or it is empty (an empty `HOME`
+/// would make `~/.gitconfig` a file of the current folder): no file under the home folder is read.
 pub fn home_dir() -> Option<PathBuf> {
     ["HOME", "USERPROFILE"]
         .into_iter()

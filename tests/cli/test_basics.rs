@@ -327,6 +327,32 @@ fn author_comes_from_repo_config_then_git_config_then_login() {
     assert!(authors[2].starts_with("tester <tester@"), "{}", authors[2]);
 }
 
+/// An empty `HOME` is no home folder: Git's config is not looked for relative to the current folder
+/// (it was: `"" + ".gitconfig"` is the project's own `.gitconfig`), and the author falls back to the
+/// login name.
+#[test]
+fn an_empty_home_is_no_home_folder() {
+    let env = TestEnv::new();
+    env.init();
+    env.write(
+        ".gitconfig",
+        b"[user]\n\tname = Not Me\n\temail = not@example.com\n",
+    );
+    let out = env
+        .cmd(&["commit", "-m", "x"])
+        .env("HOME", "")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"]).stdout).unwrap();
+    let name = log[0]["author"]["name"].as_str().unwrap();
+    assert_eq!(name, "tester");
+}
+
 /// `daw commit --json`: one object with what a CI script needs after a commit, so that it need not
 /// call `daw log`; the shape is part of the interface.
 #[test]
