@@ -48,8 +48,15 @@ cd "$work/project"
 printf 'a session\n' >notes.txt
 run init
 run commit -m first
+printf 'a second session\n' >>notes.txt
 run status
+run diff
+run commit -m second
 run log
+run branch demo
+run switch demo
+run export HEAD "$work/export"
+run fsck
 run remote add origin s3://bucket/album --endpoint "http://localhost:$port"
 run push origin main
 run clone s3://bucket/album "$work/clone" --endpoint "http://localhost:$port"

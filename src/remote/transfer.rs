@@ -262,11 +262,18 @@ pub fn push(
             }
         }
     }
+    // The remote's default branch (what a clone checks out) must be one it has: the pusher's
+    // current branch if it has it, else the first branch of this push.
     if refs.head_commit().is_none()
         && let Head::Branch(b) = &refs.head
         && !refs.branches.contains_key(b)
     {
-        refs.head = Head::Branch(req.default_branch.clone());
+        let pushed = req.branches.iter().map(|(n, _)| n);
+        let head = std::iter::once(&req.default_branch)
+            .chain(pushed)
+            .find(|n| refs.branches.contains_key(*n))
+            .unwrap_or(&req.default_branch);
+        refs.head = Head::Branch(head.clone());
     }
 
     // Packs the remote lacks. Packs this client uploaded that no operation announced yet (a push

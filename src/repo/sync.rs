@@ -474,11 +474,9 @@ impl Repository {
         }
         .save(&store, &opts.remote_name)?;
         let branches = remote::single_targets(&fetched.state.refs);
-        let head_branch = opts
-            .branch
-            .clone()
-            .or_else(|| fetched.state.refs.default_branch.clone())
-            .unwrap_or_else(|| super::DEFAULT_BRANCH.to_string());
+        let head_branch = opts.branch.clone().unwrap_or_else(|| {
+            branch_to_check_out(fetched.state.refs.default_branch.as_deref(), &branches)
+        });
         if let Some(b) = &opts.branch
             && !branches.contains_key(b)
         {
@@ -541,4 +539,38 @@ fn is_empty_or_clone_leftover(dir: &Path) -> Result<bool> {
         }
     }
     Ok(true)
+}
+
+/// The branch a clone checks out when none is asked for: the remote's default branch where it has
+/// one; else (a remote whose first push, by an older daw, did not send the pusher's current branch)
+/// `main`, else its first branch. Never an empty checkout of a branch the remote does not have; a
+/// remote with no branch at all gets its default (or `main`) as an unborn branch.
+fn branch_to_check_out(default: Option<&str>, branches: &BTreeMap<String, ObjectId>) -> String {
+    [default, Some(super::DEFAULT_BRANCH)]
+        .into_iter()
+        .flatten()
+        .find(|b| branches.contains_key(*b))
+        .map(str::to_string)
+        .or_else(|| branches.keys().next().cloned())
+        .unwrap_or_else(|| default.unwrap_or(super::DEFAULT_BRANCH).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clone_checks_out_a_branch_the_remote_has() {
+        let id = ObjectId::from_bytes([7; 32]);
+        let branches = |names: &[&str]| -> BTreeMap<String, ObjectId> {
+            names.iter().map(|n| (n.to_string(), id)).collect()
+        };
+        let pick = |default, names: &[&str]| branch_to_check_out(default, &branches(names));
+        assert_eq!(pick(Some("demo"), &["demo", "main"]), "demo");
+        assert_eq!(pick(Some("demo"), &["main", "verse"]), "main");
+        assert_eq!(pick(Some("demo"), &["chorus", "verse"]), "chorus");
+        assert_eq!(pick(None, &["chorus"]), "chorus");
+        assert_eq!(pick(Some("demo"), &[]), "demo");
+        assert_eq!(pick(None, &[]), "main");
+    }
 }

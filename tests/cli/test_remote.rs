@@ -130,6 +130,31 @@ fn corpus_round_trips_through_s3_that_ignores_conditional_writes() {
     round_trip(true);
 }
 
+/// A first push of `main` made from another branch: the remote's default branch is `main` (a branch
+/// it has), and a clone checks its files out (it used to record the pusher's unpushed branch, and a
+/// clone then checked out nothing and said "0 file(s)").
+#[test]
+fn a_clone_checks_out_the_pushed_branch_when_the_pusher_was_on_another() {
+    let env = TestEnv::new();
+    env.init();
+    env.write("Song.txt", b"v1");
+    env.run(&["commit", "-m", "one"]).ok();
+    env.run(&["branch", "demo"]).ok();
+    env.run(&["switch", "demo"]).ok();
+    let usb = env.tmp.path().join("usb");
+    env.run(&["remote", "add", "origin", usb.to_str().unwrap()])
+        .ok();
+    env.run(&["push", "origin", "main"]).ok();
+    let copy = env.tmp.path().join("copy");
+    let r = env.run(&["clone", usb.to_str().unwrap(), copy.to_str().unwrap()]);
+    r.ok();
+    assert!(r.stdout.contains("1 file(s) checked out"), "{}", r.stdout);
+    assert_eq!(std::fs::read(copy.join("Song.txt")).unwrap(), b"v1");
+    let st = run_in(&env, &copy, &["status"]);
+    st.ok();
+    assert!(st.stdout.contains("On branch main"), "{}", st.stdout);
+}
+
 #[test]
 fn folder_remote_push_pull_and_ahead_behind() {
     let env = TestEnv::new();
