@@ -307,9 +307,13 @@ impl Context {
 /// consult it for `~/.gitconfig` either. `None` when neither is set or it is empty (an empty `HOME`
 /// would make `~/.gitconfig` a file of the current folder): no file under the home folder is read.
 pub fn home_dir() -> Option<PathBuf> {
-    ["HOME", "USERPROFILE"]
-        .into_iter()
-        .take(if cfg!(windows) { 2 } else { 1 })
+    let names: &[&str] = if cfg!(windows) {
+        &["HOME", "USERPROFILE"]
+    } else {
+        &["HOME"]
+    };
+    names
+        .iter()
         .find_map(|v| std::env::var_os(v).filter(|p| !p.is_empty()))
         .map(PathBuf::from)
 }

@@ -338,16 +338,13 @@ fn an_empty_home_is_no_home_folder() {
         ".gitconfig",
         b"[user]\n\tname = Not Me\n\temail = not@example.com\n",
     );
-    let out = env
+    let r: crate::common::Run = env
         .cmd(&["commit", "-m", "x"])
         .env("HOME", "")
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap()
+        .into();
+    r.ok();
     let log: serde_json::Value = serde_json::from_str(&env.run(&["log", "--json"]).stdout).unwrap();
     let name = log[0]["author"]["name"].as_str().unwrap();
     assert_eq!(name, "tester");
